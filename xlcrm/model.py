@@ -1,0 +1,104 @@
+"""The neutral in-memory workbook the core works on (no file format, no Excel engine).
+
+Reading produces a ``Book``: per sheet kind, the typed rows with their original Excel row numbers
+and the column of every field, so any problem or computed value can be placed at an A1 cell.
+Writing consumes ``CellUpdate`` values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .schema import SheetKind
+
+
+def column_letter(index: int) -> str:
+    """1 → A, 27 → AA."""
+    letters = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def a1(row: int, column: int) -> str:
+    """The A1 address of a 1-based row and column."""
+    return f"{column_letter(column)}{row}"
+
+
+@dataclass
+class Row:
+    """One data row. ``values`` are typed by the schema (None when blank or unreadable);
+    ``raw`` are the cells as read. ``rejected`` rows have a row-level error and are left out of
+    every computation (SPEC §2)."""
+
+    number: int
+    values: dict[str, Any]
+    raw: dict[str, Any] = field(default_factory=dict)
+    rejected: bool = False
+
+    def get(self, key: str) -> Any:
+        return self.values.get(key)
+
+
+@dataclass
+class SheetData:
+    """A recognised sheet: its kind, its name in the file, header row, columns and rows."""
+
+    kind: SheetKind
+    name: str
+    header_row: int
+    columns: dict[str, int]
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.kind.key
+
+    def cell(self, field_key: str, row_number: int) -> str | None:
+        col = self.columns.get(field_key)
+        return a1(row_number, col) if col else None
+
+    @property
+    def valid_rows(self) -> list[Row]:
+        return [r for r in self.rows if not r.rejected]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One row of the hidden ``xlcrm_历史`` sheet (SPEC §2.7)."""
+
+    as_of: date
+    customer_id: str
+    tier: str | None
+    value_segment: str | None
+    churn_risk: str | None
+
+
+@dataclass
+class Book:
+    """A whole workbook as the core sees it."""
+
+    path: Path | None
+    sheets: dict[str, SheetData] = field(default_factory=dict)
+    sheet_names: list[str] = field(default_factory=list)
+    config_rows: list[tuple[str, Any]] = field(default_factory=list)
+    history: list[Snapshot] = field(default_factory=list)
+
+    def rows(self, key: str) -> list[Row]:
+        """Valid rows of a sheet kind (empty when the sheet is absent)."""
+        sheet = self.sheets.get(key)
+        return sheet.valid_rows if sheet else []
+
+
+@dataclass(frozen=True)
+class CellUpdate:
+    """A value for the writer: sheet kind, Excel row number, field key, value."""
+
+    sheet: str
+    row: int
+    field: str
+    value: Any
