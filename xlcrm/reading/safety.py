@@ -1,0 +1,284 @@
+"""Refuse unusable input files fast and with little memory, before any Excel engine parses them.
+
+``check_input_file`` looks only at the file head, the zip central directory and the first bytes
+of each archive member, so a 20 MB workbook is checked in milliseconds and no member is ever
+decompressed in full.
+
+About lying zip headers: the limits below are applied to the sizes *declared* in the central
+directory. The Python readers (openpyxl through ``zipfile``) never return more bytes than a
+member declares (``ZipExtFile`` stops at ``file_size`` and then fails the CRC check), so a member
+that lies about its size cannot expand past the checked budget there.
+"""
+
+from __future__ import annotations
+
+import codecs
+import pathlib
+import struct
+import zipfile
+import zlib
+
+from ..errors import (
+    CorruptFileError,
+    CsvFileError,
+    EmptyFileError,
+    EncryptedFileError,
+    FileMissingError,
+    LegacyXlsError,
+    UnsafeXmlError,
+    ZipBombError,
+)
+from ..i18n import tr
+
+#: Declared uncompressed size of all members together.
+MAX_TOTAL_UNCOMPRESSED = 1024**3
+#: A member is a bomb when it is both this large uncompressed ...
+MAX_MEMBER_UNCOMPRESSED = 50 * 1024**2
+#: ... and compressed more than this ratio (real sheet XML compresses about 10:1).
+MAX_COMPRESSION_RATIO = 200
+#: Entries in the central directory (a real workbook has tens, a few thousand with many images).
+MAX_MEMBERS = 10_000
+#: Decompressed bytes scanned per member for a DOCTYPE; a real prolog is under 100 bytes.
+XML_HEAD_BYTES = 4096
+#: Bytes sniffed at the start of a non-zip file to tell text (CSV) from binary.
+TEXT_SNIFF_BYTES = 64 * 1024
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+TEXT_EXTENSIONS = frozenset({".csv", ".txt", ".tsv", ".tab"})
+WORKBOOK_PART = "xl/workbook.xml"
+
+_EOCD = b"PK\x05\x06"
+_EOCD64_LOCATOR = b"PK\x06\x07"
+_EOCD64 = b"PK\x06\x06"
+_EOCD_SEARCH = 22 + 65535  # the end record plus the longest zip comment
+
+
+def check_input_file(path: pathlib.Path) -> None:
+    """Raise the matching ``InputFileError`` when *path* is not a workbook xlcrm can safely read.
+
+    Checks, in order: exists and is a file; not empty; OLE2 (encrypted workbook or legacy .xls);
+    CSV/plain text; a readable zip with ``xl/workbook.xml``; zip-bomb limits from the central
+    directory; no DOCTYPE/ENTITY in any XML part. ``.xlsx`` and ``.xlsm`` are treated alike and
+    the file type is decided by content, never by the extension alone.
+    """
+    assert_defused()
+    path = pathlib.Path(path)
+    name = str(path)
+    if not path.is_file():
+        raise FileMissingError(path=name)
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyFileError(path=name)
+    with path.open("rb") as fh:
+        head = fh.read(TEXT_SNIFF_BYTES)
+        if head.startswith(OLE2_MAGIC):
+            _raise_for_ole(path)
+        if not head.startswith(ZIP_MAGICS):
+            if path.suffix.lower() in TEXT_EXTENSIONS or _looks_like_text(head):
+                raise CsvFileError(path=name)
+            raise CorruptFileError(
+                path=name, detail=tr("不是 zip 格式，.xlsx 应为 zip 压缩包", "not a zip archive")
+            )
+        _check_directory_size(fh, size, name)
+        _check_zip(fh, name)
+
+
+def assert_defused() -> None:
+    """Raise ``RuntimeError`` unless openpyxl parses XML through defusedxml."""
+    import openpyxl
+
+    if not openpyxl.DEFUSEDXML:
+        raise RuntimeError(
+            tr(
+                "openpyxl 未启用 defusedxml（请安装 defusedxml，且不要设置 OPENPYXL_DEFUSEDXML=False）",
+                "openpyxl is not using defusedxml (install defusedxml; do not set "
+                "OPENPYXL_DEFUSEDXML=False)",
+            )
+        )
+
+
+def _raise_for_ole(path: pathlib.Path) -> None:
+    """An OLE2 compound file is either an encrypted OOXML package or a legacy .xls."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            encrypted = ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage")
+    except Exception:  # a damaged OLE container: still not something we can read as .xlsx
+        encrypted = False
+    if encrypted:
+        raise EncryptedFileError(path=str(path))
+    raise LegacyXlsError(path=str(path))
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """True when the sniffed bytes decode as UTF-16 (with BOM), UTF-8 or GB18030 text."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings: tuple[str, ...] = ("utf-16",)
+    elif b"\x00" in head:
+        return False
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            # final=False: the sniffed block may end inside a multi-byte character
+            text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return not any(ch < " " and ch not in "\t\n\r\f\v" for ch in text)
+    return False
+
+
+def _check_directory_size(fh, size: int, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Refuse a central directory with too many entries before ``zipfile`` loads it all."""
+    tail_start = max(0, size - _EOCD_SEARCH)
+    fh.seek(tail_start)
+    tail = fh.read()
+    pos = tail.rfind(_EOCD)
+    if pos < 0 or len(tail) - pos < 22:
+        raise CorruptFileError(
+            path=name,
+            detail=tr("文件不完整（可能只复制了一部分）或不是 zip 格式", "truncated or not a zip"),
+        )
+    entries = struct.unpack_from("<H", tail, pos + 10)[0]
+    if entries == 0xFFFF and pos >= 20 and tail[pos - 20 : pos - 16] == _EOCD64_LOCATOR:
+        offset = struct.unpack_from("<Q", tail, pos - 12)[0]
+        fh.seek(offset)
+        record = fh.read(56)
+        if len(record) == 56 and record.startswith(_EOCD64):
+            entries = struct.unpack_from("<Q", record, 32)[0]
+    if entries > MAX_MEMBERS:
+        raise ZipBombError(
+            path=name, detail=tr(f"包含 {entries} 个压缩条目", f"{entries} archive entries")
+        )
+
+
+def _check_zip(fh, name: str) -> None:  # type: ignore[no-untyped-def]
+    fh.seek(0)
+    try:
+        zf = zipfile.ZipFile(fh)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, struct.error):
+        raise CorruptFileError(
+            path=name, detail=tr("文件不完整或不是 zip 格式", "truncated or not a zip")
+        ) from None
+    with zf:
+        infos = zf.infolist()
+        _check_parts(infos, name)
+        _check_bomb(infos, name)
+        for info in infos:
+            if not info.is_dir():
+                _check_xml_head(zf, info, name)
+
+
+def _check_parts(infos: list[zipfile.ZipInfo], name: str) -> None:
+    names = {info.filename for info in infos}
+    if WORKBOOK_PART in names:
+        return
+    if "xl/workbook.bin" in names:
+        detail = tr("这是 .xlsb 二进制工作簿，请另存为 .xlsx", "an .xlsb binary workbook")
+    elif "content.xml" in names and "mimetype" in names:
+        detail = tr("这是 OpenDocument 表格（.ods），请另存为 .xlsx", "an OpenDocument spreadsheet")
+    else:
+        detail = tr("缺少 xl/workbook.xml，不是 Excel 工作簿", "no xl/workbook.xml part")
+    raise CorruptFileError(path=name, detail=detail)
+
+
+def _check_bomb(infos: list[zipfile.ZipInfo], name: str) -> None:
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MAX_MEMBER_UNCOMPRESSED and ratio > MAX_COMPRESSION_RATIO:
+            raise ZipBombError(
+                path=name,
+                detail=tr(
+                    f"条目 {info.filename} 压缩比 {ratio:.0f}:1，解压后 {_mb(info.file_size)}",
+                    f"member {info.filename} ratio {ratio:.0f}:1, {_mb(info.file_size)}",
+                ),
+            )
+    if total > MAX_TOTAL_UNCOMPRESSED:
+        raise ZipBombError(
+            path=name,
+            detail=tr(f"解压后共 {_mb(total)}", f"{_mb(total)} uncompressed in total"),
+        )
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024**2:,.0f} MB"
+
+
+def _check_xml_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    """Read only the first ``XML_HEAD_BYTES`` of a member and refuse a DOCTYPE in its prolog."""
+    if info.flag_bits & 0x1:
+        raise CorruptFileError(
+            path=name, detail=tr(f"条目 {info.filename} 被 zip 加密", f"{info.filename} encrypted")
+        )
+    try:
+        with zf.open(info) as member:
+            head = member.read(XML_HEAD_BYTES)
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error, NotImplementedError, ValueError):
+        raise CorruptFileError(
+            path=name,
+            detail=tr(f"条目 {info.filename} 无法解压", f"member {info.filename} is unreadable"),
+        ) from None
+    verdict = _prolog_verdict(_decode_head(head))
+    if verdict:
+        raise UnsafeXmlError(path=name, detail=f"{info.filename}: {verdict}")
+
+
+def _decode_head(head: bytes) -> str:
+    """Decode a member head the way an XML parser would guess it (XML 1.0 appendix F)."""
+    for prefix, encoding in _ENCODING_SNIFF:
+        if head.startswith(prefix):
+            break
+    else:
+        encoding = "latin-1"  # ASCII-compatible: enough to see markup in UTF-8, GBK …
+    return codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)
+
+
+_ENCODING_SNIFF = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+    (b"\x4c\x6f\xa7\x94", "cp037"),  # EBCDIC "<?xm", which libxml2 understands
+)
+
+
+def _prolog_verdict(text: str) -> str | None:
+    """Walk the prolog up to the root element; return a reason when it declares a DTD.
+
+    Returns None for safe XML and for non-XML members (images, binaries). Comments and
+    processing instructions may precede a DOCTYPE, so they are skipped rather than cut off at a
+    fixed length; a prolog longer than the scanned head is refused (no real file has one).
+    """
+    pos = 0
+    text = text.lstrip("\ufeff")
+    if not text.lstrip().startswith("<"):
+        return None
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+        if pos >= len(text):
+            return tr("XML 声明部分过长", "overlong XML prolog")
+        if text.startswith("<?", pos):
+            end = text.find("?>", pos)
+        elif text.startswith("<!--", pos):
+            end = text.find("-->", pos + 4)
+        elif text.startswith("<!", pos):
+            return tr("含 DOCTYPE/ENTITY 声明", "DOCTYPE/ENTITY declaration")
+        elif text.startswith("<", pos):
+            return None  # the root element: a DTD can no longer follow
+        else:  # malformed; the parser will reject it, but stay strict about DTDs
+            upper = text.upper()
+            return tr("含 DOCTYPE/ENTITY 声明", "DOCTYPE/ENTITY declaration") if (
+                "<!DOCTYPE" in upper or "<!ENTITY" in upper
+            ) else None
+        if end < 0:
+            return tr("XML 声明部分过长", "overlong XML prolog")
+        pos = end + 2
