@@ -79,3 +79,35 @@ class FileReport:
             "warnings": self.warnings,
             "issues": [i.to_dict() for i in self.issues],
         }
+
+
+def located(
+    sheet: Any,
+    row: int | None,
+    field_key: str | None,
+    code: str,
+    message: str,
+    *,
+    value: Any = None,
+    severity: str | None = None,
+) -> Issue:
+    """An ``Issue`` at the cell of ``field_key`` in ``row`` of ``sheet`` (a ``model.SheetData``).
+
+    ``severity`` defaults to the code's usual one (schema.CODES). Without a row, or for a field
+    the sheet lacks, the issue has no cell.
+    """
+    from .model import column_letter  # local: model imports schema only; keep issues light
+    from .schema import CODES
+
+    col = sheet.columns.get(field_key) if field_key else None
+    return Issue(
+        severity=severity or CODES[code].severity,
+        code=code,
+        message=message,
+        sheet=sheet.name,
+        cell=f"{column_letter(col)}{row}" if (col and row) else None,
+        row=row,
+        column=column_letter(col) if col else None,
+        field=sheet.kind.field(field_key).header if field_key and sheet.kind.has(field_key) else field_key,
+        value=value,
+    )

@@ -164,8 +164,8 @@ def _check_zip(fh, name: str) -> None:  # type: ignore[no-untyped-def]
         ) from None
     with zf:
         infos = zf.infolist()
-        _check_parts(infos, name)
         _check_bomb(infos, name)
+        _check_parts(infos, name)
         for info in infos:
             if not info.is_dir():
                 _check_xml_head(zf, info, name)
@@ -222,7 +222,7 @@ def _check_xml_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> No
             path=name,
             detail=tr(f"条目 {info.filename} 无法解压", f"member {info.filename} is unreadable"),
         ) from None
-    verdict = _prolog_verdict(_decode_head(head))
+    verdict = _prolog_verdict(_decode_head(head), complete=len(head) < XML_HEAD_BYTES)
     if verdict:
         raise UnsafeXmlError(path=name, detail=f"{info.filename}: {verdict}")
 
@@ -250,35 +250,39 @@ _ENCODING_SNIFF = (
 )
 
 
-def _prolog_verdict(text: str) -> str | None:
+def _prolog_verdict(text: str, complete: bool) -> str | None:
     """Walk the prolog up to the root element; return a reason when it declares a DTD.
 
     Returns None for safe XML and for non-XML members (images, binaries). Comments and
     processing instructions may precede a DOCTYPE, so they are skipped rather than cut off at a
     fixed length; a prolog longer than the scanned head is refused (no real file has one).
+    *complete* says the head is the whole member, so running out of text is just malformed XML.
     """
-    pos = 0
     text = text.lstrip("\ufeff")
     if not text.lstrip().startswith("<"):
         return None
+    pos = 0
     while True:
         while pos < len(text) and text[pos] in " \t\r\n":
             pos += 1
-        if pos >= len(text):
-            return tr("XML 声明部分过长", "overlong XML prolog")
         if text.startswith("<?", pos):
-            end = text.find("?>", pos)
+            close = "?>"
         elif text.startswith("<!--", pos):
-            end = text.find("-->", pos + 4)
+            close = "-->"
         elif text.startswith("<!", pos):
-            return tr("含 DOCTYPE/ENTITY 声明", "DOCTYPE/ENTITY declaration")
-        elif text.startswith("<", pos):
+            return _DTD
+        elif text.startswith("<", pos) and pos + 1 < len(text):
             return None  # the root element: a DTD can no longer follow
-        else:  # malformed; the parser will reject it, but stay strict about DTDs
+        elif pos >= len(text) - 1 and not complete:
+            return _OVERLONG
+        else:  # malformed or truncated; the parser will reject it, but stay strict about DTDs
             upper = text.upper()
-            return tr("含 DOCTYPE/ENTITY 声明", "DOCTYPE/ENTITY declaration") if (
-                "<!DOCTYPE" in upper or "<!ENTITY" in upper
-            ) else None
+            return _DTD if "<!DOCTYPE" in upper or "<!ENTITY" in upper else None
+        end = text.find(close, pos + 2)
         if end < 0:
-            return tr("XML 声明部分过长", "overlong XML prolog")
-        pos = end + 2
+            return None if complete else _OVERLONG
+        pos = end + len(close)
+
+
+_DTD = tr("含 DOCTYPE/ENTITY 声明", "DOCTYPE/ENTITY declaration")
+_OVERLONG = tr("XML 开头的声明部分过长", "overlong XML prolog")
