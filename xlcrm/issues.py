@@ -22,7 +22,8 @@ def _jsonable(value: Any) -> Any:
 @dataclass(frozen=True)
 class Issue:
     """One problem, located: ``sheet`` is the sheet name in the file, ``cell`` an A1 address
-    (None for sheet- or workbook-level problems)."""
+    (None for sheet- or workbook-level problems); ``field`` is the English field key (SPEC: keys
+    are what JSON uses)."""
 
     severity: str
     code: str
@@ -108,6 +109,6 @@ def located(
         cell=f"{column_letter(col)}{row}" if (col and row) else None,
         row=row,
         column=column_letter(col) if col else None,
-        field=sheet.kind.field(field_key).header if field_key and sheet.kind.has(field_key) else field_key,
+        field=field_key,
         value=value,
     )

@@ -270,19 +270,23 @@ def _prolog_verdict(text: str, complete: bool) -> str | None:
         elif text.startswith("<!--", pos):
             close = "-->"
         elif text.startswith("<!", pos):
-            return _DTD
+            return _dtd()
         elif text.startswith("<", pos) and pos + 1 < len(text):
             return None  # the root element: a DTD can no longer follow
         elif pos >= len(text) - 1 and not complete:
-            return _OVERLONG
+            return _overlong()
         else:  # malformed or truncated; the parser will reject it, but stay strict about DTDs
             upper = text.upper()
-            return _DTD if "<!DOCTYPE" in upper or "<!ENTITY" in upper else None
+            return _dtd() if "<!DOCTYPE" in upper or "<!ENTITY" in upper else None
         end = text.find(close, pos + 2)
         if end < 0:
-            return None if complete else _OVERLONG
+            return None if complete else _overlong()
         pos = end + len(close)
 
 
-_DTD = tr("含 DOCTYPE/ENTITY 声明", "DOCTYPE/ENTITY declaration")
-_OVERLONG = tr("XML 开头的声明部分过长", "overlong XML prolog")
+def _dtd() -> str:
+    return tr("含 DOCTYPE/ENTITY 声明", "DOCTYPE/ENTITY declaration")
+
+
+def _overlong() -> str:
+    return tr("XML 开头的声明部分过长", "overlong XML prolog")
