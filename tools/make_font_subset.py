@@ -141,9 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--source", type=Path, default=Path(DEFAULT_SOURCE))
     parser.add_argument("--output", type=Path, default=Path(DEFAULT_OUTPUT))
-    parser.add_argument(
-        "--level1-only", action="store_true", help="keep only the GB2312 level-1 hanzi"
-    )
+    parser.add_argument("--level1-only", action="store_true", help="keep only the GB2312 level-1 hanzi")
     args = parser.parse_args(argv)
 
     font = open_face(args.source, SOURCE_FAMILY)

@@ -10,7 +10,7 @@ Pure: no I/O, no clock. Lookups are cached because derivations call them for eve
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import chinese_calendar
 
@@ -23,7 +23,7 @@ HOURS_PER_WORKDAY = WORKDAY_END - WORKDAY_START
 _DAY = timedelta(days=1)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lookup(d: date) -> tuple[bool, bool]:
     """(is working day, year covered by the calendar package) for one date."""
     try:

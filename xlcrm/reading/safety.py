@@ -240,6 +240,7 @@ def _decode_head(head: bytes) -> str:
 _ENCODING_SNIFF = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
     (b"\x00\x00\x00<", "utf-32-be"),
     (b"<\x00\x00\x00", "utf-32-le"),
     (codecs.BOM_UTF16_LE, "utf-16"),

@@ -1,0 +1,164 @@
+"""xlsx → neutral ``Book`` + reading issues (structure and §3 value coercion).
+
+``read_book`` is the only entry point the rest of xlcrm uses to read a workbook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ..i18n import tr
+from ..issues import Issue
+from ..model import Book, SheetData, Snapshot, a1
+from ..schema import (
+    CONFIG,
+    DATA_SHEETS,
+    HELP_SHEET_NAME,
+    HISTORY_SHEET_NAME,
+    RESULTS_SHEET_NAME,
+    SheetKind,
+    fold_name,
+)
+from .coerce import render_text
+from .engine import RawSheet, read_raw_sheets
+from .recognize import best_kind_by_headers, find_header, kind_by_name
+from .rows import merged_issues, type_rows
+from .safety import check_input_file
+from .xmlparts import uncached_formula_cells
+
+__all__ = ["ReadResult", "read_book"]
+
+_OWN_SHEETS = {fold_name(n) for n in (HELP_SHEET_NAME, HISTORY_SHEET_NAME, RESULTS_SHEET_NAME)}
+
+
+@dataclass
+class ReadResult:
+    """A read workbook: the ``Book``, the reading issues, and structural facts writers need."""
+
+    book: Book
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def structural_errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error" and i.code.startswith(("sheet.", "header."))]
+
+
+def _sheet_issue(severity: str, code: str, sheet: str | None, msg: str, cell: str | None = None,
+                 row: int | None = None) -> Issue:
+    column = cell.rstrip("0123456789") if cell else None
+    return Issue(severity, code, msg, sheet=sheet, cell=cell, row=row, column=column)
+
+
+def _assign_kinds(raws: list[RawSheet]) -> tuple[dict[str, tuple[RawSheet, Any]], list[RawSheet]]:
+    assigned: dict[str, tuple[RawSheet, Any]] = {}
+    leftover: list[RawSheet] = []
+    for raw in raws:
+        if fold_name(raw.name) in _OWN_SHEETS:
+            continue
+        kind = kind_by_name(raw.name)
+        if kind is not None and kind.key not in assigned:
+            assigned[kind.key] = (raw, find_header(kind, raw.rows))
+        else:
+            leftover.append(raw)
+    unknown: list[RawSheet] = []
+    for raw in leftover:
+        candidates = [k for k in DATA_SHEETS if k.key not in assigned]
+        hit = best_kind_by_headers(raw.rows, candidates)
+        if hit:
+            assigned[hit[0].key] = (raw, hit[1])
+        else:
+            unknown.append(raw)
+    return assigned, unknown
+
+
+def _header_issues(kind: SheetKind, raw: RawSheet, header: Any) -> list[Issue]:
+    issues: list[Issue] = []
+    columns = header.columns if header else {}
+    for f in kind.fields:
+        if f.required and not f.computed and f.key not in columns:
+            issues.append(_sheet_issue("error", "header.missing", raw.name, tr(
+                "工作表“{s}”缺少必需的列“{h}”。请按标准模板（xlcrm init）补上该列。",
+                "Sheet '{s}' lacks the required column '{h}'. Add it as in the standard workbook.",
+                s=raw.name, h=f.header)))
+    if not header:
+        return issues
+    for key, col in header.duplicates:
+        cell = a1(header.row, col)
+        issues.append(_sheet_issue("error", "header.duplicate", raw.name, tr(
+            "列“{h}”出现了两次（{cell}），请删除或改名其中一列。",
+            "Column '{h}' appears twice ({cell}); remove or rename one.", h=kind.field(key).header, cell=cell),
+            cell, header.row))
+    for text, col in header.unknown:
+        cell = a1(header.row, col)
+        issues.append(_sheet_issue("info", "header.unknown", raw.name, tr(
+            "无法识别的列“{t}”，已保留但不参与校验和计算。", "Unknown column '{t}' is kept and ignored.", t=text),
+            cell, header.row))
+    return issues
+
+
+def _config_rows(raw: RawSheet, header: Any) -> list[tuple[str, Any]]:
+    if not header or "param" not in header.columns:
+        return []
+    pc, vc = header.columns["param"] - 1, header.columns.get("value", 0) - 1
+    rows = []
+    for cells in raw.rows[header.row:]:
+        key = render_text(cells[pc]) if pc < len(cells) else None
+        if key:
+            value = cells[vc] if 0 <= vc < len(cells) else None
+            rows.append((key, value if value != "" else None))
+    return [(k, v) for k, v in rows if v is not None]
+
+
+def _history(raw: RawSheet) -> list[Snapshot]:
+    snaps = []
+    for cells in raw.rows[1:]:
+        cells = list(cells) + [""] * (5 - len(cells))
+        when, cid = cells[0], render_text(cells[1])
+        if isinstance(when, datetime):
+            when = when.date()
+        if not isinstance(when, date) or not cid:
+            continue
+        snaps.append(Snapshot(when, cid, render_text(cells[2]), render_text(cells[3]), render_text(cells[4])))
+    return snaps
+
+
+def read_book(path: Path) -> ReadResult:
+    """Read and type a workbook; unusable files raise ``InputFileError`` subclasses."""
+    path = Path(path)
+    check_input_file(path)
+    raws = read_raw_sheets(path)
+    book = Book(path=path, sheet_names=[r.name for r in raws])
+    issues: list[Issue] = []
+    assigned, unknown = _assign_kinds(raws)
+    for raw in raws:
+        if fold_name(raw.name) == fold_name(HISTORY_SHEET_NAME):
+            book.history = _history(raw)
+    data_names = [assigned[k.key][0].name for k in DATA_SHEETS if k.key in assigned and assigned[k.key][1]]
+    uncached = uncached_formula_cells(path, data_names) if data_names else {}
+    for kind in DATA_SHEETS:
+        if kind.key not in assigned:
+            issues.append(_sheet_issue("error", "sheet.missing", kind.name, tr(
+                "缺少工作表“{s}”。请使用标准模板（xlcrm init），或把对应的工作表改名为“{s}”。",
+                "The sheet '{s}' is missing. Use the standard workbook or rename the sheet to '{s}'.", s=kind.name)))
+            continue
+        raw, header = assigned[kind.key]
+        issues += _header_issues(kind, raw, header)
+        if not header:
+            book.sheets[kind.key] = SheetData(kind, raw.name, 1, {})
+            continue
+        sheet, row_issues = type_rows(kind, raw.name, raw.rows, header, uncached.get(raw.name, set()))
+        book.sheets[kind.key] = sheet
+        issues += row_issues + merged_issues(sheet, raw.merged)
+    if "config" in assigned:
+        raw, header = assigned["config"]
+        book.config_rows = _config_rows(raw, header)
+        if header:
+            book.sheets["config"] = SheetData(CONFIG, raw.name, header.row, dict(header.columns))
+    for raw in unknown:
+        issues.append(_sheet_issue("info", "sheet.unknown", raw.name, tr(
+            "无法识别的工作表“{s}”，已忽略。", "Unknown sheet '{s}' is ignored.", s=raw.name)))
+    return ReadResult(book, issues)
+

@@ -1,0 +1,159 @@
+"""Turn a recognised sheet's raw cells into typed ``Row``s, with the §3 reading issues."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+from typing import Any, Callable, Sequence
+
+from ..i18n import tr
+from ..issues import Issue, located
+from ..model import Row, SheetData, a1
+from ..schema import Field, FieldType, SheetKind
+from . import coerce
+from .recognize import HeaderMatch
+
+Converter = Callable[[Any], coerce.CoerceResult]
+
+
+def _converter(f: Field) -> Converter:
+    t = f.type
+    if t is FieldType.DATE:
+        return coerce.parse_date
+    if t is FieldType.DATETIME:
+        return coerce.parse_datetime
+    if t is FieldType.INT:
+        return lambda v: coerce.parse_number(v, integer=True)
+    if t in (FieldType.MONEY, FieldType.NUMBER, FieldType.SCORE, FieldType.PERCENT):
+        return coerce.parse_number
+    if t is FieldType.ENUM:
+        allowed = tuple(f.enum)
+        return lambda v: coerce.parse_enum(v, allowed)
+    if t is FieldType.ID:
+        return _parse_id
+    return coerce.parse_text
+
+
+def _parse_id(value: Any) -> coerce.CoerceResult:
+    text = coerce.render_text(value)
+    if text is not None and not text.isascii():
+        text = unicodedata.normalize("NFKC", text).replace(" ", "")
+    return coerce.CoerceResult(text)
+
+
+def _fast(f: Field) -> Callable[[Any], Any]:
+    """A per-type fast path returning the typed value, or ``_SLOW`` to fall back to coercion."""
+    t = f.type
+    if t in (FieldType.TEXT, FieldType.PHONE, FieldType.EMAIL):
+        return lambda v: (v.strip() or None) if type(v) is str else _SLOW
+    if t is FieldType.ENUM:
+        allowed = frozenset(f.enum)
+        return lambda v: v if v in allowed else _SLOW
+    if t is FieldType.DATE:
+        return lambda v: v.date() if type(v) is datetime else (v if type(v) is date else _SLOW)
+    if t is FieldType.DATETIME:
+        return lambda v: v if type(v) is datetime else _SLOW
+    if t in (FieldType.MONEY, FieldType.NUMBER, FieldType.SCORE):
+        return lambda v: v if type(v) is float else _SLOW
+    if t is FieldType.INT:
+        return lambda v: int(v) if type(v) is float and v.is_integer() else _SLOW
+    return lambda v: _SLOW
+
+
+_SLOW = object()
+
+_TYPE_TEXT = {
+    FieldType.DATE: ("日期（如 2024-06-01）", "a date (e.g. 2024-06-01)"),
+    FieldType.DATETIME: ("日期时间（如 2024-06-01 14:30）", "a date and time (e.g. 2024-06-01 14:30)"),
+    FieldType.INT: ("整数", "a whole number"),
+}
+
+
+def _issue_for(sheet: SheetData, row: int, f: Field, raw: Any, res: coerce.CoerceResult) -> Issue:
+    h = f.header
+    shown = coerce.render_text(raw)
+    if res.code == coerce.TYPE_ERROR:
+        zh, en = _TYPE_TEXT.get(f.type, ("数字", "a number"))
+        msg = tr("“{h}”应填写{zh}，但填写的是“{v}”。请改为正确的值。",
+                 "'{h}' must be {en}, got '{v}'. Please correct it.", h=h, zh=zh, en=en, v=shown)
+    elif res.code == coerce.ENUM_ERROR:
+        msg = tr("“{h}”的值“{v}”不在可选范围内，可选值：{opts}。请从下拉列表中选择。",
+                 "'{h}': '{v}' is not allowed; choose one of: {opts}.", h=h, v=shown, opts=" / ".join(f.enum))
+    elif res.code == coerce.TEXT_DATE:
+        msg = tr("“{h}”的“{v}”是文本格式的日期，在 Excel 中会排序、筛选出错；已按 {d} 读取，建议改为日期格式。",
+                 "'{h}': '{v}' is a date typed as text (sorts and filters wrongly in Excel); read as {d}. Use a date cell.",
+                 h=h, v=shown, d=coerce.render_text(res.value))
+    else:
+        msg = tr("“{h}”的“{v}”是文本格式的数字，已按 {n} 读取，建议改为数字格式。",
+                 "'{h}': '{v}' is a number typed as text; read as {n}. Use a number cell.",
+                 h=h, v=shown, n=coerce.render_text(res.value))
+    return located(sheet, row, f.key, res.code or "", msg, value=shown, severity=res.severity)
+
+
+def _uncached_issue(sheet: SheetData, row: int, f: Field) -> Issue:
+    msg = tr("“{h}”是公式但没有计算结果（文件可能由程序生成、未在 Excel 中重新计算），按空白处理。请在 Excel/WPS 中打开并保存一次。",
+             "'{h}' holds a formula without a cached value; treated as blank. Open and save the file in Excel once.",
+             h=f.header)
+    return located(sheet, row, f.key, "value.formula_uncached", msg)
+
+
+def type_rows(
+    kind: SheetKind,
+    name: str,
+    rows: Sequence[Sequence[Any]],
+    header: HeaderMatch,
+    uncached: set[tuple[int, int]],
+) -> tuple[SheetData, list[Issue]]:
+    """Typed rows below the header, up to the last row with a value in a known column."""
+    sheet = SheetData(kind=kind, name=name, header_row=header.row, columns=dict(header.columns))
+    issues: list[Issue] = []
+    typed_fields = [kind.field(k) for k in header.columns if not kind.field(k).computed]
+    plan = [(f, header.columns[f.key] - 1, _fast(f), _converter(f)) for f in typed_fields]
+    known_cols = [c for _, c, _, _ in plan]
+    uncached_rows = {r for r, _ in uncached}
+    end = max(len(rows), max(uncached_rows, default=0))  # calamine stops before trailing uncached formulas
+    for index in range(header.row, end):
+        cells = rows[index] if index < len(rows) else ()
+        number = index + 1
+        width = len(cells)
+        if not any(c < width and cells[c] != "" and cells[c] is not None for c in known_cols) and number not in uncached_rows:
+            continue
+        values: dict[str, Any] = {}
+        raw: dict[str, Any] = {}
+        for f, col, fast, slow in plan:
+            v = cells[col] if col < width else None
+            if v == "" or v is None:
+                if number in uncached_rows and (number, col + 1) in uncached:
+                    issues.append(_uncached_issue(sheet, number, f))
+                values[f.key] = None
+                continue
+            raw[f.key] = v
+            typed = fast(v)
+            if typed is _SLOW:
+                res = slow(v)
+                typed = res.value
+                if res.code:
+                    issues.append(_issue_for(sheet, number, f, v, res))
+            values[f.key] = typed
+        if not raw and number not in uncached_rows:
+            continue
+        sheet.rows.append(Row(number, values, raw))
+    return sheet, issues
+
+
+def merged_issues(sheet: SheetData, merged: list[tuple[int, int, int, int]]) -> list[Issue]:
+    """``sheet.merged`` for every merged range that reaches into the data area."""
+    if not sheet.rows:
+        return []
+    first, last = sheet.header_row + 1, sheet.rows[-1].number
+    issues = []
+    for r1, c1, r2, c2 in merged:
+        if r2 < first or r1 > last:
+            continue
+        cell = a1(r1, c1)
+        msg = tr("数据区域内有合并单元格 {rng}，只有左上角 {cell} 的值有效。请取消合并并逐行填写。",
+                 "Merged cells {rng} inside the data area; only the top-left cell {cell} counts. Unmerge and fill each row.",
+                 rng=f"{cell}:{a1(r2, c2)}", cell=cell)
+        issues.append(Issue("warning", "sheet.merged", msg, sheet=sheet.name, cell=cell, row=r1,
+                            column=cell.rstrip("0123456789")))
+    return issues
