@@ -21,7 +21,7 @@ BILLION_LAUGHS = (
     '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
     '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>\n'
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    "<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&lol3;</t></is></c></row>"
+    '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row>'
     "</sheetData></worksheet>"
 )
 
@@ -52,9 +52,7 @@ def _write(tmp_path: pathlib.Path, name: str, data: bytes) -> pathlib.Path:
 def _rezip(data: bytes, replace: dict[str, bytes]) -> bytes:
     """The workbook *data* with some members replaced or added."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(
-        out, "w", zipfile.ZIP_DEFLATED
-    ) as dst:
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             if info.filename not in replace:
                 dst.writestr(info.filename, src.read(info))
@@ -88,9 +86,7 @@ def _ole2(streams: dict[str, int]) -> bytes:
     return bytes(header) + fat_sector + directory + data
 
 
-def _dir_entry(
-    name: str, kind: int, start: int, size: int, child: int = 0xFFFFFFFF, right: int = 0xFFFFFFFF
-) -> bytes:
+def _dir_entry(name: str, kind: int, start: int, size: int, child: int = 0xFFFFFFFF, right: int = 0xFFFFFFFF) -> bytes:
     raw = name.encode("utf-16-le") + b"\x00\x00"
     entry = bytearray(128)
     entry[: len(raw)] = raw
@@ -110,20 +106,21 @@ def test_a_real_workbook_passes_whatever_its_name(tmp_path, good_bytes, name):
 def test_a_member_just_under_the_ratio_limit_passes(tmp_path, good_bytes, monkeypatch):
     # a big, very repetitive sheet that is nevertheless a plausible workbook
     monkeypatch.setattr(safety, "MAX_MEMBER_UNCOMPRESSED", 1024**2)
-    sheet = b"<worksheet>" + b"".join(
-        b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i * 7919 % 100003)
-        for i in range(1, 60_000)
-    ) + b"</worksheet>"
+    sheet = (
+        b"<worksheet>"
+        + b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i * 7919 % 100003) for i in range(1, 60_000))
+        + b"</worksheet>"
+    )
     path = _write(tmp_path, "big.xlsx", _rezip(good_bytes, {"xl/worksheets/sheet1.xml": sheet}))
     check_input_file(path)
 
 
 def test_a_safe_prolog_with_comments_and_instructions_passes(tmp_path, good_bytes):
     sheet = (
-        '<?xml version="1.0"?>\n<!-- made by a tool -->\n<?mso-application progid="Excel"?>\n'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        "<sheetData/></worksheet>"
-    ).encode()
+        b'<?xml version="1.0"?>\n<!-- made by a tool -->\n<?mso-application progid="Excel"?>\n'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<sheetData/></worksheet>"
+    )
     path = _write(tmp_path, "c.xlsx", _rezip(good_bytes, {"xl/worksheets/sheet1.xml": sheet}))
     check_input_file(path)
 
@@ -317,13 +314,13 @@ def _utf16(text: str) -> bytes:
         ("xl/worksheets/sheet1.xml", _utf16(BILLION_LAUGHS)),
         ("xl/worksheets/sheet1.xml", BILLION_LAUGHS.encode("utf-16-le")),
         ("xl/worksheets/sheet1.xml", b"\xef\xbb\xbf" + BILLION_LAUGHS.encode()),
-        ("xl/_rels/workbook.xml.rels", b'<?xml version="1.0"?><!DOCTYPE r SYSTEM "http://x/">'
-         b"<Relationships/>"),
-        ("xl/sharedStrings.xml", b"<!-- hi --><!DOCTYPE s [<!ENTITY x SYSTEM 'file:///etc/passwd'>]>"
-         b"<sst>&x;</sst>"),
+        ("xl/_rels/workbook.xml.rels", b'<?xml version="1.0"?><!DOCTYPE r SYSTEM "http://x/"><Relationships/>'),
+        ("xl/sharedStrings.xml", b"<!-- hi --><!DOCTYPE s [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><sst>&x;</sst>"),
         ("xl/worksheets/sheet9.dat", BILLION_LAUGHS.encode()),  # any name, judged by content
-        ("xl/worksheets/sheet1.xml", b"<?xml version='1.0'?><!--" + b"x" * 8000 + b"-->"
-         + BILLION_LAUGHS.split("\n", 1)[1].encode()),  # DOCTYPE hidden behind a long comment
+        (
+            "xl/worksheets/sheet1.xml",
+            b"<?xml version='1.0'?><!--" + b"x" * 8000 + b"-->" + BILLION_LAUGHS.split("\n", 1)[1].encode(),
+        ),  # DOCTYPE hidden behind a long comment
     ],
 )
 def test_doctype_or_entity_is_refused(tmp_path, good_bytes, member, payload):

@@ -13,10 +13,11 @@ from __future__ import annotations
 import math
 import numbers
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any
 
 from ..schema.folding import fold_text
 
@@ -64,9 +65,7 @@ _TIME_RE = re.compile(
     r"(\d{1,2})(?::(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?"  # 14:30, 14:30:00(.123)
     r"|\s*[时点]\s*(\d{1,2})\s*分?(?:\s*(\d{1,2})\s*秒)?)"  # 14时30分(00秒), 14点30
 )
-_NUMBER_RE = re.compile(
-    r"([+-]?)\s*¥?\s*([+-]?)\s*(\d{1,3}(?:,\d{3})+|\d+)?(\.\d+)?\s*(元|%)?"
-)
+_NUMBER_RE = re.compile(r"([+-]?)\s*¥?\s*([+-]?)\s*(\d{1,3}(?:,\d{3})+|\d+)?(\.\d+)?\s*(元|%)?")
 
 
 def fold(value: str) -> str:
@@ -92,9 +91,7 @@ def parse_date(value: object, is_date_format: bool = False, date1904: bool = Fal
     return result
 
 
-def parse_datetime(
-    value: object, is_date_format: bool = False, date1904: bool = False
-) -> CoerceResult:
+def parse_datetime(value: object, is_date_format: bool = False, date1904: bool = False) -> CoerceResult:
     """A datetime field: as ``parse_date``; a date-only value gives midnight.
 
     Numbers count as Excel serials only when the cell is date-formatted (*is_date_format*); an
@@ -155,9 +152,7 @@ def _parse_text_datetime(raw: str) -> CoerceResult:
         if mm is None and mm2 is None:
             return _TYPE
         try:
-            clock = time(
-                int(hh), int(mm or mm2), int(ss or ss2 or 0), int((frac or "0").ljust(6, "0"))
-            )
+            clock = time(int(hh), int(mm or mm2), int(ss or ss2 or 0), int((frac or "0").ljust(6, "0")))
         except ValueError:
             return _TYPE
     try:
@@ -187,7 +182,7 @@ def parse_number(value: object, integer: bool = False) -> CoerceResult:
         return BLANK
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, Decimal)):
         return _TYPE
-    return _checked_number(float(value) if isinstance(value, Decimal) else value, integer, None)
+    return _checked_number(value if isinstance(value, int) else float(value), integer, None)
 
 
 def _checked_number(number: float, integer: bool, code: str | None) -> CoerceResult:
@@ -230,19 +225,18 @@ def parse_text(value: object) -> CoerceResult:
 
 def render_text(value: object) -> str | None:
     """The text a cell value stands for; None when blank."""
-    kind = type(value)
-    if kind is str:
-        return value.strip() or None  # type: ignore[union-attr]
+    if isinstance(value, str):
+        return value.strip() or None
     if value is None:
         return None
-    if kind is bool:
+    if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if kind is int:
+    if isinstance(value, int):
         return str(value)
-    if kind is float:
-        if value.is_integer():  # type: ignore[union-attr]
-            return str(int(value))  # type: ignore[call-overload]
-        return "%.15g" % value  # Excel shows 15 significant digits
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return f"{value:.15g}"  # Excel shows 15 significant digits
     if isinstance(value, datetime):
         if value.time() == time() and value.tzinfo is None:
             return value.date().isoformat()

@@ -17,6 +17,7 @@ import pathlib
 import struct
 import zipfile
 import zlib
+from typing import BinaryIO
 
 from ..errors import (
     CorruptFileError,
@@ -77,9 +78,7 @@ def check_input_file(path: pathlib.Path) -> None:
         if not head.startswith(ZIP_MAGICS):
             if path.suffix.lower() in TEXT_EXTENSIONS or _looks_like_text(head):
                 raise CsvFileError(path=name)
-            raise CorruptFileError(
-                path=name, detail=tr("不是 zip 格式，.xlsx 应为 zip 压缩包", "not a zip archive")
-            )
+            raise CorruptFileError(path=name, detail=tr("不是 zip 格式，.xlsx 应为 zip 压缩包", "not a zip archive"))
         _check_directory_size(fh, size, name)
         _check_zip(fh, name)
 
@@ -92,8 +91,7 @@ def assert_defused() -> None:
         raise RuntimeError(
             tr(
                 "openpyxl 未启用 defusedxml（请安装 defusedxml，且不要设置 OPENPYXL_DEFUSEDXML=False）",
-                "openpyxl is not using defusedxml (install defusedxml; do not set "
-                "OPENPYXL_DEFUSEDXML=False)",
+                "openpyxl is not using defusedxml (install defusedxml; do not set OPENPYXL_DEFUSEDXML=False)",
             )
         )
 
@@ -126,11 +124,11 @@ def _looks_like_text(head: bytes) -> bool:
             text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
         except UnicodeDecodeError:
             continue
-        return not any(ch < " " and ch not in "\t\n\r\f\v" for ch in text)
+        return not any(ch < " " and ch not in "\t\n\r\f\v\x1a" for ch in text)
     return False
 
 
-def _check_directory_size(fh, size: int, name: str) -> None:  # type: ignore[no-untyped-def]
+def _check_directory_size(fh: BinaryIO, size: int, name: str) -> None:
     """Refuse a central directory with too many entries before ``zipfile`` loads it all."""
     tail_start = max(0, size - _EOCD_SEARCH)
     fh.seek(tail_start)
@@ -142,26 +140,23 @@ def _check_directory_size(fh, size: int, name: str) -> None:  # type: ignore[no-
             detail=tr("文件不完整（可能只复制了一部分）或不是 zip 格式", "truncated or not a zip"),
         )
     entries = struct.unpack_from("<H", tail, pos + 10)[0]
-    if entries == 0xFFFF and pos >= 20 and tail[pos - 20 : pos - 16] == _EOCD64_LOCATOR:
-        offset = struct.unpack_from("<Q", tail, pos - 12)[0]
-        fh.seek(offset)
-        record = fh.read(56)
-        if len(record) == 56 and record.startswith(_EOCD64):
-            entries = struct.unpack_from("<Q", record, 32)[0]
+    if entries == 0xFFFF:  # the real count is in the zip64 end record; zipfile judges a bad one
+        entries = 0
+        if pos >= 20 and tail[pos - 20 : pos - 16] == _EOCD64_LOCATOR:
+            fh.seek(struct.unpack_from("<Q", tail, pos - 12)[0])
+            record = fh.read(56)
+            if len(record) == 56 and record.startswith(_EOCD64):
+                entries = struct.unpack_from("<Q", record, 32)[0]
     if entries > MAX_MEMBERS:
-        raise ZipBombError(
-            path=name, detail=tr(f"包含 {entries} 个压缩条目", f"{entries} archive entries")
-        )
+        raise ZipBombError(path=name, detail=tr(f"包含 {entries} 个压缩条目", f"{entries} archive entries"))
 
 
-def _check_zip(fh, name: str) -> None:  # type: ignore[no-untyped-def]
+def _check_zip(fh: BinaryIO, name: str) -> None:
     fh.seek(0)
     try:
         zf = zipfile.ZipFile(fh)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, struct.error):
-        raise CorruptFileError(
-            path=name, detail=tr("文件不完整或不是 zip 格式", "truncated or not a zip")
-        ) from None
+        raise CorruptFileError(path=name, detail=tr("文件不完整或不是 zip 格式", "truncated or not a zip")) from None
     with zf:
         infos = zf.infolist()
         _check_bomb(infos, name)
@@ -211,9 +206,7 @@ def _mb(n: int) -> str:
 def _check_xml_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
     """Read only the first ``XML_HEAD_BYTES`` of a member and refuse a DOCTYPE in its prolog."""
     if info.flag_bits & 0x1:
-        raise CorruptFileError(
-            path=name, detail=tr(f"条目 {info.filename} 被 zip 加密", f"{info.filename} encrypted")
-        )
+        raise CorruptFileError(path=name, detail=tr(f"条目 {info.filename} 被 zip 加密", f"{info.filename} encrypted"))
     try:
         with zf.open(info) as member:
             head = member.read(XML_HEAD_BYTES)
@@ -229,11 +222,8 @@ def _check_xml_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> No
 
 def _decode_head(head: bytes) -> str:
     """Decode a member head the way an XML parser would guess it (XML 1.0 appendix F)."""
-    for prefix, encoding in _ENCODING_SNIFF:
-        if head.startswith(prefix):
-            break
-    else:
-        encoding = "latin-1"  # ASCII-compatible: enough to see markup in UTF-8, GBK …
+    # latin-1 is ASCII-compatible: enough to see the markup of UTF-8, GBK … heads
+    encoding = next((enc for prefix, enc in _ENCODING_SNIFF if head.startswith(prefix)), "latin-1")
     return codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)
 
 
