@@ -1,0 +1,141 @@
+"""Command line: parse options, call one library function, map ``XlcrmError`` to a message and an
+exit code (0 success, 1 the data has errors / some inputs failed, 2 unusable input or usage)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Sequence
+
+from . import i18n
+from .errors import UsageError, XlcrmError
+from .i18n import tr
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors as a clean Chinese/English message and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(tr("xlcrm：参数错误：{m}（用 --help 查看用法）\n", "xlcrm: bad usage: {m} (see --help)\n", m=message))
+        raise SystemExit(2)
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(detail=tr("日期“{t}”格式不对，应为 YYYY-MM-DD，如 2024-06-30", "date '{t}' must be YYYY-MM-DD", t=text))
+
+
+def _as_of(args: argparse.Namespace) -> date:
+    from .writing.template import today
+
+    return parse_date(args.as_of) if args.as_of else today()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="xlcrm", description=tr(
+        "xlcrm：Excel 客户关系维护工具。流程：init 生成标准工作簿 → 员工填写 → validate 提交前校验 → enrich 计算分层/跟进/风险等列 → report 批量生成复盘报告。",
+        "xlcrm: Excel-first customer-relationship maintenance. Workflow: init → fill in → validate → enrich → report."))
+    p.add_argument("--lang", choices=["zh", "en"], help=tr("界面语言（默认中文，也可设 XLCRM_LANG=en）", "message language"))
+    p.add_argument("--version", action="version", version="xlcrm 0.1.0")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    q = sub.add_parser("init", help=tr("生成标准工作簿（可带示例数据）", "write the standard workbook"),
+                       description=tr("生成标准工作簿：五张数据表（带下拉列表、日期格式、冻结表头）、配置和说明。加 --sample N 生成 N 个客户的示例数据。",
+                                      "Write the standard workbook; --sample N adds N realistic sample customers."))
+    q.add_argument("path", type=Path, help=tr("输出的 .xlsx 路径", "output .xlsx path"))
+    q.add_argument("--sample", type=int, metavar="N", help=tr("生成 N 个客户的示例数据", "add N sample customers"))
+    q.add_argument("--seed", type=int, default=1, help=tr("示例数据随机种子（相同种子结果相同，默认 1）", "sample seed (default 1)"))
+    q.add_argument("--as-of", metavar="YYYY-MM-DD", help=tr("示例数据的统计日（默认今天）", "as-of date for the sample"))
+    q.add_argument("--force", action="store_true", help=tr("覆盖已存在的文件", "overwrite an existing file"))
+
+    q = sub.add_parser("validate", help=tr("提交前校验工作簿", "check workbooks before submitting"),
+                       description=tr("逐个单元格校验工作簿，列出每个问题的位置和中文说明。退出码：0 通过，1 有错误，2 文件无法使用。",
+                                      "Check workbooks; exit 0 clean, 1 errors, 2 unusable input."))
+    q.add_argument("paths", type=Path, nargs="+", metavar="PATH", help=tr("一个或多个 .xlsx", "one or more .xlsx"))
+    q.add_argument("--format", choices=["text", "json"], default="text", help=tr("输出格式", "output format"))
+    q.add_argument("--annotate", type=Path, metavar="OUT", help=tr(
+        "另存一份标注副本：问题单元格标红/黄并加批注，首页为“校验结果”（多个文件时 OUT 为文件夹）",
+        "write an annotated copy (a folder when several files are given)"))
+    q.add_argument("--as-of", metavar="YYYY-MM-DD", help=tr("统计日（默认今天）", "as-of date (default today)"))
+    q.add_argument("--strict", action="store_true", help=tr("警告也视为不通过", "warnings fail too"))
+    q.add_argument("--config", type=Path, metavar="F", help=tr("配置文件 xlcrm.toml", "config file"))
+
+    q = sub.add_parser("enrich", help=tr("填写计算列（分层、RFM、跟进、风险、时效等）", "fill the computed columns"),
+                       description=tr("补全空白编号并计算全部自动列。默认原地修改：先备份、写临时文件后替换；工作簿在 Excel/WPS 中打开时拒绝执行。",
+                                      "Fill blank IDs and every computed column, in place with a backup by default."))
+    q.add_argument("path", type=Path, help=tr("工作簿 .xlsx", "workbook .xlsx"))
+    q.add_argument("-o", "--output", type=Path, metavar="OUT", help=tr("另存到新文件（不修改原文件）", "write to a new file"))
+    q.add_argument("--as-of", metavar="YYYY-MM-DD", help=tr("统计日（默认今天）", "as-of date (default today)"))
+    q.add_argument("--config", type=Path, metavar="F", help=tr("配置文件 xlcrm.toml", "config file"))
+    q.add_argument("--no-backup", action="store_true", help=tr("不生成备份", "skip the backup"))
+    q.add_argument("--allow-loss", action="store_true", help=tr("允许丢弃无法保留的内容（图表、图片等）", "allow dropping charts, images …"))
+
+    q = sub.add_parser("report", help=tr("批量生成复盘报告（Word/Markdown）", "generate review reports"),
+                       description=tr("汇总一个或多个工作簿（或文件夹），生成活动复盘或月度复盘报告。",
+                                      "Consolidate workbooks and write campaign or monthly reviews."))
+    q.add_argument("paths", type=Path, nargs="+", metavar="PATH", help=tr("工作簿或文件夹", "workbooks or folders"))
+    q.add_argument("--kind", choices=["campaign", "monthly"], required=True, help=tr("报告类型", "report kind"))
+    q.add_argument("--campaign", metavar="ID", help=tr("只生成该活动", "only this campaign"))
+    q.add_argument("--period", metavar="YYYY-MM", help=tr("月度复盘的月份（默认统计日所在月）", "month for monthly reviews"))
+    q.add_argument("--by", choices=["manager"], help=tr("按客户经理分别生成", "one report per manager"))
+    q.add_argument("--format", default="md,docx", help=tr("md、docx 或 md,docx", "md, docx or md,docx"))
+    q.add_argument("-o", "--output", type=Path, default=Path("reports"), metavar="DIR", help=tr("输出文件夹", "output folder"))
+    q.add_argument("--as-of", metavar="YYYY-MM-DD", help=tr("统计日（默认今天）", "as-of date (default today)"))
+    q.add_argument("--template-dir", type=Path, metavar="DIR", help=tr("自定义模板文件夹", "custom templates"))
+    q.add_argument("--jobs", type=int, default=1, metavar="N", help=tr("并行进程数", "worker processes"))
+    q.add_argument("--on-conflict", choices=["first", "last"], help=tr("多个工作簿编号冲突时取第一个/最后一个", "resolve ID conflicts"))
+    q.add_argument("--config", type=Path, metavar="F", help=tr("配置文件 xlcrm.toml", "config file"))
+    q.add_argument("--force", action="store_true", help=tr("覆盖已存在的报告", "overwrite existing reports"))
+    return p
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "init":
+        from .commands import run_init
+
+        return run_init(args.path, args.sample, args.seed, _as_of(args), args.force)
+    if args.command == "validate":
+        from .commands import run_validate
+
+        return run_validate(args.paths, _as_of(args), args.format, args.annotate, args.strict, args.config)
+    if args.command == "enrich":
+        from .commands import run_enrich
+
+        return run_enrich(args.path, args.output, _as_of(args), args.config, not args.no_backup, args.allow_loss)
+    if args.command == "report":
+        from .commands import run_report
+
+        return run_report(args, _as_of(args))
+    raise UsageError(detail=tr("请指定子命令：init / validate / enrich / report", "choose a command"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--lang" in argv:  # pick the language before argparse renders help or errors
+        i = argv.index("--lang")
+        if i + 1 < len(argv):
+            i18n.set_lang(argv[i + 1])
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.lang:
+            i18n.set_lang(args.lang)
+        if args.command is None:
+            parser.print_help()
+            return 2
+        return _run(args)
+    except XlcrmError as exc:
+        sys.stderr.write(f"xlcrm: {exc.message}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write(tr("已取消。\n", "Cancelled.\n"))
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,51 @@
+"""Text rendering of validation results for the terminal (SPEC §5 validate)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import TextIO
+
+from .i18n import tr
+from .issues import FileReport
+
+_COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+_RESET = "\033[0m"
+
+
+def use_color(stream: TextIO) -> bool:
+    """Colour only on a real terminal, and never when NO_COLOR is set or in CI."""
+    return stream.isatty() and not os.environ.get("NO_COLOR") and not os.environ.get("CI")
+
+
+def format_text(reports: list[FileReport], strict: bool = False, color: bool = False) -> str:
+    """Problems grouped by sheet, ``Sheet!A1 severity code message``, then counts per file."""
+    out: list[str] = []
+    for report in reports:
+        out.append(f"== {report.path}")
+        current: object = object()
+        for issue in report.issues:
+            if issue.sheet != current:
+                current = issue.sheet
+                out.append(f"[{issue.sheet or tr('工作簿', 'workbook')}]")
+            where = f"{issue.sheet}!{issue.cell}" if issue.cell else (issue.sheet or "-")
+            sev = issue.severity
+            if color:
+                sev = f"{_COLORS.get(sev, '')}{sev}{_RESET}"
+            out.append(f"{where} {sev} {issue.code} {issue.message}")
+        verdict = tr("通过", "OK") if report.ok(strict) else tr("未通过", "FAILED")
+        out.append(tr("{p}：{e} 个错误，{w} 个警告，{i} 条提示 —— {v}",
+                      "{p}: {e} errors, {w} warnings, {i} notes — {v}",
+                      p=report.path, e=report.errors, w=report.warnings, i=report.infos, v=verdict))
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def format_json(reports: list[FileReport], strict: bool = False) -> str:
+    return json.dumps({"files": [r.to_dict(strict) for r in reports]}, ensure_ascii=False, indent=2) + "\n"
+
+
+def write(text: str, stream: TextIO = sys.stdout) -> None:
+    stream.write(text)
+    stream.flush()

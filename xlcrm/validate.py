@@ -1,0 +1,61 @@
+"""``validate``: read a workbook, run every check, return a ``FileReport`` (SPEC §5 validate)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .checks import mark_rejected, run_checks
+from .config import Config, build_config, find_config_file, read_toml
+from .issues import FileReport, Issue
+from .model import Book
+from .reading import ReadResult, read_book
+from .schema import DATA_SHEETS
+
+
+@dataclass
+class CheckedBook:
+    """A read and checked workbook: the book (rejected rows marked), its issues and its config."""
+
+    read: ReadResult
+    report: FileReport
+    config: Config
+
+    @property
+    def book(self) -> Book:
+        return self.read.book
+
+
+def order_issues(book: Book, issues: list[Issue]) -> list[Issue]:
+    """Workbook-level problems first, then by sheet in workbook order, then row and column."""
+    sheet_rank = {name: i for i, name in enumerate(book.sheet_names)}
+    canonical = {k.name: len(sheet_rank) + i for i, k in enumerate(DATA_SHEETS)}
+
+    def key(issue: Issue) -> tuple[object, ...]:
+        rank = sheet_rank.get(issue.sheet or "", canonical.get(issue.sheet or "", -1))
+        return (rank, *issue.sort_key)
+
+    return sorted(issues, key=key)
+
+
+def load_config(book: Book, config_file: Path | None, overrides: dict | None = None) -> Config:
+    """Defaults ← xlcrm.toml (given or beside the workbook) ← 配置 sheet ← command line."""
+    found = find_config_file(book.path or Path("."), config_file)
+    toml = read_toml(found) if found else None
+    return build_config(toml, book.config_rows, overrides, toml_source=str(found) if found else "")
+
+
+def check_book(path: Path, as_of: date, config_file: Path | None = None) -> CheckedBook:
+    """Read ``path`` and run every check; rows with errors are marked rejected."""
+    read = read_book(Path(path))
+    config = load_config(read.book, config_file)
+    issues = read.issues + run_checks(read.book, as_of)
+    mark_rejected(read.book, issues)
+    report = FileReport(str(path), order_issues(read.book, issues))
+    return CheckedBook(read, report, config)
+
+
+def validate_file(path: Path, as_of: date, config_file: Path | None = None) -> FileReport:
+    """Every problem in the workbook at ``path``, located and ordered."""
+    return check_book(path, as_of, config_file).report
