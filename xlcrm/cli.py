@@ -4,6 +4,7 @@ exit code (0 success, 1 the data has errors / some inputs failed, 2 unusable inp
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -94,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
     if args.command == "init":
         from .commands import run_init
 
@@ -108,7 +109,7 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_enrich(args.path, args.output, _as_of(args), args.config, not args.no_backup, args.allow_loss)
     if args.command == "report":
-        from .commands import run_report
+        from .reporting.command import run_report
 
         return run_report(args, _as_of(args))
     raise UsageError(detail=tr("请指定子命令：init / validate / enrich / report", "choose a command"))
@@ -135,6 +136,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write(tr("已取消。\n", "Cancelled.\n"))
         return 130
+    except Exception as exc:  # a bug or an input no check foresaw: still no traceback for staff
+        if os.environ.get("XLCRM_DEBUG"):
+            raise
+        sys.stderr.write(tr(
+            "xlcrm 遇到意外错误（{t}: {m}），未修改任何文件。请将此信息和相关文件反馈给维护人员（设置 XLCRM_DEBUG=1 可查看详细信息）。\n",
+            "xlcrm hit an unexpected error ({t}: {m}); no file was changed. Please report it (XLCRM_DEBUG=1 shows details).\n",
+            t=type(exc).__name__, m=str(exc)[:200]))
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -53,3 +53,53 @@ def run_validate(paths: list[Path], as_of: date, fmt: str, annotate: Path | None
     else:
         write(format_text(reports, strict, color=use_color(sys.stdout)))
     return 0 if all(r.ok(strict) for r in reports) else 1
+
+
+def _counts_line(label: str, counter: object) -> str:
+    items = "，".join(f"{k} {v}" for k, v in sorted(counter.items()))  # type: ignore[attr-defined]
+    return f"  {label}：{items or '—'}"
+
+
+def enrich_summary(result: object) -> str:
+    """The Chinese (or English) summary printed after ``enrich``."""
+    from .enrich import EnrichResult
+
+    assert isinstance(result, EnrichResult)
+    lines = [tr("已完成计算：{p}", "Enriched: {p}", p=result.target)]
+    rows = "，".join(f"{name} {n} 行" if not _en() else f"{name} {n} rows" for name, n in result.rows_per_sheet().items())
+    lines.append(tr("  数据行：{r}", "  rows: {r}", r=rows))
+    lines.append(tr("  补全编号：{n} 个", "  IDs filled: {n}", n=len(result.derived.filled_ids)))
+    lines.append(_counts_line(tr("客户分层", "tiers"), result.counts("customers", "tier")))
+    lines.append(_counts_line(tr("流失风险", "churn risk"), result.counts("customers", "churn_risk")))
+    lines.append(_counts_line(tr("跟进状态", "follow-up status"), result.counts("customers", "followup_status")))
+    lines.append(_counts_line(tr("反馈时效", "feedback SLA"), result.counts("feedback", "sla_status")))
+    rejected = result.rejected
+    if rejected:
+        lines.append(tr("  因错误未计算的行：{n} 行（计算列留空，请运行 xlcrm validate 修正）：",
+                        "  rows skipped for errors: {n} (computed cells left blank; run xlcrm validate):", n=len(rejected)))
+        for issue in rejected[:30]:
+            lines.append(f"    {issue.sheet}!{issue.cell or issue.row} {issue.code} {issue.message}")
+        if len(rejected) > 30:
+            lines.append(tr("    ……另有 {n} 行", "    … {n} more", n=len(rejected) - 30))
+    for warning in result.derived.warnings:
+        lines.append(tr("  注意：{w}", "  note: {w}", w=warning))
+    if result.lost:
+        lines.append(tr("  警告：新文件中不包含以下内容：{l}", "  warning: the new file lacks: {l}", l="、".join(result.lost)))
+    if result.backup:
+        lines.append(tr("  原文件已备份到：{b}", "  backup of the original: {b}", b=result.backup))
+    return "\n".join(lines) + "\n"
+
+
+def _en() -> bool:
+    from .i18n import lang
+
+    return lang() == "en"
+
+
+def run_enrich(path: Path, output: Path | None, as_of: date, config: Path | None, backup: bool,
+               allow_loss: bool) -> int:
+    from .enrich import enrich_workbook
+
+    result = enrich_workbook(path, as_of, output, config, backup, allow_loss)
+    write(enrich_summary(result))
+    return 0
