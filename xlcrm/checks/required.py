@@ -21,7 +21,8 @@ from ..config import Config
 from ..i18n import tr
 from ..issues import Issue, located
 from ..model import Book, SheetData
-from ..schema import Field, sheet as sheet_kind
+from ..schema import Field
+from ..schema import sheet as sheet_kind
 from ._common import data_sheets
 
 
@@ -32,10 +33,7 @@ def check_required(book: Book, config: Config | None, as_of: date) -> Iterator[I
 
 
 def _sheet_required(sheet: SheetData) -> Iterator[Issue]:
-    fields = [
-        f for f in sheet.kind.input_fields
-        if (f.required or f.own_id) and f.key in sheet.columns
-    ]
+    fields = [f for f in sheet.kind.input_fields if (f.required or f.own_id) and f.key in sheet.columns]
     if not fields:
         return
     keys = [f.key for f in fields]
@@ -52,17 +50,39 @@ def _sheet_required(sheet: SheetData) -> Iterator[Issue]:
 def _blank_issue(sheet: SheetData, row: int, field: Field) -> Issue:
     header = field.header
     if field.own_id:
-        return located(sheet, row, field.key, "id.pending", tr(
-            "“{header}”为空，运行 xlcrm enrich 时将自动生成；也可以现在手动填写。",
-            '"{header}" is blank; xlcrm enrich will generate it (or type one in now).',
-            header=header))
+        return located(
+            sheet,
+            row,
+            field.key,
+            "id.pending",
+            tr(
+                "“{header}”为空，运行 xlcrm enrich 时将自动生成；也可以现在手动填写。",
+                '"{header}" is blank; xlcrm enrich will generate it (or type one in now).',
+                header=header,
+            ),
+        )
     if field.ref:
         target = sheet_kind(field.ref).name
-        return located(sheet, row, field.key, "value.required", tr(
-            "“{header}”为空。请填写“{target}”表中已有的{header}。",
-            '"{header}" is blank. Enter a {header} that exists in sheet "{target}".',
-            header=header, target=target))
-    return located(sheet, row, field.key, "value.required", tr(
-        "“{header}”是必填项，不能为空。请填写{header}。",
-        '"{header}" is required but blank. Please fill it in.',
-        header=header))
+        return located(
+            sheet,
+            row,
+            field.key,
+            "value.required",
+            tr(
+                "“{header}”为空。请填写“{target}”表中已有的{header}。",
+                '"{header}" is blank. Enter a {header} that exists in sheet "{target}".',
+                header=header,
+                target=target,
+            ),
+        )
+    return located(
+        sheet,
+        row,
+        field.key,
+        "value.required",
+        tr(
+            "“{header}”是必填项，不能为空。请填写{header}。",
+            '"{header}" is required but blank. Please fill it in.',
+            header=header,
+        ),
+    )

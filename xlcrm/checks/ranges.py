@@ -1,0 +1,113 @@
+"""Values out of range (``value.range``, SPEC §1, §3.2).
+
+- money (预算, 实际花费, 近12月消费金额) and int counts (近12月消费次数, 目标客户数) below 0;
+- scores (满意度评分) outside 0–100;
+- the dates SPEC marks "not after as-of" (建档日期, 首次合作日期, 最近消费日期, 跟进时间, 接收时间,
+  解决时间) later than the as-of day. The whole as-of day is admitted: a datetime at 23:00 on the
+  as-of date is fine (SPEC §2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+
+from ..config import Config
+from ..i18n import tr
+from ..issues import Issue, located
+from ..model import Book, SheetData
+from ..schema import Field, FieldType
+from ._common import data_sheets, show
+
+SCORE_MIN, SCORE_MAX = 0, 100
+
+# Field keys whose value may not be after the as-of date, by sheet key (SPEC §1 "not after as-of").
+NOT_AFTER_AS_OF: dict[str, tuple[str, ...]] = {
+    "customers": ("created", "first_deal", "last_purchase"),
+    "followups": ("at",),
+    "feedback": ("received", "resolved_at"),
+}
+
+_NON_NEGATIVE = (FieldType.MONEY, FieldType.INT)
+
+
+def check_ranges(book: Book, config: Config | None, as_of: date) -> Iterator[Issue]:
+    """``value.range`` for negative money and counts, scores outside 0–100, dates after as-of."""
+    for sheet in data_sheets(book):
+        future = NOT_AFTER_AS_OF.get(sheet.key, ())
+        for field in sheet.kind.input_fields:
+            if field.key not in sheet.columns:
+                continue
+            if field.type in _NON_NEGATIVE:
+                yield from _negatives(sheet, field)
+            elif field.type is FieldType.SCORE:
+                yield from _scores(sheet, field)
+            elif field.key in future:
+                yield from _after_as_of(sheet, field, as_of)
+
+
+def _negatives(sheet: SheetData, field: Field) -> Iterator[Issue]:
+    key = field.key
+    for row in sheet.rows:
+        value = row.values.get(key)
+        if value is not None and value < 0:
+            yield located(
+                sheet,
+                row.number,
+                key,
+                "value.range",
+                tr(
+                    "“{header}”不能为负数：{value}。请填写 0 或正数。",
+                    '"{header}" cannot be negative: {value}. Enter 0 or a positive number.',
+                    header=field.header,
+                    value=show(value),
+                ),
+                value=value,
+            )
+
+
+def _scores(sheet: SheetData, field: Field) -> Iterator[Issue]:
+    key = field.key
+    for row in sheet.rows:
+        value = row.values.get(key)
+        if value is not None and not SCORE_MIN <= value <= SCORE_MAX:
+            yield located(
+                sheet,
+                row.number,
+                key,
+                "value.range",
+                tr(
+                    "“{header}”超出范围：{value}。请填写 {lo}–{hi} 之间的分数。",
+                    '"{header}" is out of range: {value}. Enter a score from {lo} to {hi}.',
+                    header=field.header,
+                    value=show(value),
+                    lo=SCORE_MIN,
+                    hi=SCORE_MAX,
+                ),
+                value=value,
+            )
+
+
+def _after_as_of(sheet: SheetData, field: Field, as_of: date) -> Iterator[Issue]:
+    key = field.key
+    for row in sheet.rows:
+        value = row.values.get(key)
+        if value is None:
+            continue
+        # A datetime counts by its day, so the whole as-of day is admitted.
+        late = (value.date() > as_of) if isinstance(value, datetime) else value > as_of
+        if late:
+            yield located(
+                sheet,
+                row.number,
+                key,
+                "value.range",
+                tr(
+                    "“{header}”晚于统计日 {as_of}：{value}。请核对日期，不能填写未来的日期。",
+                    '"{header}" is after the as-of date {as_of}: {value}. Check the date; it cannot be in the future.',
+                    header=field.header,
+                    as_of=as_of.isoformat(),
+                    value=show(value),
+                ),
+                value=value,
+            )
