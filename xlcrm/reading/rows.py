@@ -73,9 +73,9 @@ def _issue_for(sheet: SheetData, row: int, f: Field, raw: Any, res: coerce.Coerc
     h = f.header
     shown = coerce.render_text(raw)
     if res.code == coerce.TYPE_ERROR:
-        zh, en = _TYPE_TEXT.get(f.type, ("数字", "a number"))
-        msg = tr("“{h}”应填写{zh}，但填写的是“{v}”。请改为正确的值。",
-                 "'{h}' must be {en}, got '{v}'. Please correct it.", h=h, zh=zh, en=en, v=shown)
+        want_zh, want_en = _TYPE_TEXT.get(f.type, ("数字", "a number"))
+        msg = tr("“{h}”应填写{w}，但填写的是“{v}”。请改为正确的值。",
+                 "'{h}' must be {w_en}, got '{v}'. Please correct it.", h=h, w=want_zh, w_en=want_en, v=shown)
     elif res.code == coerce.ENUM_ERROR:
         msg = tr("“{h}”的值“{v}”不在可选范围内，可选值：{opts}。请从下拉列表中选择。",
                  "'{h}': '{v}' is not allowed; choose one of: {opts}.", h=h, v=shown, opts=" / ".join(f.enum))
