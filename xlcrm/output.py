@@ -46,6 +46,8 @@ def format_json(reports: list[FileReport], strict: bool = False) -> str:
     return json.dumps({"files": [r.to_dict(strict) for r in reports]}, ensure_ascii=False, indent=2) + "\n"
 
 
-def write(text: str, stream: TextIO = sys.stdout) -> None:
+def write(text: str, stream: TextIO | None = None) -> None:
+    """Write to ``stream`` (standard output, looked up at call time) and flush."""
+    stream = stream or sys.stdout
     stream.write(text)
     stream.flush()

@@ -1,0 +1,67 @@
+"""Config: defaults, xlcrm.toml, the 配置 sheet and command-line overrides, later wins; errors are clear."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from xlcrm.config import Config, build_config, defaults_as_rows, find_config_file, read_toml
+from xlcrm.errors import ConfigError
+
+
+def test_defaults_follow_spec() -> None:
+    cfg = Config()
+    assert cfg.cadence_days == {"A": 7, "B": 14, "C": 30}
+    assert cfg.deep_cycle_days == {"A": 30, "B": 90, "C": 180}
+    assert cfg.sla_hours == {"一般": 24.0, "复杂": 48.0}
+    assert (cfg.due_soon_days, cfg.risk_no_purchase_days, cfg.review_due_workdays) == (3, 90, 3)
+    assert (cfg.sla_clock, cfg.rfm_threshold, cfg.high_value_top_share) == ("calendar", "mean", 0.10)
+
+
+def test_precedence_toml_then_sheet_then_cli(tmp_path: Path) -> None:
+    toml = tmp_path / "xlcrm.toml"
+    toml.write_text('due_soon_days = 5\nsla_clock = "workday"\n[cadence_days]\nA = 10\n', encoding="utf-8")
+    cfg = build_config(read_toml(toml), [("due_soon_days", "4"), ("cadence_days.B", 20.0)], {"due_soon_days": 2})
+    assert cfg.due_soon_days == 2  # command line wins
+    assert cfg.cadence_days == {"A": 10, "B": 20, "C": 30}
+    assert cfg.sla_clock == "workday"
+
+
+def test_sheet_rows_round_trip_defaults() -> None:
+    rows = [(k, v) for k, v, _ in defaults_as_rows()]
+    assert build_config(None, rows) == Config()
+    assert all(explain for _, _, explain in defaults_as_rows())
+
+
+@pytest.mark.parametrize("rows, fragment", [
+    ([("cadence_dayz.A", 7)], "未知参数 cadence_dayz.A"),
+    ([("cadence_days.D", 7)], "cadence_days.D"),
+    ([("due_soon_days", "三天")], "不是数字"),
+    ([("cadence_days.A", 7.5)], "应为整数"),
+    ([("sla_clock", "lunar")], "calendar / workday"),
+    ([("rfm_threshold", "max")], "mean / median"),
+    ([("high_value_top_share", 1.5)], "0 到 1"),
+    ([("risk_no_purchase_days", -1)], "超出范围"),
+])
+def test_bad_values_are_clear_errors(rows: list, fragment: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        build_config(None, rows)
+    assert fragment in err.value.message
+    assert "配置工作表" in err.value.message
+
+
+def test_toml_syntax_error_names_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "xlcrm.toml"
+    bad.write_text("due_soon_days = = 3", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        read_toml(bad)
+    assert str(bad) in err.value.message and "TOML" in err.value.message
+
+
+def test_config_file_found_beside_workbook(tmp_path: Path) -> None:
+    wb = tmp_path / "team.xlsx"
+    assert find_config_file(wb, None) is None
+    (tmp_path / "xlcrm.toml").write_text("", encoding="utf-8")
+    assert find_config_file(wb, None) == tmp_path / "xlcrm.toml"
+    assert find_config_file(wb, Path("/elsewhere.toml")) == Path("/elsewhere.toml")
