@@ -1,0 +1,105 @@
+"""The CLI as staff meet it: help, exit codes, clean Chinese messages, never a traceback."""
+
+from __future__ import annotations
+
+import io
+import json
+import resource
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import run_subprocess
+from test_safety import BILLION_LAUGHS, _ole2, _rezip, _workbook_bytes
+
+COMMANDS = ["init", "validate", "enrich", "report"]
+
+
+def test_help_for_every_command(run_cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run_cli("--help")
+    assert code == 0 and all(c in out for c in COMMANDS)
+    for command in COMMANDS:
+        code, out, _ = run_cli(command, "--help")
+        assert code == 0 and "--as-of" in out or command == "init" and "--sample" in out
+
+
+def test_english_messages(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run_cli("--lang", "en", "validate", tmp_path / "nope.xlsx")
+    assert code == 2 and "File not found" in err
+    monkeypatch.setenv("XLCRM_LANG", "en")
+    code, _, err = run_cli("validate", tmp_path / "nope.xlsx")
+    assert code == 2 and "File not found" in err
+
+
+def test_bad_options_exit_2(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run_cli("validate", tmp_path / "x.xlsx", "--as-of", "2026/13/01")
+    assert code == 2 and "YYYY-MM-DD" in err and "Traceback" not in err
+    code, _, err = run_cli("validate", tmp_path / "x.xlsx", "--format", "xml")
+    assert code == 2 and "参数错误" in err
+
+
+def _encrypted() -> bytes:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(_workbook_bytes())).encrypt("密码123", out)
+    return out.getvalue()
+
+
+def _bomb(path: Path) -> None:
+    chunk = bytes(16 * 1024**2)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            for _ in range(70):
+                member.write(chunk)
+
+
+UNUSABLE = {
+    "missing": (None, "找不到文件"),
+    "empty.xlsx": (b"", "空的"),
+    "legacy.xls": (_ole2({"Workbook": 4096}), "另存为"),
+    "data.csv": ("客户编号,客户名称\nHXKJ20240001,华信\n".encode("gbk"), "CSV"),
+    "secret.xlsx": (_encrypted(), "密码"),
+    "random.xlsx": (bytes(range(256)) * 40, "不是有效的 .xlsx"),
+    "truncated.xlsx": (_workbook_bytes()[:3000], "不是有效的 .xlsx"),
+    "doctype.xlsx": (_rezip(_workbook_bytes(), {"xl/worksheets/sheet1.xml": BILLION_LAUGHS.encode()}), "不安全的 XML"),
+    "bomb.xlsx": ("bomb", "解压后体积异常"),
+}
+
+
+@pytest.mark.parametrize("name", list(UNUSABLE))
+@pytest.mark.parametrize("command", ["validate", "enrich", "report"])
+def test_unusable_input_exit_2_with_message(run_cli, tmp_path: Path, name: str, command: str) -> None:  # type: ignore[no-untyped-def]
+    data, fragment = UNUSABLE[name]
+    path = tmp_path / name
+    if data == "bomb":
+        _bomb(path)
+    elif data is not None:
+        path.write_bytes(data)
+    extra = ["--kind", "campaign", "-o", tmp_path / "out"] if command == "report" else []
+    code, out, err = run_cli(command, path, *extra)
+    assert code == 2, (out, err)
+    assert fragment in err and "Traceback" not in err + out
+    if data not in (None, "bomb"):
+        assert path.read_bytes() == data  # the input is never modified
+
+
+def test_unusable_input_is_fast_and_small_in_a_real_process(tmp_path: Path) -> None:
+    _bomb(tmp_path / "bomb.xlsx")
+    (tmp_path / "doctype.xlsx").write_bytes(_rezip(_workbook_bytes(), {"xl/worksheets/sheet1.xml": BILLION_LAUGHS.encode()}))
+    for name in ("bomb.xlsx", "doctype.xlsx"):
+        proc = run_subprocess("validate", tmp_path / name)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr and proc.stderr.startswith("xlcrm:")
+    # children's peak RSS (KiB on Linux): the refusals never inflate anything
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 400 * 1024
+
+
+def test_real_process_init_validate_json(tmp_path: Path) -> None:
+    target = tmp_path / "团队.xlsx"
+    proc = run_subprocess("init", target, "--sample", "30", "--seed", "3", "--as-of", "2026-11-20")
+    assert proc.returncode == 0, proc.stderr
+    proc = run_subprocess("validate", target, "--format", "json", "--as-of", "2026-11-20")
+    doc = json.loads(proc.stdout)
+    assert proc.returncode == 0, proc.stdout[:2000]
+    assert doc["files"][0]["ok"] is True and doc["files"][0]["errors"] == 0
