@@ -1,0 +1,118 @@
+"""The derive layer: every computed column of SPEC §2 as pure functions of the typed book.
+
+``derive(book, config, as_of)`` returns a ``Derived``. No files, no clock: as-of is an argument.
+Rejected rows are left out of every computation and get blank computed cells.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ..config import Config
+from ..model import Book, CellUpdate
+from ..schema import DATA_SHEETS, SHEETS_BY_KEY
+from .campaigns import apply_campaigns
+from .common import Record, fill_customer_names, group_by
+from .feedback import apply_feedback_rows
+from .followup import apply_cadence, apply_followup_rows, done_by_customer
+from .ids import fill_ids, own_id_key
+from .result import Derived
+from .rfm import apply_rfm
+from .risk import apply_risk
+from .snapshots import apply_tier_changes, previous_snapshots, snapshots_for
+from .tasks import apply_tasks
+from .tiers import apply_tiers
+from .workdays import WorkCalendar
+
+__all__ = ["Derived", "derive"]
+
+
+def _records(book: Book, key: str, new_ids: dict[int, str]) -> list[Record]:
+    """Valid rows as mutable records (input values, filled ID, ``row``); rules add computed keys."""
+    sheet = book.sheets.get(key)
+    if sheet is None:
+        return []
+    id_key = own_id_key(sheet.kind) if sheet.kind.own_id else None
+    records = [{**row.values, "row": row.number} for row in sheet.rows if not row.rejected]
+    if id_key:
+        for rec in records:
+            if rec["row"] in new_ids:
+                rec[id_key] = new_ids[rec["row"]]
+    return records
+
+
+def _collect_values(book: Book, records: dict[str, list[Record]]) -> dict[str, dict[int, dict[str, Any]]]:
+    """Per sheet and row, the cells to write in schema order: every computed field, plus a filled
+    own ID or ``fill_when_blank`` field where the staff cell is blank. Rejected rows: all blank."""
+    result: dict[str, dict[int, dict[str, Any]]] = {}
+    for kind in DATA_SHEETS:
+        sheet = book.sheets.get(kind.key)
+        if sheet is None:
+            continue
+        by_row = {rec["row"]: rec for rec in records[kind.key]}
+        computed = [f.key for f in kind.computed_fields]
+        fillable = [f.key for f in kind.fields if (f.own_id or f.fill_when_blank) and not f.computed]
+        blank = dict.fromkeys(computed)
+        cells: dict[int, dict[str, Any]] = {}
+        for row in sheet.rows:
+            rec = None if row.rejected else by_row.get(row.number)
+            if rec is None:
+                cells[row.number] = dict(blank)
+                continue
+            filled = {k: rec[k] for k in fillable if row.values.get(k) is None and rec.get(k) is not None}
+            filled.update({k: rec.get(k) for k in computed})
+            cells[row.number] = filled
+        result[kind.key] = cells
+    return result
+
+
+def derive(book: Book, config: Config, as_of: date) -> Derived:
+    """Compute every computed column, missing ID and snapshot of ``book`` at ``as_of``."""
+    cal = WorkCalendar()
+    new_ids = fill_ids(book)
+    records = {kind.key: _records(book, kind.key, new_ids.get(kind.key, {})) for kind in DATA_SHEETS}
+    customers, followups, feedback = records["customers"], records["followups"], records["feedback"]
+    campaigns, tasks = records["campaigns"], records["tasks"]
+
+    followups_done = done_by_customer(followups, as_of)
+    feedback_by_customer = group_by(feedback, "customer_id")
+    apply_tasks(tasks, as_of)
+    apply_feedback_rows(feedback, as_of, config, cal)
+    apply_rfm(customers, as_of, config)
+    apply_tiers(customers, config)
+    apply_cadence(customers, followups_done, as_of, config)
+    apply_risk(customers, followups_done, feedback_by_customer, as_of, config)
+    previous = previous_snapshots(book.history, as_of)
+    apply_tier_changes(customers, previous)
+
+    customers_by_id: dict[str, Record] = {}
+    for c in customers:  # a duplicate ID is a structural error; the first row stands
+        if c.get("customer_id") is not None:
+            customers_by_id.setdefault(c["customer_id"], c)
+    apply_followup_rows(followups, customers_by_id, followups_done, as_of, config)
+    fill_customer_names(feedback, customers_by_id)
+    apply_campaigns(campaigns, customers, followups, feedback, tasks, as_of, config, cal)
+
+    campaigns_by_id: dict[str, Record] = {}
+    for camp in campaigns:
+        if camp.get("campaign_id") is not None:
+            campaigns_by_id.setdefault(camp["campaign_id"], camp)
+    filled = []
+    for sheet_key, rows in new_ids.items():
+        id_key = own_id_key(SHEETS_BY_KEY[sheet_key])
+        filled += [CellUpdate(sheet_key, row, id_key, value) for row, value in rows.items()]
+    message = cal.uncovered_message()
+    return Derived(
+        as_of=as_of,
+        values=_collect_values(book, records),
+        filled_ids=filled,
+        snapshots=snapshots_for(customers, as_of),
+        warnings=[message] if message else [],
+        customers=customers_by_id,
+        campaigns=campaigns_by_id,
+        followup_rows=followups,
+        feedback_rows=feedback,
+        task_rows=tasks,
+        previous_snapshots=previous,
+    )
