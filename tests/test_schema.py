@@ -90,3 +90,14 @@ def test_imports_follow_the_flow() -> None:
             text = path.read_text(encoding="utf-8")
             assert not any(re.search(rf"^\s*(from|import) {e}\b", text, re.M) for e in engines), path
             assert "..writing" not in text and "..reading" not in text and "..reporting" not in text, path
+
+
+def test_generated_docs_are_current() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_docs", PACKAGE.parent / "tools" / "gen_docs.py")
+    assert spec and spec.loader
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    assert (DOCS / "workbook.md").read_text(encoding="utf-8") == gen.workbook_md(), "run python tools/gen_docs.py"
+    assert (DOCS / "config.md").read_text(encoding="utf-8") == gen.config_md(), "run python tools/gen_docs.py"
