@@ -20,7 +20,7 @@ def _customers() -> list[dict]:
 
 @pytest.mark.parametrize(
     ("audience", "count"),
-    [(None, 4), ("全部", 4), ("A类", 1), ("B类", 2), ("C类", 1), ("高价值", 1), ("潜力", 0)],
+    [(None, 4), ("全部", 4), ("A类", 1), ("B类", 3), ("C类", 2), ("高价值", 1), ("潜力", 0)],
 )
 def test_target_count_from_audience(audience: str | None, count: int) -> None:
     # Followed up recently so only 已流失 customers carry risk.

@@ -42,8 +42,8 @@ def _not_churned(c: Record) -> bool:
 
 
 def _field_is(key: str, value: str) -> Predicate:
-    # Every audience but 流失风险 leaves 已流失 customers out: they are no longer served.
-    return lambda c: _not_churned(c) and c.get(key) == value
+    # SPEC §2.9 names the 已流失 exclusion for 全部 only: tier and value audiences go by the field.
+    return lambda c: c.get(key) == value
 
 
 AUDIENCE_MEMBERS: dict[str | None, Predicate] = {
