@@ -18,17 +18,11 @@ from ..errors import UsageError
 from ..i18n import tr
 from ..issues import FileReport
 from ..schema import RESULTS_SHEET_NAME
+from .cells import set_value
 from .safe_save import atomic_write
 from .styles import COMMENT_AUTHOR, ERROR_FILL, HEADER_FILL, HEADER_FONT, WARNING_FILL
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-
-
-def set_text(cell: Any, value: Any) -> None:
-    """Write a value that must never become a formula (staff text like ``=cmd|...``)."""
-    cell.value = value
-    if isinstance(value, str) and cell.data_type == "f":
-        cell.data_type = "s"
 
 
 def _quote(sheet: str) -> str:
@@ -64,7 +58,7 @@ def _results_sheet(wb: Any, report: FileReport) -> None:
         values = [n, issue.sheet, issue.cell, SEVERITY_ZH.get(issue.severity, issue.severity), issue.code,
                   issue.field, issue.value, issue.message]
         for col, value in enumerate(values, start=1):
-            set_text(ws.cell(row, col), value if not isinstance(value, (list, dict)) else str(value))
+            set_value(ws.cell(row, col), value if not isinstance(value, (list, dict)) else str(value))
         if issue.cell and issue.sheet in wb.sheetnames:
             link = ws.cell(row, 3)
             link.hyperlink = f"#{_quote(issue.sheet)}!{issue.cell}"
@@ -74,7 +68,7 @@ def _results_sheet(wb: Any, report: FileReport) -> None:
             ws.cell(row, 4).fill = fill
     summary = tr("共 {e} 个错误、{w} 个警告、{i} 条提示。", "{e} errors, {w} warnings, {i} notes.",
                  e=report.errors, w=report.warnings, i=report.infos)
-    set_text(ws.cell(len(report.issues) + 3, 2), summary)
+    set_value(ws.cell(len(report.issues) + 3, 2), summary)
     for col, width in enumerate((6, 12, 9, 7, 22, 16, 18, 90), start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"

@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Book, CellUpdate, SheetData, Snapshot
 from ..schema import HISTORY_HEADERS, HISTORY_SHEET_NAME, fold_name
+from .cells import set_value
 from .styles import style_header_cell
 
 
@@ -59,7 +60,7 @@ def _write_sheet(ws: Worksheet, sheet: SheetData, updates: list[CellUpdate]) -> 
         if u.field not in computed:
             if u.value is None or not _is_blank(cell.value):
                 continue  # never overwrite what staff typed
-        cell.value = u.value
+        set_value(cell, u.value)
         fmt = formats.get(u.field)
         if u.field in computed and fmt and fmt != "General" and u.value is not None:
             cell.number_format = fmt

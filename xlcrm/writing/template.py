@@ -16,6 +16,7 @@ from ..config import defaults_as_rows
 from ..errors import OutputExistsError
 from ..i18n import tr
 from ..schema import CONFIG, DATA_SHEETS, HELP_SHEET_NAME, FieldType, SheetKind
+from .cells import set_value
 from .safe_save import atomic_write, refuse_if_open
 from .styles import style_header_cell
 
@@ -41,8 +42,11 @@ def _write_data_sheet(ws: Worksheet, kind: SheetKind, rows: list[dict[str, Any]]
         style_header_cell(ws.cell(1, col), f)
         ws.column_dimensions[get_column_letter(col)].width = max(f.width, len(f.header) * 2 + 4)
     ws.row_dimensions[1].height = 30
-    for row in rows:
-        ws.append([row.get(f.key) for f in kind.fields])
+    for r, row in enumerate(rows, start=2):
+        for c, f in enumerate(kind.fields, start=1):
+            value = row.get(f.key)
+            if value is not None:
+                set_value(ws.cell(r, c), value)
     last_row = max(FORMATTED_ROWS, len(rows)) + 1
     for col, f in enumerate(kind.fields, start=1):
         fmt = f.excel_format
