@@ -103,3 +103,11 @@ def test_real_process_init_validate_json(tmp_path: Path) -> None:
     doc = json.loads(proc.stdout)
     assert proc.returncode == 0, proc.stdout[:2000]
     assert doc["files"][0]["ok"] is True and doc["files"][0]["errors"] == 0
+
+
+def test_several_files_one_unusable(tmp_path: Path, run_cli, make_workbook, blank_rows) -> None:  # type: ignore[no-untyped-def]
+    good = make_workbook(blank_rows())
+    bad = tmp_path / "old.xls"
+    bad.write_bytes(_ole2({"Workbook": 4096}))
+    code, out, err = run_cli("validate", good, bad, "--as-of", "2026-11-20")
+    assert code == 2 and "另存为" in err and "0 个错误" in out

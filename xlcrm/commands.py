@@ -6,6 +6,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from .errors import XlcrmError
 from .i18n import tr
 from .output import format_json, format_text, use_color, write
 
@@ -41,8 +42,16 @@ def run_validate(paths: list[Path], as_of: date, fmt: str, annotate: Path | None
     from .writing.annotate import write_annotated
 
     reports = []
+    unusable = 0
     for path in paths:
-        report = validate_file(path, as_of, config)
+        try:
+            report = validate_file(path, as_of, config)
+        except XlcrmError as exc:
+            if len(paths) == 1:
+                raise
+            unusable += 1  # one unusable file among several: say so, check the others
+            sys.stderr.write(f"xlcrm: {exc.message}\n")
+            continue
         reports.append(report)
         if annotate is not None:
             target = _annotate_target(annotate, path, len(paths) > 1)
@@ -52,6 +61,8 @@ def run_validate(paths: list[Path], as_of: date, fmt: str, annotate: Path | None
         write(format_json(reports, strict))
     else:
         write(format_text(reports, strict, color=use_color(sys.stdout)))
+    if unusable:
+        return 2
     return 0 if all(r.ok(strict) for r in reports) else 1
 
 
