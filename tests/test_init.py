@@ -101,3 +101,13 @@ def test_blank_workbook_validates_clean(blank: Path, run_cli) -> None:  # type: 
 def test_opens_in_libreoffice(blank: Path, tmp_path: Path) -> None:
     pdf = soffice_convert(blank, "pdf", tmp_path)
     assert pdf.stat().st_size > 1000
+
+
+def test_sample_200_seed_7_twice_identical(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    from test_workbooks import values
+
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    for target in (a, b):
+        assert run_cli("init", target, "--sample", 200, "--seed", 7, "--as-of", "2026-11-20")[0] == 0
+    assert values(a) == values(b)
+    assert len(values(a)["客户信息"]) == 201
