@@ -1,0 +1,181 @@
+"""Render one report context into Markdown and/or Word files, with its charts (SPEC §6).
+
+``render_job`` is what a worker process runs: it takes a plain, picklable ``RenderJob`` and
+returns one ``Outcome`` per file, never raising, so one broken report cannot stop a batch.
+
+Staff text is data, never template: Jinja inserts values without evaluating them, the Markdown
+environment escapes every output (``markdown.finalize``), and for Word the text is XML-escaped
+with its braces written as character references, so neither Jinja nor docxtpl's post-processing
+can ever see a ``{{`` in it. Templates run in Jinja's sandbox: a team-edited template can format
+data but not reach into Python.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from . import charts
+from .filenames import safe_filename
+from .markdown import finalize, image, md_cell, md_text
+
+CHART_WIDTH_MM = 150
+CHART_FOLDER_SUFFIX = "_图表"
+_NOT_WORD = re.compile(r"[^\w\-]+")  # chart file names: no %, brackets or spaces in a link
+_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file to write: format (``md`` / ``docx``), target path, template path."""
+
+    fmt: str
+    target: Path
+    template: Path
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """A report: its context and the files to write from it."""
+
+    context: dict[str, Any]
+    outputs: tuple[Output, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one file: written (``ok``) or failed with ``message``."""
+
+    path: Path
+    ok: bool
+    message: str = ""
+
+
+# --- charts -----------------------------------------------------------------------------------
+def chart_png(spec: dict[str, Any]) -> bytes:
+    """The PNG of one chart spec from a context (``type`` bar / grouped / pie / line)."""
+    kind, title = spec["type"], spec["title"]
+    if kind == "grouped":
+        return charts.grouped_bar_chart(title, spec["labels"], spec["series"], spec.get("ylabel", ""))
+    if kind == "pie":
+        return charts.pie_chart(title, spec["labels"], spec["values"])
+    if kind == "line":
+        return charts.line_chart(title, spec["labels"], spec["values"], spec.get("ylabel", ""))
+    return charts.bar_chart(title, spec["labels"], spec["values"], spec.get("ylabel", ""))
+
+
+def chart_images(context: dict[str, Any]) -> dict[str, tuple[str, str, bytes]]:
+    """Per chart key: (title, file name, PNG bytes); file names are numbered in context order."""
+    result = {}
+    for index, (key, spec) in enumerate(context.get("charts", {}).items(), start=1):
+        name = f"{index:02d}_{safe_filename(_NOT_WORD.sub('', spec['title']), 60)}.png"
+        result[key] = (spec["title"], name, chart_png(spec))
+    return result
+
+
+# --- files ------------------------------------------------------------------------------------
+def _atomic_write(target: Path, write: Callable[[Path], object]) -> None:
+    """Write through a temporary file in the same folder, then replace: never a half file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".xlcrm-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def chart_folder(target: Path) -> Path:
+    """``<report name>_图表/`` beside a Markdown report."""
+    return target.with_name(target.stem + CHART_FOLDER_SUFFIX)
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+def markdown_environment(folder: Path) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(str(folder)),
+        autoescape=False,
+        finalize=finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_text
+    env.filters["cell"] = md_cell
+    return env
+
+
+def render_markdown(context: dict[str, Any], template: Path, target: Path,
+                    images: dict[str, tuple[str, str, bytes]]) -> None:
+    """Write the Markdown report and its charts (``<name>_图表/*.png``, linked relatively)."""
+    folder = chart_folder(target)
+    links = {}
+    if images:
+        folder.mkdir(parents=True, exist_ok=True)
+        for key, (title, name, png) in images.items():
+            _atomic_write(folder / name, partial(Path.write_bytes, data=png))
+            links[key] = image(title, f"{folder.name}/{name}")
+    env = markdown_environment(template.parent)
+    text = env.get_template(template.name).render(**context, img=links)
+    _atomic_write(target, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+# --- Word -------------------------------------------------------------------------------------
+def docx_text(value: Any) -> Any:
+    """Context values for Word: strings XML-escaped with braces as character references, XML-invalid
+    control characters dropped (line breaks and tabs stay: docxtpl turns them into breaks)."""
+    if isinstance(value, str):
+        clean = _XML_INVALID.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+        return Markup(str(escape(clean)).replace("{", "&#123;").replace("}", "&#125;"))
+    if isinstance(value, dict):
+        return {k: docx_text(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [docx_text(v) for v in value]
+    return value
+
+
+def render_docx(context: dict[str, Any], template: Path, target: Path,
+                images: dict[str, tuple[str, str, bytes]]) -> None:
+    """Write the Word report with the charts embedded (InlineImage, 15 cm wide)."""
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+
+    doc = DocxTemplate(str(template))
+    pictures = {key: InlineImage(doc, io.BytesIO(png), width=Mm(CHART_WIDTH_MM)) for key, (_, _, png) in images.items()}
+    data = docx_text({k: v for k, v in context.items() if k != "charts"})
+    env = SandboxedEnvironment(undefined=StrictUndefined)
+    doc.render({**data, "img": pictures}, env, autoescape=True)
+    _atomic_write(target, lambda p: doc.save(str(p)))
+
+
+RENDERERS = {"md": render_markdown, "docx": render_docx}
+
+
+def render_job(job: RenderJob) -> list[Outcome]:
+    """Render every output of ``job``; failures become ``Outcome(ok=False)`` with the reason."""
+    try:
+        images = chart_images(job.context)
+    except Exception as exc:  # noqa: BLE001 - a chart problem fails this report, not the batch
+        return [Outcome(o.target, False, f"图表生成失败：{type(exc).__name__}: {exc}") for o in job.outputs]
+    outcomes = []
+    for output in job.outputs:
+        try:
+            RENDERERS[output.fmt](job.context, output.template, output.target, images)
+            outcomes.append(Outcome(output.target, True))
+        except Exception as exc:  # noqa: BLE001 - e.g. a broken team template
+            outcomes.append(Outcome(output.target, False, f"{type(exc).__name__}: {exc}"))
+    return outcomes
