@@ -111,3 +111,34 @@ def test_several_files_one_unusable(tmp_path: Path, run_cli, make_workbook, blan
     bad.write_bytes(_ole2({"Workbook": 4096}))
     code, out, err = run_cli("validate", good, bad, "--as-of", "2026-11-20")
     assert code == 2 and "另存为" in err and "0 个错误" in out
+
+
+def test_text_and_json_output_shapes(run_cli, make_workbook, blank_rows) -> None:  # type: ignore[no-untyped-def]
+    rows = blank_rows()
+    rows["customers"][0].update(scale="巨型")
+    rows["followups"] += [dict(rows["followups"][0], followup_id=None) for _ in range(5)]
+    path = make_workbook(rows)
+    code, out, _ = run_cli("validate", path, "--as-of", "2026-11-20")
+    assert code == 1
+    lines = out.splitlines()
+    assert "[客户信息]" in lines
+    assert any(line.startswith("客户信息!E2 error value.enum “企业规模”") for line in lines)
+    assert sum(line.startswith("跟进记录!A") and "id.pending" in line for line in lines) == 3
+    assert any("另有 2 条同类提示" in line for line in lines)
+    assert "1 个错误，0 个警告，5 条提示 —— 未通过" in lines[-1]
+    code, out, _ = run_cli("validate", path, "--as-of", "2026-11-20", "--format", "json")
+    doc = json.loads(out)
+    f = doc["files"][0]
+    assert (f["ok"], f["errors"], f["warnings"], len(f["issues"])) == (False, 1, 0, 6)
+    issue = f["issues"][0]
+    assert list(issue) == ["severity", "code", "sheet", "cell", "row", "column", "field", "value", "message"]
+    assert (issue["sheet"], issue["cell"], issue["row"], issue["column"], issue["field"], issue["value"]) == (
+        "客户信息", "E2", 2, "E", "scale", "巨型")
+
+
+def test_strict_fails_on_warnings(run_cli, make_workbook, blank_rows) -> None:  # type: ignore[no-untyped-def]
+    rows = blank_rows()
+    rows["customers"][0].update(created="2024/3/1")
+    path = make_workbook(rows)
+    assert run_cli("validate", path, "--as-of", "2026-11-20")[0] == 0
+    assert run_cli("validate", path, "--as-of", "2026-11-20", "--strict")[0] == 1

@@ -19,16 +19,37 @@ def use_color(stream: TextIO) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR") and not os.environ.get("CI")
 
 
+INFO_SHOWN = 3  # notes of one code per sheet listed before the rest are summarised
+
+
 def format_text(reports: list[FileReport], strict: bool = False, color: bool = False) -> str:
-    """Problems grouped by sheet, ``Sheet!A1 severity code message``, then counts per file."""
+    """Problems grouped by sheet, ``Sheet!A1 severity code message``, then counts per file.
+
+    Errors and warnings are always listed in full; notes (info) beyond a few of the same code in
+    one sheet are summarised in one line, so 200 pending IDs do not bury a real error.
+    """
     out: list[str] = []
     for report in reports:
         out.append(f"== {report.path}")
         current: object = object()
+        shown: dict[tuple[str | None, str], int] = {}
+        totals: dict[tuple[str | None, str], int] = {}
+        for issue in report.issues:
+            if issue.severity == "info":
+                totals[(issue.sheet, issue.code)] = totals.get((issue.sheet, issue.code), 0) + 1
         for issue in report.issues:
             if issue.sheet != current:
                 current = issue.sheet
                 out.append(f"[{issue.sheet or tr('工作簿', 'workbook')}]")
+            if issue.severity == "info":
+                key = (issue.sheet, issue.code)
+                shown[key] = shown.get(key, 0) + 1
+                if shown[key] > INFO_SHOWN:
+                    if shown[key] == totals[key]:
+                        out.append(tr("…… 另有 {n} 条同类提示（{c}），完整列表见 --format json 或 --annotate",
+                                      "… {n} more notes ({c}); see --format json or --annotate",
+                                      n=totals[key] - INFO_SHOWN, c=issue.code))
+                    continue
             where = f"{issue.sheet}!{issue.cell}" if issue.cell else (issue.sheet or "-")
             sev = issue.severity
             if color:
