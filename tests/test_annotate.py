@@ -7,10 +7,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import AS_OF, needs_libreoffice, soffice_convert
 from openpyxl import load_workbook
 
 from xlcrm.schema import RESULTS_SHEET_NAME
-from conftest import AS_OF, needs_libreoffice, soffice_convert
 
 
 @pytest.fixture

@@ -6,13 +6,13 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from conftest import AS_OF
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.drawing.image import Image
 
 from xlcrm.enrich import enrich_workbook
 from xlcrm.errors import StructureError, WorkbookLockedError
-from conftest import AS_OF
 
 
 def digest(path: Path) -> str:

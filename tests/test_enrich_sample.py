@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import AS_OF, needs_libreoffice, soffice_convert
 from openpyxl import load_workbook
 
 from xlcrm.enrich import enrich_workbook
 from xlcrm.schema import DATA_SHEETS, HISTORY_SHEET_NAME
 from xlcrm.validate import validate_file
-from conftest import AS_OF, needs_libreoffice, soffice_convert
 
 
 def cell_values(path: Path) -> dict[str, list[list[Any]]]:
@@ -123,7 +123,7 @@ def test_tier_change_after_an_earlier_run(sample_300: Path, tmp_path: Path) -> N
     hist = wb[HISTORY_SHEET_NAME]
     earlier = AS_OF - timedelta(days=30)
     rows = list(hist.iter_rows(min_row=2, values_only=True))
-    for r, (_, cid, tier, seg, risk) in enumerate(rows[:5], start=hist.max_row + 1):
+    for _, cid, tier, seg, risk in rows[:5]:
         old = "C" if tier != "C" else "B"
         hist.append([earlier, cid, old, seg, risk])
     wb.save(path)

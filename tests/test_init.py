@@ -6,13 +6,12 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from conftest import needs_libreoffice, soffice_convert
 from openpyxl import load_workbook
 
 from xlcrm.config import defaults_as_rows
 from xlcrm.schema import CONFIG, DATA_SHEETS, HELP_SHEET_NAME
 from xlcrm.writing.styles import COMPUTED_FILL
-
-from conftest import needs_libreoffice, soffice_convert
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,13 @@ import random
 from datetime import date, datetime
 from pathlib import Path
 
+from conftest import AS_OF
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
 from xlcrm.reading import read_book
 from xlcrm.schema import DATA_SHEETS
 from xlcrm.validate import validate_file
-from conftest import AS_OF
 
 ALIASES = {"customers": "客户档案", "followups": "客户跟进记录表", "feedback": "投诉处理", "campaigns": "活动计划",
            "tasks": "执行排期"}

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
+from conftest import AS_OF
 
 from xlcrm.validate import validate_file
-from conftest import AS_OF
 
 
 def _customer(n: int, **changes: Any) -> dict[str, Any]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Sequence
 
 from . import i18n
 from .errors import UsageError, XlcrmError
@@ -28,7 +28,7 @@ def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise UsageError(detail=tr("日期“{t}”格式不对，应为 YYYY-MM-DD，如 2024-06-30", "date '{t}' must be YYYY-MM-DD", t=text))
+        raise UsageError(detail=tr("日期“{t}”格式不对，应为 YYYY-MM-DD，如 2024-06-30", "date '{t}' must be YYYY-MM-DD", t=text)) from None
 
 
 def _as_of(args: argparse.Namespace) -> date:

@@ -10,9 +10,10 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .errors import ConfigError
 from .i18n import tr
@@ -95,7 +96,7 @@ def _coerce(source: str, key: str, value: Any, kind: type) -> Any:
         try:
             value = float(text)
         except ValueError:
-            raise _fail(source, "参数 {k} 的值 “{v}” 不是数字", "{k}: '{v}' is not a number", k=key, v=text)
+            raise _fail(source, "参数 {k} 的值 “{v}” 不是数字", "{k}: '{v}' is not a number", k=key, v=text) from None
     if kind is str:
         raise _fail(source, "参数 {k} 的值应为文字", "{k} must be text", k=key)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -145,9 +146,9 @@ def read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise _fail(str(path), "找不到配置文件", "config file not found")
+        raise _fail(str(path), "找不到配置文件", "config file not found") from None
     except tomllib.TOMLDecodeError as exc:
-        raise _fail(str(path), "TOML 格式错误：{e}", "invalid TOML: {e}", e=exc)
+        raise _fail(str(path), "TOML 格式错误：{e}", "invalid TOML: {e}", e=exc) from None
 
 
 def build_config(

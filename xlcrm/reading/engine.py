@@ -32,9 +32,9 @@ def read_raw_sheets(path: Path) -> list[RawSheet]:
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError:
-        raise EncryptedFileError(path=str(path))
+        raise EncryptedFileError(path=str(path)) from None
     except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
-        raise CorruptFileError(path=str(path), detail=_short(exc))
+        raise CorruptFileError(path=str(path), detail=_short(exc)) from exc
     sheets: list[RawSheet] = []
     try:
         for index, meta in enumerate(wb.sheets_metadata):
@@ -46,7 +46,7 @@ def read_raw_sheets(path: Path) -> list[RawSheet]:
             visible = str(meta.visible) == str(pc.SheetVisibleEnum.Visible)
             sheets.append(RawSheet(meta.name, index, rows, merged, visible))
     except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
-        raise CorruptFileError(path=str(path), detail=_short(exc))
+        raise CorruptFileError(path=str(path), detail=_short(exc)) from exc
     finally:
         wb.close()
     return sheets

@@ -5,8 +5,9 @@ Pure: works on lists of cell values, no Excel engine.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from ..schema import ALL_SHEETS, SheetKind, fold_header, fold_name
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..i18n import tr
 from ..issues import Issue, located

@@ -5,12 +5,12 @@ from .folding import fold_header, fold_name, fold_text
 from .model import Field, FieldType, SheetKind
 from .sheets import (
     ALL_SHEETS,
+    CAMPAIGNS,
     CONFIG,
     CUSTOMERS,
     DATA_SHEETS,
     FEEDBACK,
     FOLLOWUPS,
-    CAMPAIGNS,
     HELP_SHEET_NAME,
     HISTORY_HEADERS,
     HISTORY_SHEET_NAME,

@@ -6,7 +6,8 @@ checks, derivations, reports and docs all look them up here.
 
 from __future__ import annotations
 
-from .model import Field, FieldType as T, SheetKind
+from .model import Field, SheetKind
+from .model import FieldType as T
 
 # --- enum value lists (SPEC §1) -------------------------------------------------------------
 SCALES = ("大型", "中型", "小型", "微型")

@@ -7,8 +7,9 @@ ever written when blank (IDs and the fill-when-blank fields). Values, never form
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
