@@ -24,6 +24,18 @@ def data_sheets(book: Book) -> Iterator[SheetData]:
             yield sheet
 
 
+def flagged(sheet: SheetData, key: str, is_bad: Callable[[Any], bool]) -> Iterator[tuple[int, Any]]:
+    """``(row number, value)`` for every filled typed value of ``key`` that ``is_bad`` rejects."""
+    for row in sheet.rows:
+        value = row.values.get(key)
+        if value is not None and is_bad(value):
+            yield row.number, value
+
+
+def as_text(value: Any) -> str:
+    return value if value.__class__ is str else str(value)
+
+
 def raw_blank(raw: Any) -> bool:
     """True when the cell as read is empty. A cell whose typed value is None but whose raw value
     is not blank failed coercion and was already reported by the reader."""

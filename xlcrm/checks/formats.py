@@ -25,7 +25,7 @@ from ..i18n import tr
 from ..issues import Issue, located
 from ..model import Book, SheetData
 from ..schema import FieldType, fold_text
-from ._common import data_sheets
+from ._common import as_text, data_sheets, flagged
 
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(?:-\d{1,6})?")
@@ -73,14 +73,8 @@ def check_formats(book: Book, config: Config | None, as_of: date) -> Iterator[Is
 
 def _phones(sheet: SheetData, key: str, header: str) -> Iterator[Issue]:
     mobile, landline = _MOBILE.fullmatch, _LANDLINE.fullmatch
-    for row in sheet.rows:
-        value = row.values.get(key)
-        if value is None:
-            continue
-        text = value if value.__class__ is str else str(value)
-        if mobile(text) or landline(text):
-            continue
-        yield _phone_issue(sheet, row.number, key, header, text)
+    for number, value in flagged(sheet, key, lambda v: not (mobile(as_text(v)) or landline(as_text(v)))):
+        yield _phone_issue(sheet, number, key, header, as_text(value))
 
 
 def _phone_issue(sheet: SheetData, row: int, key: str, header: str, text: str) -> Issue:
@@ -122,16 +116,11 @@ def _phone_issue(sheet: SheetData, row: int, key: str, header: str, text: str) -
 
 def _emails(sheet: SheetData, key: str, header: str) -> Iterator[Issue]:
     email = _EMAIL.fullmatch
-    for row in sheet.rows:
-        value = row.values.get(key)
-        if value is None:
-            continue
-        text = value if value.__class__ is str else str(value)
-        if email(text):
-            continue
+    for number, value in flagged(sheet, key, lambda v: not email(as_text(v))):
+        text = as_text(value)
         yield located(
             sheet,
-            row.number,
+            number,
             key,
             "value.format",
             tr(
@@ -148,13 +137,8 @@ def _emails(sheet: SheetData, key: str, header: str) -> Iterator[Issue]:
 def _own_ids(sheet: SheetData, key: str, header: str, pattern: re.Pattern[str]) -> Iterator[Issue]:
     match = pattern.match
     hint_zh, hint_en = _ID_HINTS.get(sheet.key, ("", ""))
-    for row in sheet.rows:
-        value = row.values.get(key)
-        if value is None:
-            continue
-        text = value if value.__class__ is str else str(value)
-        if match(text):
-            continue
+    for number, value in flagged(sheet, key, lambda v: not match(as_text(v))):
+        text = as_text(value)
         fixed = fold_text(text).upper().replace(" ", "")
         if match(fixed):
             message = tr(
@@ -173,4 +157,4 @@ def _own_ids(sheet: SheetData, key: str, header: str, pattern: re.Pattern[str]) 
                 value=text,
                 hint=tr(hint_zh, hint_en),
             )
-        yield located(sheet, row.number, key, "value.format", message, value=text)
+        yield located(sheet, number, key, "value.format", message, value=text)

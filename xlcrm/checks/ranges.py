@@ -17,7 +17,7 @@ from ..i18n import tr
 from ..issues import Issue, located
 from ..model import Book, SheetData
 from ..schema import Field, FieldType
-from ._common import data_sheets, show
+from ._common import data_sheets, flagged, show
 
 SCORE_MIN, SCORE_MAX = 0, 100
 
@@ -48,66 +48,60 @@ def check_ranges(book: Book, config: Config | None, as_of: date) -> Iterator[Iss
 
 def _negatives(sheet: SheetData, field: Field) -> Iterator[Issue]:
     key = field.key
-    for row in sheet.rows:
-        value = row.values.get(key)
-        if value is not None and value < 0:
-            yield located(
-                sheet,
-                row.number,
-                key,
-                "value.range",
-                tr(
-                    "“{header}”不能为负数：{value}。请填写 0 或正数。",
-                    '"{header}" cannot be negative: {value}. Enter 0 or a positive number.',
-                    header=field.header,
-                    value=show(value),
-                ),
-                value=value,
-            )
+    for number, value in flagged(sheet, key, lambda v: v < 0):
+        yield located(
+            sheet,
+            number,
+            key,
+            "value.range",
+            tr(
+                "“{header}”不能为负数：{value}。请填写 0 或正数。",
+                '"{header}" cannot be negative: {value}. Enter 0 or a positive number.',
+                header=field.header,
+                value=show(value),
+            ),
+            value=value,
+        )
 
 
 def _scores(sheet: SheetData, field: Field) -> Iterator[Issue]:
     key = field.key
-    for row in sheet.rows:
-        value = row.values.get(key)
-        if value is not None and not SCORE_MIN <= value <= SCORE_MAX:
-            yield located(
-                sheet,
-                row.number,
-                key,
-                "value.range",
-                tr(
-                    "“{header}”超出范围：{value}。请填写 {lo}–{hi} 之间的分数。",
-                    '"{header}" is out of range: {value}. Enter a score from {lo} to {hi}.',
-                    header=field.header,
-                    value=show(value),
-                    lo=SCORE_MIN,
-                    hi=SCORE_MAX,
-                ),
-                value=value,
-            )
+    for number, value in flagged(sheet, key, lambda v: not SCORE_MIN <= v <= SCORE_MAX):
+        yield located(
+            sheet,
+            number,
+            key,
+            "value.range",
+            tr(
+                "“{header}”超出范围：{value}。请填写 {lo}–{hi} 之间的分数。",
+                '"{header}" is out of range: {value}. Enter a score from {lo} to {hi}.',
+                header=field.header,
+                value=show(value),
+                lo=SCORE_MIN,
+                hi=SCORE_MAX,
+            ),
+            value=value,
+        )
 
 
 def _after_as_of(sheet: SheetData, field: Field, as_of: date) -> Iterator[Issue]:
     key = field.key
-    for row in sheet.rows:
-        value = row.values.get(key)
-        if value is None:
-            continue
-        # A datetime counts by its day, so the whole as-of day is admitted.
-        late = (value.date() > as_of) if isinstance(value, datetime) else value > as_of
-        if late:
-            yield located(
-                sheet,
-                row.number,
-                key,
-                "value.range",
-                tr(
-                    "“{header}”晚于统计日 {as_of}：{value}。请核对日期，不能填写未来的日期。",
-                    '"{header}" is after the as-of date {as_of}: {value}. Check the date; it cannot be in the future.',
-                    header=field.header,
-                    as_of=as_of.isoformat(),
-                    value=show(value),
-                ),
-                value=value,
-            )
+
+    def late(value: date) -> bool:  # a datetime counts by its day: the whole as-of day is admitted
+        return (value.date() > as_of) if isinstance(value, datetime) else value > as_of
+
+    for number, value in flagged(sheet, key, late):
+        yield located(
+            sheet,
+            number,
+            key,
+            "value.range",
+            tr(
+                "“{header}”晚于统计日 {as_of}：{value}。请核对日期，不能填写未来的日期。",
+                '"{header}" is after the as-of date {as_of}: {value}. Check the date; it cannot be in the future.',
+                header=field.header,
+                as_of=as_of.isoformat(),
+                value=show(value),
+            ),
+            value=value,
+        )
