@@ -1,0 +1,110 @@
+"""One measured operation in a fresh interpreter, for peak memory: ``python bench/child.py TASK PATH``.
+
+Prints one JSON line: ``seconds`` (wall time of the operation, imports excluded), ``base_kib``
+(peak RSS after imports, before the operation), ``peak_kib`` (peak RSS at the end) and, for
+``validate-tracemalloc``, ``tracemalloc_peak`` in bytes.
+
+Tasks: validate, validate-tracemalloc, calamine, frictionless, enrich, openpyxl, and
+cli-validate (``xlcrm validate PATH --format json`` run in this process, output discarded; its
+``base_kib`` is the bare interpreter, its ``seconds`` include the CLI's imports).
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import AS_OF  # noqa: E402
+
+
+def _rss_kib() -> int:
+    """Peak RSS of this process so far, KiB. Linux' ``VmHWM`` belongs to this process image;
+    ``ru_maxrss`` is not used where VmHWM exists because Linux carries it over from the parent
+    across fork + exec, so a child of a big benchmark process would report the parent's peak."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def main() -> None:
+    task, path = sys.argv[1], Path(sys.argv[2])
+    result: dict[str, object] = {"task": task, "book": path.name}
+    tmp = Path(tempfile.mkdtemp(prefix="xlcrm-bench-"))
+    try:
+        if task in ("validate", "validate-tracemalloc"):
+            from xlcrm.validate import validate_file
+
+            def op() -> None:
+                validate_file(path, AS_OF)
+        elif task == "calamine":
+            from bench_validate import calamine_read as op_read
+
+            def op() -> None:
+                op_read(path)
+        elif task == "frictionless":
+            from bench_validate import frictionless_validate
+
+            def op() -> None:
+                report = frictionless_validate(path)
+                result["frictionless"] = report
+        elif task == "enrich":
+            from xlcrm.enrich import enrich_workbook
+
+            copy = tmp / path.name
+            shutil.copyfile(path, copy)
+
+            def op() -> None:
+                enrich_workbook(copy, AS_OF, backup=False)
+        elif task == "openpyxl":
+            from bench_enrich import openpyxl_load_save
+
+            def op() -> None:
+                openpyxl_load_save(path, tmp / "saved.xlsx")
+        elif task == "cli-validate":
+            import contextlib
+            import io
+            import runpy
+
+            def op() -> None:
+                sys.argv = ["xlcrm", "validate", str(path), "--as-of", AS_OF.isoformat(), "--format", "json"]
+                with contextlib.redirect_stdout(io.StringIO()):
+                    try:
+                        runpy.run_module("xlcrm", run_name="__main__", alter_sys=True)
+                    except SystemExit as exc:
+                        result["exit"] = exc.code
+        else:
+            raise SystemExit(f"unknown task {task}")
+
+        result["base_kib"] = _rss_kib()
+        if task == "validate-tracemalloc":
+            import tracemalloc
+
+            tracemalloc.start()
+            t0 = time.perf_counter()
+            op()
+            result["seconds"] = time.perf_counter() - t0
+            result["tracemalloc_peak"] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        else:
+            t0 = time.perf_counter()
+            op()
+            result["seconds"] = time.perf_counter() - t0
+        result["peak_kib"] = _rss_kib()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
