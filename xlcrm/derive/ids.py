@@ -12,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from pypinyin import Style, lazy_pinyin
-
 from ..model import Book, Row
 from ..schema import SheetKind
 from ..schema.sheets import (
@@ -41,6 +39,8 @@ _NON_LETTERS = re.compile(r"[^A-Z]")
 
 def _initials(text: str) -> str:
     """Upper-case pinyin initials of ``text``; Latin letters kept, everything else dropped."""
+    from pypinyin import Style, lazy_pinyin  # imported on first use: its dictionary costs ~80 MiB
+
     joined = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER)).upper()
     return _NON_LETTERS.sub("", joined)
 

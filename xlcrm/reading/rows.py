@@ -47,6 +47,8 @@ def _fast(f: Field) -> Callable[[Any], Any]:
     t = f.type
     if t in (FieldType.TEXT, FieldType.PHONE, FieldType.EMAIL):
         return lambda v: (v.strip() or None) if type(v) is str else _SLOW
+    if t is FieldType.ID:  # ASCII IDs need no NFKC folding
+        return lambda v: (v.strip() or None) if type(v) is str and v.isascii() else _SLOW
     if t is FieldType.ENUM:
         allowed = frozenset(f.enum)
         return lambda v: v if v in allowed else _SLOW
@@ -110,15 +112,12 @@ def type_rows(
     issues: list[Issue] = []
     typed_fields = [kind.field(k) for k in header.columns if not kind.field(k).computed]
     plan = [(f, header.columns[f.key] - 1, _fast(f), _converter(f)) for f in typed_fields]
-    known_cols = [c for _, c, _, _ in plan]
     uncached_rows = {r for r, _ in uncached}
     end = max(len(rows), max(uncached_rows, default=0))  # calamine stops before trailing uncached formulas
     for index in range(header.row, end):
         cells = rows[index] if index < len(rows) else ()
         number = index + 1
         width = len(cells)
-        if not any(c < width and cells[c] != "" and cells[c] is not None for c in known_cols) and number not in uncached_rows:
-            continue
         values: dict[str, Any] = {}
         raw: dict[str, Any] = {}
         for f, col, fast, slow in plan:

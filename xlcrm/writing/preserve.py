@@ -48,9 +48,15 @@ def _sheet_extensions(zf: zipfile.ZipFile, names: list[str]) -> set[str]:
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
             continue
         tail = b""
+        armed = False  # every target lives inside <extLst> or <controls>, which come after the cells
         with zf.open(name) as fh:
             while chunk := fh.read(_CHUNK):
-                for m in _SHEET_PATTERN.finditer(tail + chunk):
+                window = tail + chunk
+                armed = armed or b"extLst" in window or b"controls" in window
+                if not armed:
+                    tail = chunk[-64:]
+                    continue
+                for m in _SHEET_PATTERN.finditer(window):
                     hit = m.group(0)
                     label = next((v for k, v in _SHEET_EXTENSIONS.items() if k in hit), ("表单控件", "form controls"))
                     found.add(_label(*label))
