@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -129,15 +130,17 @@ def read_book(path: Path) -> ReadResult:
     """Read and type a workbook; unusable files raise ``InputFileError`` subclasses."""
     path = Path(path)
     check_input_file(path)
-    raws = read_raw_sheets(path)
+    # The formula scan is mostly zlib, which releases the GIL, as does calamine: run them side by side.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scan = pool.submit(uncached_formula_cells, path)
+        raws = read_raw_sheets(path)
+        uncached = scan.result()
     book = Book(path=path, sheet_names=[r.name for r in raws])
     issues: list[Issue] = []
     assigned, unknown = _assign_kinds(raws)
     for raw in raws:
         if fold_name(raw.name) == fold_name(HISTORY_SHEET_NAME):
             book.history = _history(raw)
-    data_names = [assigned[k.key][0].name for k in DATA_SHEETS if k.key in assigned and assigned[k.key][1]]
-    uncached = uncached_formula_cells(path, data_names) if data_names else {}
     for kind in DATA_SHEETS:
         if kind.key not in assigned:
             issues.append(_sheet_issue("error", "sheet.missing", kind.name, tr(

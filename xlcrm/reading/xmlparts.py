@@ -76,15 +76,16 @@ def _col_index(letters: str) -> int:
     return n
 
 
-def uncached_formula_cells(path: Path, names: list[str]) -> dict[str, set[tuple[int, int]]]:
-    """For each named sheet, the 1-based (row, column) of formula cells without a cached value."""
+def uncached_formula_cells(path: Path, names: list[str] | None = None) -> dict[str, set[tuple[int, int]]]:
+    """For each named sheet (every sheet when ``names`` is None), the 1-based (row, column) of
+    formula cells without a cached value."""
     result: dict[str, set[tuple[int, int]]] = {}
     with zipfile.ZipFile(path) as zf:
         try:
             parts = sheet_parts(zf)
         except (KeyError, SafeET.ParseError):
             return result
-        for name in names:
+        for name in parts if names is None else names:
             part = parts.get(name)
             if not part or part not in zf.namelist():
                 continue
