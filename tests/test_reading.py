@@ -144,3 +144,26 @@ def test_missing_sheet_and_headers(tmp_path: Path, make_workbook, blank_rows) ->
     assert ("跟进记录", None, "header.missing", "error") in flat
     assert ("跟进记录", "Z1", "header.duplicate", "error") in flat
     assert ("跟进记录", "E1", "header.unknown", "info") in flat
+
+
+def test_enrich_appends_missing_computed_columns_after_staff_columns(tmp_path: Path, blank_rows) -> None:  # type: ignore[no-untyped-def]
+    """A staff layout without computed columns: they are appended at the right of the header row,
+    styled, commented and formatted; the staff's own extra column stays where it was."""
+    from openpyxl import load_workbook
+
+    from xlcrm.enrich import enrich_workbook
+    from xlcrm.schema import CAMPAIGNS
+
+    path = staff_style_workbook(tmp_path / "staff.xlsx", blank_rows())
+    enrich_workbook(path, AS_OF, backup=False)
+    ws = load_workbook(path)[ALIASES["campaigns"]]
+    headers = [c.value for c in ws[4]]
+    inputs = len([f for f in CAMPAIGNS.fields if not f.computed])
+    assert headers[inputs] == "内部备注 "
+    assert headers[inputs + 1:] == [f.header for f in CAMPAIGNS.computed_fields]
+    rate_col = headers.index("目标达成率") + 1
+    cell = ws.cell(5, rate_col)
+    assert cell.value == 1.2 and cell.number_format == "0.0%"
+    assert "xlcrm enrich" in ws.cell(4, rate_col).comment.text
+    assert ws.cell(5, inputs + 1).value == "自用"
+    assert [c.value for c in ws[1]][0] == "维护活动（2026年）"  # title rows untouched
