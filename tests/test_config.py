@@ -65,3 +65,47 @@ def test_config_file_found_beside_workbook(tmp_path: Path) -> None:
     (tmp_path / "xlcrm.toml").write_text("", encoding="utf-8")
     assert find_config_file(wb, None) == tmp_path / "xlcrm.toml"
     assert find_config_file(wb, Path("/elsewhere.toml")) == Path("/elsewhere.toml")
+
+
+def _set_config_row(path: Path, key: str, value: object) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb["配置"]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == key:
+            row[1].value = value
+            break
+    else:
+        ws.append([key, value, ""])
+    wb.save(path)
+
+
+def test_config_sheet_and_toml_drive_enrich(make_workbook, blank_rows, run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    path = make_workbook(blank_rows())
+    _set_config_row(path, "cadence_days.A", 30)  # the A customer's last follow-up was 2026-11-01
+    assert run_cli("enrich", path, "--as-of", "2026-11-20", "--no-backup")[0] == 0
+    ws = load_workbook(path)["客户信息"]
+    headers = [c.value for c in ws[1]]
+    assert ws.cell(2, headers.index("下次跟进日期") + 1).value.date().isoformat() == "2026-11-25"  # default A 7 days: 11-08; 30 days: the earlier plan date
+    assert ws.cell(2, headers.index("跟进状态") + 1).value == "正常"
+    toml = tmp_path / "other.toml"
+    toml.write_text("due_soon_days = 20\n", encoding="utf-8")
+    assert run_cli("enrich", path, "--as-of", "2026-11-20", "--no-backup", "--config", toml)[0] == 0
+    ws = load_workbook(path)["客户信息"]
+    assert ws.cell(2, headers.index("跟进状态") + 1).value == "即将到期"  # due in 11 days ≤ 20
+
+
+def test_bad_config_sheet_value_exits_2(make_workbook, blank_rows, run_cli) -> None:  # type: ignore[no-untyped-def]
+    path = make_workbook(blank_rows())
+    _set_config_row(path, "sla_clock", "lunar")
+    before = path.read_bytes()
+    code, _, err = run_cli("enrich", path, "--as-of", "2026-11-20")
+    assert code == 2 and "配置工作表" in err and "calendar / workday" in err
+    assert path.read_bytes() == before
+    _set_config_row(path, "sla_clock", "calendar")
+    _set_config_row(path, "not_a_key", 1)
+    code, _, err = run_cli("validate", path, "--as-of", "2026-11-20")
+    assert code == 2 and "未知参数 not_a_key" in err
