@@ -43,7 +43,9 @@ def workbook_md() -> str:
 def config_md() -> str:
     out = ["# 配置参数 / Configuration", "",
            "本文件由 `tools/gen_docs.py` 生成。默认值写在代码中；可依次被工作簿旁的 `xlcrm.toml`（或 `--config` 指定的文件）、"
-           "工作簿中的“配置”表覆盖，后者优先。未知参数或非法值会报错（退出码 2）。", "",
+           "工作簿中的“配置”表、命令行参数覆盖，后者优先。未知参数或非法值会报错（退出码 2）。",
+           "`xlcrm init` 会把全部默认值写进“配置”表；其中仍等于默认值的行不算“修改”，不会盖掉 `xlcrm.toml` 的设置，"
+           "只有改动过的行才覆盖。", "",
            "```toml", "# xlcrm.toml 示例", "due_soon_days = 3", 'sla_clock = "workday"', "[cadence_days]", "A = 7",
            "B = 14", "C = 30", "```", "", "“配置”表中，带子项的参数写成 `cadence_days.A` 这样的形式。", "",
            "| 参数 | 默认值 | 说明 |", "|---|---|---|"]

@@ -140,6 +140,22 @@ def _apply(current: dict[str, Any], source: str, items: Iterable[tuple[str, Any]
         current[name] = coerced
 
 
+def _changed_rows(rows: Iterable[tuple[str, Any]], source: str) -> list[tuple[str, Any]]:
+    """The 配置 rows whose value differs from the built-in default (each row is validated).
+
+    init writes every default into the 配置 sheet; a row still at its default is not a choice,
+    so it must not hide an xlcrm.toml setting.
+    """
+    baseline = {name: getattr(Config(), name) for name in _FIELDS}
+    changed = []
+    for key, value in rows:
+        probe = dict(baseline)
+        _apply(probe, source, [(key, value)])
+        if probe != baseline:
+            changed.append((key, value))
+    return changed
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a ``xlcrm.toml``; a syntax error is a ``ConfigError`` naming the file."""
     try:
@@ -163,7 +179,8 @@ def build_config(
     if toml_data:
         _apply(current, toml_source, toml_data.items())
     if sheet_rows:
-        _apply(current, tr("配置工作表", "配置 sheet"), sheet_rows)
+        source = tr("配置工作表", "配置 sheet")
+        _apply(current, source, _changed_rows(sheet_rows, source))
     if overrides:
         _apply(current, tr("命令行", "command line"), overrides.items())
     return Config(**current)
