@@ -29,9 +29,23 @@ BIG_CUSTOMERS = 2000
 FOLLOWUPS_100K = 100_000
 ALL_BOOKS = (*SAMPLE_SIZES, BIG_NAME)
 
+# Report benchmark inputs (see make_workbooks.py): one 2,000-customer book with REPORT_CAMPAIGNS
+# campaigns, and a folder of MONTHLY_BOOKS submitted workbooks with disjoint IDs.
+REPORT_BOOK = "report_2000"
+REPORT_CUSTOMERS = 2000
+REPORT_CAMPAIGNS = 100
+MONTHLY_FOLDER = "monthly_20"
+MONTHLY_BOOKS = 20
+MONTHLY_CUSTOMERS = 100
+MONTHLY_PERIOD = "2026-10"
+
 
 def book_path(name: str) -> Path:
     return WORK_DIR / f"{name}.xlsx"
+
+
+def monthly_folder() -> Path:
+    return WORK_DIR / MONTHLY_FOLDER
 
 
 def best_of(fn: Callable[[], Any], repeat: int, setup: Callable[[], Any] | None = None) -> tuple[float, list[float]]:

@@ -14,7 +14,25 @@ campaign touch only makes sense while the campaign runs). 记录编号 is then r
 sheet, ``GJ`` + yyyymmdd + a 3-digit serial per day, with no day above 999 rows, and 2 % left blank
 like the generator does (``id.pending`` infos, which enrich fills).
 
-Run from the repo root: ``python bench/make_workbooks.py [--force]``.
+Inputs of the report benchmark (``bench_report.py``), both enriched once after writing (as a
+submitted workbook would be; ``report`` does not need it, it derives everything itself) and
+checked to validate with no errors:
+
+* ``report_2000.xlsx``: the 2,000-customer sample (seed 1) with 维护活动 grown from the 80
+  generated campaigns to 100. Each extra campaign copies a generated one picked at even spacing
+  along the sheet (so the mix of states — not started, running, to review, reviewed — stays the
+  same), named ``<name>（第二场）``, with a fresh 活动编号 ``HD`` + year of 开始日期 + the next free
+  3-digit serial of that year, and copies of its 活动任务 rows. Every second follow-up and
+  feedback row linked to the source campaign is re-linked to the copy, so both reports have data.
+* ``monthly_20/team_01..20.xlsx``: twenty submitted team workbooks, ``generate_sample(100,
+  seed=i)`` for i = 1..20, whose own IDs are renumbered into disjoint ranges so consolidation
+  meets no conflict: 客户编号 keeps its letters and year with serial ``ii`` + a 2-digit counter
+  (book ``ii``); 记录编号 / 反馈编号 get serial ``(i - 1) * 49 + n`` for the n-th row of the day;
+  活动编号 ``(i - 1) * 40 + n`` for the n-th campaign of the year. Blank own IDs are filled the
+  same way (so enrich has none to generate, which could collide across books), and every
+  reference (客户编号 / 活动编号 in follow-ups, feedback and tasks) follows its record.
+
+Run from the repo root: ``python bench/make_workbooks.py [--force] [NAME ...]``.
 """
 
 from __future__ import annotations
@@ -36,15 +54,26 @@ from common import (  # noqa: E402
     BIG_CUSTOMERS,
     BIG_NAME,
     FOLLOWUPS_100K,
+    MONTHLY_BOOKS,
+    MONTHLY_CUSTOMERS,
+    MONTHLY_FOLDER,
     REPO_DIR,
+    REPORT_BOOK,
+    REPORT_CAMPAIGNS,
+    REPORT_CUSTOMERS,
     SAMPLE_SIZES,
     SEED,
     WORK_DIR,
     book_path,
+    monthly_folder,
 )
 
 MAX_PER_DAY = 999
 BLANK_ID_SHARE = 0.02
+# serial block per monthly workbook: 20 books x 49 rows a day / 40 campaigns a year fit 3 digits
+DAY_BLOCK = 49
+YEAR_BLOCK = 40
+REPORT_NAMES = (REPORT_BOOK, MONTHLY_FOLDER)
 
 
 def _sample_book(n: int, path: Path) -> None:
@@ -108,6 +137,144 @@ def _big_book(path: Path) -> dict[str, int]:
     return {k: len(v) for k, v in rows.items()}
 
 
+def add_campaigns(rows: dict[str, list[dict[str, Any]]], target: int) -> int:
+    """Grow 维护活动 to ``target`` campaigns in place (see the module docstring); returns how many
+    were added."""
+    campaigns = rows["campaigns"]
+    missing = target - len(campaigns)
+    if missing <= 0:
+        return 0
+    last: Counter[str] = Counter()
+    for c in campaigns:
+        cid = c.get("campaign_id")
+        if cid:
+            last[cid[2:6]] = max(last[cid[2:6]], int(cid[6:]))
+    sources = [campaigns[(k * len(campaigns)) // missing % len(campaigns)] for k in range(missing)]
+    added = []
+    for src in sources:
+        year = f"{src['start'].year:04d}"
+        last[year] += 1
+        assert last[year] <= 999, year
+        new_id = f"HD{year}{last[year]:03d}"
+        added.append({**src, "campaign_id": new_id, "name": f"{src['name']}（第二场）"})
+        old_id = src.get("campaign_id")
+        if not old_id:
+            continue
+        rows["tasks"] += [{**t, "campaign_id": new_id} for t in rows["tasks"] if t.get("campaign_id") == old_id]
+        for sheet in ("followups", "feedback"):
+            linked = [r for r in rows[sheet] if r.get("campaign_id") == old_id]
+            for r in linked[1::2]:
+                r["campaign_id"] = new_id
+    campaigns += added
+    return len(added)
+
+
+def _report_book(path: Path) -> dict[str, int]:
+    from xlcrm.enrich import enrich_workbook
+    from xlcrm.sample import generate_sample
+    from xlcrm.writing.template import write_standard_workbook
+
+    rows = generate_sample(REPORT_CUSTOMERS, SEED, AS_OF)
+    add_campaigns(rows, REPORT_CAMPAIGNS)
+    write_standard_workbook(path, rows, force=True)
+    enrich_workbook(path, AS_OF, backup=False)
+    _assert_valid(path)
+    return {k: len(v) for k, v in rows.items()}
+
+
+def _assert_valid(path: Path) -> None:
+    from xlcrm.validate import validate_file
+
+    report = validate_file(path, AS_OF)
+    if report.errors:
+        raise SystemExit(f"{path.name}: {report.errors} validation errors")
+
+
+def disjoint_sample(book: int) -> dict[str, list[dict[str, Any]]]:
+    """``generate_sample(100, seed=book)`` with its own IDs renumbered into the range of ``book``
+    (1..20) and every reference updated (see the module docstring)."""
+    from xlcrm.derive.ids import customer_prefix
+    from xlcrm.sample import generate_sample
+
+    rows = generate_sample(MONTHLY_CUSTOMERS, book, AS_OF)
+    customers: dict[str, str] = {}
+    counter: Counter[str] = Counter()
+    renamed = []
+    for c in rows["customers"]:
+        old = c.get("customer_id")
+        group = old[:-4] if old else f"{customer_prefix(c.get('short_name'), c.get('name'))}{c['created'].year:04d}"
+        counter[group] += 1
+        assert counter[group] < 100, group
+        new = f"{group}{book:02d}{counter[group]:02d}"
+        if old:
+            customers[old] = new
+        renamed.append({"customer_id": new, **{k: v for k, v in c.items() if k != "customer_id"}})
+    rows["customers"] = renamed
+
+    campaigns: dict[str, str] = {}
+    per_year: Counter[int] = Counter()
+    for c in rows["campaigns"]:
+        year = c["start"].year
+        per_year[year] += 1
+        assert per_year[year] <= YEAR_BLOCK, year
+        new = f"HD{year:04d}{(book - 1) * YEAR_BLOCK + per_year[year]:03d}"
+        if c.get("campaign_id"):
+            campaigns[c["campaign_id"]] = new
+        c["campaign_id"] = new
+    for t in rows["tasks"]:
+        t["campaign_id"] = campaigns[t["campaign_id"]]
+
+    for sheet, id_key, prefix, when in (("followups", "followup_id", "GJ", "at"),
+                                         ("feedback", "feedback_id", "FK", "received")):
+        per_day: Counter[date] = Counter()
+        renumbered = []
+        for r in rows[sheet]:
+            day = r[when].date()
+            per_day[day] += 1
+            assert per_day[day] <= DAY_BLOCK, (sheet, day)
+            new_id = f"{prefix}{day:%Y%m%d}{(book - 1) * DAY_BLOCK + per_day[day]:03d}"
+            r = {id_key: new_id, **{k: v for k, v in r.items() if k != id_key}}
+            if r.get("customer_id"):
+                r["customer_id"] = customers[r["customer_id"]]
+            if r.get("campaign_id"):
+                r["campaign_id"] = campaigns[r["campaign_id"]]
+            renumbered.append(r)
+        rows[sheet] = renumbered
+    return rows
+
+
+def _monthly_books(folder: Path) -> int:
+    from xlcrm.enrich import enrich_workbook
+    from xlcrm.writing.template import write_standard_workbook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.xlsx"):
+        old.unlink()
+    for book in range(1, MONTHLY_BOOKS + 1):
+        path = folder / f"team_{book:02d}.xlsx"
+        write_standard_workbook(path, disjoint_sample(book), force=True)
+        enrich_workbook(path, AS_OF, backup=False)
+        _assert_valid(path)
+    return MONTHLY_BOOKS
+
+
+def build_report_inputs(force: bool = False) -> tuple[Path, Path]:
+    """Build the report benchmark's inputs if missing (all with ``force``): the 2,000-customer
+    book with 100 campaigns and the folder of 20 workbooks."""
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    path, folder = book_path(REPORT_BOOK), monthly_folder()
+    if force or not path.exists():
+        t0 = time.perf_counter()
+        counts = _report_book(path)
+        print(f"built {path.name} {counts} in {time.perf_counter() - t0:.1f}s", flush=True)
+    if force or len(list(folder.glob("team_*.xlsx"))) != MONTHLY_BOOKS:
+        t0 = time.perf_counter()
+        n = _monthly_books(folder)
+        print(f"built {folder.name}/ ({n} workbooks of {MONTHLY_CUSTOMERS} customers) in "
+              f"{time.perf_counter() - t0:.1f}s", flush=True)
+    return path, folder
+
+
 def build(force: bool = False, names: list[str] | None = None) -> list[Path]:
     """Build the missing workbooks (all of them with ``force``); returns their paths."""
     WORK_DIR.mkdir(parents=True, exist_ok=True)
@@ -136,8 +303,14 @@ def main() -> None:
     ap.add_argument("--force", action="store_true", help="rebuild even when the files exist")
     ap.add_argument("names", nargs="*", help="only these workbooks (default: all)")
     args = ap.parse_args()
-    for p in build(args.force, args.names):
-        print(f"{p.name}: {p.stat().st_size / 1e6:.1f} MB")
+    books = [n for n in args.names if n not in REPORT_NAMES]
+    if books or not args.names:
+        for p in build(args.force, books or None):
+            print(f"{p.name}: {p.stat().st_size / 1e6:.1f} MB")
+    if not args.names or set(args.names) & set(REPORT_NAMES):
+        path, folder = build_report_inputs(args.force)
+        print(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB; {folder.name}/: "
+              f"{sum(p.stat().st_size for p in folder.glob('*.xlsx')) / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":
