@@ -8,8 +8,6 @@ Run from the repo root: ``python bench/bench_enrich.py [--repeat N] [BOOK ...]``
 
 from __future__ import annotations
 
-import argparse
-import json
 import shutil
 import sys
 import tempfile
@@ -17,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ALL_BOOKS, AS_OF, WORK_DIR, best_of, book_path, run_child  # noqa: E402
+from common import ALL_BOOKS, AS_OF, best_of, book_main, book_path, run_child, save_results  # noqa: E402
 
 
 def openpyxl_load_save(path: Path, out: Path) -> None:
@@ -63,20 +61,11 @@ def run(books: list[str] | tuple[str, ...] = ALL_BOOKS, repeat: int = 2) -> list
               f"{r['child_enrich']['peak_kib'] / 1024:.0f} MiB / openpyxl {r['child_openpyxl']['peak_kib'] / 1024:.0f} MiB",
               flush=True)
         results.append(r)
-    WORK_DIR.mkdir(parents=True, exist_ok=True)
-    (WORK_DIR / "enrich.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
-    return results
+    return save_results("enrich", results)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=2)
-    ap.add_argument("books", nargs="*", default=list(ALL_BOOKS))
-    args = ap.parse_args()
-    from make_workbooks import build
-
-    build(names=args.books)
-    run(args.books, args.repeat)
+    book_main(__doc__ or "", run, repeat=2)
 
 
 if __name__ == "__main__":

@@ -9,14 +9,12 @@ Run from the repo root: ``python bench/bench_validate.py [--repeat N] [BOOK ...]
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ALL_BOOKS, AS_OF, WORK_DIR, best_of, book_path, run_child, run_timed_command  # noqa: E402
+from common import ALL_BOOKS, AS_OF, best_of, book_main, book_path, run_child, run_timed_command, save_results  # noqa: E402
 
 SHEET = "跟进记录"
 
@@ -119,20 +117,11 @@ def run(books: list[str] | tuple[str, ...] = ALL_BOOKS, repeat: int = 3) -> list
               f"{r['ratio_validate_calamine']:.2f}x  frictionless/validate {r['ratio_frictionless_validate']:.2f}x  "
               f"peak RSS {r['child_validate']['peak_kib'] / 1024:.0f} MiB", flush=True)
         results.append(r)
-    WORK_DIR.mkdir(parents=True, exist_ok=True)
-    (WORK_DIR / "validate.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
-    return results
+    return save_results("validate", results)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("books", nargs="*", default=list(ALL_BOOKS))
-    args = ap.parse_args()
-    from make_workbooks import build
-
-    build(names=args.books)
-    run(args.books, args.repeat)
+    book_main(__doc__ or "", run, repeat=3)
 
 
 if __name__ == "__main__":

@@ -133,3 +133,24 @@ def machine() -> dict[str, str]:
 
 def mib(kib: float) -> str:
     return f"{kib / 1024:.0f} MiB"
+
+
+def save_results(name: str, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Write one benchmark's results to ``bench/_work/<name>.json`` (read by run_all.py)."""
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    (WORK_DIR / f"{name}.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    return results
+
+
+def book_main(doc: str, run: Callable[[list[str], int], Any], repeat: int) -> None:
+    """Command line of a per-workbook benchmark: ``[--repeat N] [BOOK ...]``, building books first."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=repeat)
+    ap.add_argument("books", nargs="*", default=list(ALL_BOOKS))
+    args = ap.parse_args()
+    from make_workbooks import build
+
+    build(names=args.books)
+    run(args.books, args.repeat)
