@@ -75,7 +75,8 @@ def test_typed_columns_have_formats(blank: Path) -> None:
 def test_config_and_help_sheets(blank: Path) -> None:
     wb = load_workbook(blank)
     rows = [tuple(c.value for c in r) for r in wb[CONFIG.name].iter_rows(min_row=2)]
-    assert [(k, v) for k, v, _ in rows] == [(k, v) for k, v, _ in defaults_as_rows()]
+    # SPEC §1.6: 值 is empty (a filled 值 is always an explicit choice), the default is shown beside it
+    assert [(k, v, d) for k, v, d, _ in rows] == [(k, None, d) for k, d, _ in defaults_as_rows()]
     text = "\n".join(str(r[0].value) for r in wb[HELP_SHEET_NAME].iter_rows() if r[0].value)
     for word in ("validate", "enrich", "report", *[k.name for k in DATA_SHEETS]):
         assert word in text

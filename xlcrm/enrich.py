@@ -56,14 +56,15 @@ def structural_errors(issues: list[Issue]) -> list[Issue]:
 
 
 def enrich_workbook(path: Path, as_of: date, output: Path | None = None, config_file: Path | None = None,
-                    backup: bool = True, allow_loss: bool = False, now: datetime | None = None) -> EnrichResult:
+                    backup: bool = True, allow_loss: bool = False, now: datetime | None = None,
+                    overrides: dict[str, str] | None = None) -> EnrichResult:
     """Enrich the workbook at ``path`` in place (or into ``output``); see the module docstring."""
     path = Path(path)
     target = Path(output) if output else path
     refuse_if_open(path)
     if target != path and target.exists():
         refuse_if_open(target)
-    checked = check_book(path, as_of, config_file)
+    checked = check_book(path, as_of, config_file, overrides)
     structural = structural_errors(checked.report.issues)
     if structural:
         detail = "\n".join(f"  {i.sheet or ''}{'!' + i.cell if i.cell else ''} {i.code} {i.message}" for i in structural[:20])

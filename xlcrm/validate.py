@@ -46,16 +46,20 @@ def load_config(book: Book, config_file: Path | None, overrides: dict | None = N
     return build_config(toml, book.config_rows, overrides, toml_source=str(found) if found else "")
 
 
-def check_book(path: Path, as_of: date, config_file: Path | None = None) -> CheckedBook:
-    """Read ``path`` and run every check; rows with errors are marked rejected."""
+def check_book(path: Path, as_of: date, config_file: Path | None = None,
+               overrides: dict[str, str] | None = None) -> CheckedBook:
+    """Read ``path`` and run every check; rows with errors are marked rejected.
+
+    ``overrides`` are ``--set KEY=VALUE`` pairs (SPEC §4), the last and strongest config layer."""
     read = read_book(Path(path))
-    config = load_config(read.book, config_file)
+    config = load_config(read.book, config_file, overrides)
     issues = read.issues + run_checks(read.book, as_of)
     mark_rejected(read.book, issues)
     report = FileReport(str(path), order_issues(read.book, issues))
     return CheckedBook(read, report, config)
 
 
-def validate_file(path: Path, as_of: date, config_file: Path | None = None) -> FileReport:
+def validate_file(path: Path, as_of: date, config_file: Path | None = None,
+                  overrides: dict[str, str] | None = None) -> FileReport:
     """Every problem in the workbook at ``path``, located and ordered."""
-    return check_book(path, as_of, config_file).report
+    return check_book(path, as_of, config_file, overrides).report

@@ -37,6 +37,8 @@ CODES: dict[str, IssueCode] = {
         IssueCode("header.missing", "error", "缺少必需的列"),
         IssueCode("header.duplicate", "error", "同一列出现两次"),
         IssueCode("sheet.merged", "warning", "数据区域内有合并单元格"),
+        IssueCode("value.date_only", "warning", "完成时间只填了日期，按当天 24:00 计算时效"),
+        IssueCode("computed.stale", "warning", "计算列已过期，enrich 将更新"),
         IssueCode("calendar.fallback", "warning", "节假日日历未覆盖该年份，按周一至周五计算工作日"),
     )
 }

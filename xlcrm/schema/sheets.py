@@ -259,7 +259,8 @@ CONFIG = SheetKind(
     required=False,
     fields=(
         Field("param", "参数", T.TEXT, "参数名（英文键）", required=True, width=28),
-        Field("value", "值", T.TEXT, "参数值", width=22),
+        Field("value", "值", T.TEXT, "本工作簿选用的值；留空则用 xlcrm.toml 或默认值", width=22),
+        Field("default", "默认值", T.TEXT, "内置默认值（仅供参考，不参与计算）", width=22),
         Field("explain", "说明", T.TEXT, "参数含义", width=60),
     ),
 )

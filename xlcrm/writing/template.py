@@ -65,7 +65,7 @@ def _write_config_sheet(ws: Worksheet) -> None:
         style_header_cell(ws.cell(1, col), f)
         ws.column_dimensions[get_column_letter(col)].width = f.width
     for key, value, explain in defaults_as_rows():
-        ws.append([key, value, explain])
+        ws.append([key, None, value, explain])
     ws.freeze_panes = "A2"
 
 
