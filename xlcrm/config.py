@@ -10,8 +10,10 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,9 @@ class Config:
     rfm_threshold: str = "mean"
     review_due_workdays: int = 3
     record_in_time_hours: float = 24.0
+    extra_holidays: tuple[date, ...] = ()
+    extra_workdays: tuple[date, ...] = ()
+    agenda_days: int = 7
 
 
 # Chinese explanation of every key, written into the 配置 sheet by ``init`` and into the docs.
@@ -63,11 +68,16 @@ EXPLANATIONS: dict[str, str] = {
     "rfm_threshold": "RFM 高低的分界：mean 平均值，median 中位数",
     "review_due_workdays": "活动结束后应在多少个工作日内完成复盘",
     "record_in_time_hours": "跟进后多少小时内录入视为“录入及时”",
+    "extra_holidays": "补充或更正的法定节假日（多个日期用 , 、 ; 分隔，如 2027-01-01、2027-02-05），用于日历尚未收录的年份",
+    "extra_workdays": "补充或更正的调休上班日（周末上班），格式同上",
+    "agenda_days": "今日待办（xlcrm agenda）向后查看的天数",
 }
 
 _CHOICES = {"sla_clock": ("calendar", "workday"), "rfm_threshold": ("mean", "median")}
 _DICT_KEYS = {"cadence_days": ("A", "B", "C"), "deep_cycle_days": ("A", "B", "C"), "sla_hours": ("一般", "复杂")}
 _FIELDS = {f.name: f for f in dataclasses.fields(Config)}
+_DATE_LISTS = ("extra_holidays", "extra_workdays")
+_DATE_SEPARATORS = re.compile(r"[,，、;；\s]+")
 
 
 def defaults_as_rows() -> list[tuple[str, Any, str]]:
@@ -76,7 +86,9 @@ def defaults_as_rows() -> list[tuple[str, Any, str]]:
     rows: list[tuple[str, Any, str]] = []
     for name in _FIELDS:
         value = getattr(cfg, name)
-        if isinstance(value, dict):
+        if name in _DATE_LISTS:
+            rows.append((name, "、".join(d.isoformat() for d in value), EXPLANATIONS[name]))
+        elif isinstance(value, dict):
             for sub, v in value.items():
                 rows.append((f"{name}.{sub}", v, EXPLANATIONS[name]))
         else:
@@ -110,6 +122,34 @@ def _coerce(source: str, key: str, value: Any, kind: type) -> Any:
     return float(value) if kind is float else value
 
 
+def _date_list(source: str, key: str, value: Any) -> tuple[date, ...]:
+    """A list of dates: TOML dates or ``YYYY-MM-DD`` strings, or one text of dates separated by
+    ``,`` ``、`` or ``;`` (the 配置 sheet, ``--set``); a single date cell counts as one date."""
+    if isinstance(value, (date, str)):
+        items: list[Any] = [value]
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    else:
+        raise _fail(source, "参数 {k} 应为日期列表，如 2027-01-01、2027-02-05", "{k} must be a list of dates", k=key)
+    days: list[date] = []
+    for item in items:
+        if isinstance(item, datetime):
+            days.append(item.date())
+            continue
+        if isinstance(item, date):
+            days.append(item)
+            continue
+        for text in _DATE_SEPARATORS.split(str(item).strip()):
+            if not text:
+                continue
+            try:
+                days.append(date.fromisoformat(text))
+            except ValueError:
+                raise _fail(source, "参数 {k} 中的“{v}”不是 YYYY-MM-DD 格式的日期", "{k}: '{v}' is not a YYYY-MM-DD date",
+                            k=key, v=text) from None
+    return tuple(sorted(set(days)))
+
+
 def _apply(current: dict[str, Any], source: str, items: Iterable[tuple[str, Any]]) -> None:
     for raw_key, value in items:
         key = str(raw_key).strip()
@@ -129,6 +169,9 @@ def _apply(current: dict[str, Any], source: str, items: Iterable[tuple[str, Any]
             continue
         if sub:
             raise _fail(source, "未知参数 {k}", "unknown key {k}", k=key)
+        if name in _DATE_LISTS:
+            current[name] = _date_list(source, key, value)
+            continue
         default = getattr(Config(), name)
         kind = type(default)
         coerced = _coerce(source, key, value, kind)
@@ -138,22 +181,6 @@ def _apply(current: dict[str, Any], source: str, items: Iterable[tuple[str, Any]
         if name == "high_value_top_share" and not 0 < coerced <= 1:
             raise _fail(source, "参数 {k} 应在 0 到 1 之间", "{k} must be between 0 and 1", k=key)
         current[name] = coerced
-
-
-def _changed_rows(rows: Iterable[tuple[str, Any]], source: str) -> list[tuple[str, Any]]:
-    """The 配置 rows whose value differs from the built-in default (each row is validated).
-
-    init writes every default into the 配置 sheet; a row still at its default is not a choice,
-    so it must not hide an xlcrm.toml setting.
-    """
-    baseline = {name: getattr(Config(), name) for name in _FIELDS}
-    changed = []
-    for key, value in rows:
-        probe = dict(baseline)
-        _apply(probe, source, [(key, value)])
-        if probe != baseline:
-            changed.append((key, value))
-    return changed
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -174,13 +201,14 @@ def build_config(
     *,
     toml_source: str = CONFIG_FILE_NAME,
 ) -> Config:
-    """Defaults, then the TOML file, then the 配置 sheet's rows, then command-line overrides."""
+    """Defaults, then the TOML file, then the 配置 sheet's filled 值 cells, then command-line
+    overrides (SPEC §1.6, §4): a filled 值 is always an explicit choice and beats xlcrm.toml."""
     current = {name: getattr(Config(), name) for name in _FIELDS}
     if toml_data:
         _apply(current, toml_source, toml_data.items())
     if sheet_rows:
         source = tr("配置工作表", "配置 sheet")
-        _apply(current, source, _changed_rows(sheet_rows, source))
+        _apply(current, source, sheet_rows)
     if overrides:
         _apply(current, tr("命令行", "command line"), overrides.items())
     return Config(**current)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from .checks import mark_rejected, run_checks
 from .config import Config, build_config, find_config_file, read_toml
+from .derive.calendar_use import uncovered_working_day_years
+from .derive.workdays import fallback_message
 from .issues import FileReport, Issue
 from .model import Book
 from .reading import ReadResult, read_book
@@ -46,6 +48,14 @@ def load_config(book: Book, config_file: Path | None, overrides: dict | None = N
     return build_config(toml, book.config_rows, overrides, toml_source=str(found) if found else "")
 
 
+def calendar_issues(book: Book, config: Config) -> list[Issue]:
+    """``calendar.fallback`` (SPEC §2.10): one workbook-level warning naming the guessed years."""
+    years = uncovered_working_day_years(book, config)
+    if not years:
+        return []
+    return [Issue("warning", "calendar.fallback", fallback_message(years))]
+
+
 def check_book(path: Path, as_of: date, config_file: Path | None = None,
                overrides: dict[str, str] | None = None) -> CheckedBook:
     """Read ``path`` and run every check; rows with errors are marked rejected.
@@ -53,8 +63,9 @@ def check_book(path: Path, as_of: date, config_file: Path | None = None,
     ``overrides`` are ``--set KEY=VALUE`` pairs (SPEC §4), the last and strongest config layer."""
     read = read_book(Path(path))
     config = load_config(read.book, config_file, overrides)
-    issues = read.issues + run_checks(read.book, as_of)
+    issues = read.issues + run_checks(read.book, as_of, config)
     mark_rejected(read.book, issues)
+    issues += calendar_issues(read.book, config)
     report = FileReport(str(path), order_issues(read.book, issues))
     return CheckedBook(read, report, config)
 

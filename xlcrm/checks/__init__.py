@@ -21,6 +21,7 @@ from ..issues import Issue
 from ..model import Book
 from ._common import Check, data_sheets
 from .consistency import check_consistency
+from .date_only import check_date_only
 from .formats import check_formats
 from .order import check_order
 from .ranges import check_ranges
@@ -38,6 +39,7 @@ CHECKS: tuple[Check, ...] = (
     check_order,
     check_state,
     check_consistency,
+    check_date_only,
 )
 
 
@@ -72,6 +74,7 @@ __all__ = [
     "CHECKS",
     "Check",
     "check_consistency",
+    "check_date_only",
     "check_formats",
     "check_order",
     "check_ranges",

@@ -10,7 +10,10 @@ Each rule names an earlier and a later field; the issue is placed at the later (
   录入日期 before 跟进时间 → error at 录入日期.
 
 Dates and datetimes compare by day when either side has no time; a datetime at exactly midnight is
-taken as typed without a time, so a 录入日期 typed as a plain date on the follow-up's day is fine.
+taken as typed without a time. A completion time (解决时间, 录入日期) is compared as an instant
+(SPEC §2 "Date-only times"): a plain date is the end of its day, the start a plain date's 00:00,
+so a 录入日期 typed as a plain date on the follow-up's day is fine and a 解决时间 at 09:00 before
+a 接收时间 at 10:00 the same day is an error.
 Blank or unreadable cells are skipped (the blank-while-planned rule for 下一步计划日期 is in
 ``consistency.py``).
 """
@@ -23,6 +26,7 @@ from datetime import date
 
 from ..config import Config
 from ..i18n import tr
+from ..instants import completion_instant, start_instant
 from ..issues import Issue, located
 from ..model import Book, SheetData
 from ._common import data_sheets, is_before, show
@@ -58,6 +62,7 @@ def check_order(book: Book, config: Config | None, as_of: date) -> Iterator[Issu
 
 def _apply(sheet: SheetData, rule: OrderRule) -> Iterator[Issue]:
     earlier_key, later_key = rule.earlier, rule.later
+    before = _instant_before if sheet.kind.field(later_key).completion else is_before
     earlier_header = sheet.kind.field(earlier_key).header
     later_header = sheet.kind.field(later_key).header
     severity = rule.severity
@@ -73,7 +78,7 @@ def _apply(sheet: SheetData, rule: OrderRule) -> Iterator[Issue]:
         if later.__class__ is earlier.__class__ is date:
             if not later < earlier:
                 continue
-        elif not is_before(later, earlier):
+        elif not before(later, earlier):
             continue
         yield located(
             sheet,
@@ -84,6 +89,13 @@ def _apply(sheet: SheetData, rule: OrderRule) -> Iterator[Issue]:
             value=later,
             severity=severity,
         )
+
+
+def _instant_before(later: date, earlier: date) -> bool:
+    """A completion instant before its start instant (both as SPEC §2 reads date-only times)."""
+    end, start = completion_instant(later), start_instant(earlier)
+    assert end is not None and start is not None
+    return end < start
 
 
 def _message(later: str, later_value: str, earlier: str, earlier_value: str, severity: str) -> str:

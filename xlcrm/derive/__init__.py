@@ -69,7 +69,7 @@ def _collect_values(book: Book, records: dict[str, list[Record]]) -> dict[str, d
 
 def derive(book: Book, config: Config, as_of: date) -> Derived:
     """Compute every computed column, missing ID and snapshot of ``book`` at ``as_of``."""
-    cal = WorkCalendar()
+    cal = WorkCalendar.from_config(config)
     new_ids = fill_ids(book)
     records = {kind.key: _records(book, kind.key, new_ids.get(kind.key, {})) for kind in DATA_SHEETS}
     customers, followups, feedback = records["customers"], records["followups"], records["feedback"]

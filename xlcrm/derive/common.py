@@ -8,6 +8,8 @@ from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ..instants import start_instant
+
 END_OF_DAY = time(23, 59, 59)
 _TENTH = Decimal("0.1")
 
@@ -22,10 +24,8 @@ def day_of(value: date | datetime | None) -> date | None:
 
 
 def instant_of(value: date | datetime | None) -> datetime | None:
-    """A datetime for a date or datetime; a bare date is taken at 00:00."""
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.combine(value, time())
+    """A start time as an instant: a bare date is taken at 00:00 (see ``xlcrm.instants``)."""
+    return start_instant(value)
 
 
 def end_of_day(d: date) -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from ..config import Config
+from ..instants import completion_instant
 from .common import Record, end_of_day, instant_of, round1
 from .vocab import (
     COMPLEXITY_NORMAL,
@@ -42,8 +43,9 @@ def sla_deadline(received: datetime, complexity: str | None, config: Config, cal
 
 
 def handle_hours(row: Record) -> float | None:
-    """解决时间 − 接收时间 in hours (unrounded) for a resolved row, else None."""
-    start, end = instant_of(row.get("received")), instant_of(row.get("resolved_at"))
+    """解决时间 − 接收时间 in hours (unrounded) for a resolved row, else None; a date-only
+    解决时间 counts as the end of its day (SPEC §2), so the duration is never negative."""
+    start, end = instant_of(row.get("received")), completion_instant(row.get("resolved_at"))
     if not is_resolved(row) or start is None or end is None:
         return None
     return (end - start).total_seconds() / 3600
@@ -51,7 +53,7 @@ def handle_hours(row: Record) -> float | None:
 
 def sla_status(row: Record, deadline: datetime, as_of_instant: datetime) -> str:
     """Resolved: 按时解决 / 超时解决 by 解决时间; open: 超时未解决 once the deadline is past."""
-    resolved_at = instant_of(row.get("resolved_at"))
+    resolved_at = completion_instant(row.get("resolved_at"))
     if is_resolved(row) and resolved_at is not None:
         return SLA_ON_TIME if resolved_at <= deadline else SLA_LATE
     return SLA_BREACHED if deadline < as_of_instant else SLA_IN_PROGRESS

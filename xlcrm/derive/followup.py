@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from ..config import Config
+from ..instants import completion_instant
 from .common import Record, day_of, fill_customer_names, group_by, instant_of
 from .vocab import (
     DEEP_CONTACT_KINDS,
@@ -94,7 +95,7 @@ def apply_cadence(customers: list[Record], done: dict[str, list[Record]], as_of:
 
 def recorded_in_time(at: datetime | None, recorded: datetime | None, limit: timedelta) -> str | None:
     """是 when 录入日期 − 跟进时间 ≤ ``limit``, 否 otherwise, None without 录入日期."""
-    start, end = instant_of(at), instant_of(recorded)
+    start, end = instant_of(at), completion_instant(recorded)
     if start is None or end is None:
         return None
     return YES if end - start <= limit else NO

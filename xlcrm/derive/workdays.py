@@ -1,16 +1,21 @@
 """Chinese working days and deadline arithmetic (SPEC §2.8, §2.10).
 
 Statutory holidays and adjusted working weekends (调休) come from the ``chinesecalendar``
-package. For a year it does not cover, Monday–Friday is assumed and the year is recorded in
-``WorkCalendar.uncovered_years`` so the caller can emit one warning per run.
+package; config ``extra_holidays`` / ``extra_workdays`` add to or correct it (a team enters next
+year's official schedule the day it is announced), and a year named by any of those dates counts
+as covered. For a year neither covers, Monday–Friday is assumed and the year is recorded in
+``WorkCalendar.uncovered_years`` so the caller can emit one ``calendar.fallback`` issue per run.
 
 Pure: no I/O, no clock. Lookups are cached because derivations call them for every row.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache, lru_cache
+from typing import Any
 
 import chinese_calendar
 
@@ -32,8 +37,32 @@ def _lookup(d: date) -> tuple[bool, bool]:
         return d.weekday() < 5, False
 
 
+@dataclass(frozen=True)
+class Extras:
+    """A team's own corrections to the calendar (config ``extra_holidays`` / ``extra_workdays``)."""
+
+    holidays: frozenset[date] = frozenset()
+    workdays: frozenset[date] = frozenset()
+
+    @property
+    def years(self) -> frozenset[int]:
+        return frozenset(d.year for d in self.holidays | self.workdays)
+
+
+_NO_EXTRAS = Extras()
+
+
+def _lookup_with(d: date, extras: Extras) -> tuple[bool, bool]:
+    if d in extras.workdays:
+        return True, True
+    if d in extras.holidays:
+        return False, True
+    workday, covered = _lookup(d)
+    return workday, covered or d.year in extras.years
+
+
 @lru_cache(maxsize=65536)
-def _add_workdays(d: date, n: int) -> tuple[date, frozenset[int]]:
+def _add_workdays(d: date, n: int, extras: Extras = _NO_EXTRAS) -> tuple[date, frozenset[int]]:
     """The n-th working day after ``d`` (before it when n < 0) and the uncovered years met."""
     step = _DAY if n >= 0 else -_DAY
     left = abs(n)
@@ -41,7 +70,7 @@ def _add_workdays(d: date, n: int) -> tuple[date, frozenset[int]]:
     cur = d
     while left:
         cur += step
-        workday, covered = _lookup(cur)
+        workday, covered = _lookup_with(cur, extras)
         if not covered:
             uncovered.add(cur.year)
         if workday:
@@ -61,12 +90,18 @@ class WorkCalendar:
     (Monday–Friday was assumed for it); the caller warns once when it is not empty.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, holidays: Iterable[date] = (), workdays: Iterable[date] = ()) -> None:
         self.uncovered_years: set[int] = set()
+        self.extras = Extras(frozenset(holidays), frozenset(workdays))
+
+    @classmethod
+    def from_config(cls, config: Any) -> WorkCalendar:
+        """The calendar with the config's ``extra_holidays`` and ``extra_workdays``."""
+        return cls(config.extra_holidays, config.extra_workdays)
 
     def is_workday(self, d: date) -> bool:
         """True when ``d`` is a Chinese working day (调休 weekends included, holidays excluded)."""
-        workday, covered = _lookup(_as_date(d))
+        workday, covered = _lookup_with(_as_date(d), self.extras)
         if not covered:
             self.uncovered_years.add(d.year)
         return workday
@@ -76,7 +111,7 @@ class WorkCalendar:
 
         A negative n counts backwards: the |n|-th working day before ``d``.
         """
-        result, uncovered = _add_workdays(_as_date(d), n)
+        result, uncovered = _add_workdays(_as_date(d), n, self.extras)
         self.uncovered_years.update(uncovered)
         return result
 
@@ -86,23 +121,27 @@ class WorkCalendar:
 
     def uncovered_message(self) -> str | None:
         """The one warning to show for the uncovered years met so far, or None."""
-        if not self.uncovered_years:
-            return None
-        years = "、".join(str(y) for y in sorted(self.uncovered_years))
-        years_en = ", ".join(str(y) for y in sorted(self.uncovered_years))
-        return tr(
-            "节假日日历未覆盖 {years} 年，这些年份按周一至周五为工作日计算"
-            "（未考虑法定节假日和调休）。请升级 chinesecalendar 包以获得准确结果。",
-            "The holiday calendar does not cover {years_en}; Monday–Friday was assumed as "
-            "working days (statutory holidays and adjusted weekends ignored). "
-            "Upgrade chinesecalendar.",
-            years=years,
-            years_en=years_en,
-        )
+        return fallback_message(self.uncovered_years) if self.uncovered_years else None
+
+
+def fallback_message(years: Iterable[int]) -> str:
+    """The ``calendar.fallback`` message for the years Monday–Friday was assumed for."""
+    ordered = sorted(set(years))
+    return tr(
+        "节假日日历未覆盖 {years} 年，这些年份按周一至周五为工作日计算"
+        "（未考虑法定节假日和调休）。官方安排公布后，可在配置中填写 extra_holidays / extra_workdays，"
+        "或升级 chinesecalendar 包。",
+        "The holiday calendar does not cover {years_en}; Monday–Friday was assumed as "
+        "working days (statutory holidays and adjusted weekends ignored). Enter the official "
+        "schedule in the config keys extra_holidays / extra_workdays, or upgrade chinesecalendar.",
+        years="、".join(str(y) for y in ordered),
+        years_en=", ".join(str(y) for y in ordered),
+    )
 
 
 def is_workday(d: date) -> bool:
-    """True when ``d`` is a Chinese working day; Monday–Friday for an uncovered year."""
+    """True when ``d`` is a Chinese working day by the package alone; Monday–Friday for an
+    uncovered year."""
     return _lookup(_as_date(d))[0]
 
 

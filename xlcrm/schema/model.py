@@ -46,7 +46,8 @@ class Field:
 
     ``computed`` columns are written by ``enrich`` only. ``fill_when_blank`` columns are typed by
     staff but completed by ``enrich`` when left blank (a staff value always wins). ``own_id`` marks
-    the sheet's own ID, which ``enrich`` generates when blank.
+    the sheet's own ID, which ``enrich`` generates when blank. ``completion`` marks a datetime
+    that ends something (解决时间, 录入日期): typed as a plain date it means the end of that day.
     """
 
     key: str
@@ -61,6 +62,7 @@ class Field:
     computed: bool = False
     fill_when_blank: bool = False
     own_id: bool = False
+    completion: bool = False  # a completion time: date-only means the end of that day (SPEC §2)
     pattern: str | None = None
     aliases: tuple[str, ...] = ()
     number_format: str | None = None
