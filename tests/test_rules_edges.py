@@ -77,3 +77,60 @@ def test_date_only_record_time_counts_as_end_of_day(blank_rows, make_workbook, r
     marks = {r["记录编号"]: r["录入及时"] for r in sheet_values(out, "跟进记录")}
     # same day: provably within 24 h; next day as a plain date: up to 38 h, so not provably in time
     assert marks == {"GJ20261101001": "是", "GJ20261101002": "否"}
+
+
+# --- values enrich filled stay up to date (SPEC §2, xlcrm_填写) --------------------------------
+
+def _edit(path: Path, sheet: str, header: str, row: int, value: object) -> None:
+    """Change one cell as a person would in Excel (openpyxl stands in for Excel here)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb[sheet]
+    col = next(c.column for c in ws[1] if c.value == header)
+    ws.cell(row, col).value = value
+    wb.save(path)
+
+
+def test_filled_name_and_target_count_refresh_until_a_person_changes_them(blank_rows, make_workbook, run_cli) -> None:
+    rows = blank_rows()
+    rows["customers"].append({**rows["customers"][0], "customer_id": "HXKJ20240002", "name": "宁波海纳贸易有限公司",
+                              "phone": "13900139000"})
+    rows["followups"][0]["customer_name"] = None
+    rows["feedback"][0]["customer_name"] = None
+    rows["campaigns"][0]["target_count"] = None
+    wb = make_workbook(rows)
+    assert run_cli("enrich", wb, "--as-of", AS, "--no-backup")[0] == 0
+    assert sheet_values(wb, "跟进记录")[0]["客户名称"] == "杭州华信科技有限公司"
+    assert sheet_values(wb, "维护活动")[0]["目标客户数"] == 2
+    assert {r["字段"] for r in sheet_values(wb, "xlcrm_填写")} == {"客户名称", "目标客户数"}
+
+    # the customer is renamed and a third customer joins: enrich's own values follow
+    _edit(wb, "客户信息", "客户名称", 2, "杭州华信数字科技有限公司")
+    from openpyxl import load_workbook
+
+    book = load_workbook(wb)
+    ws = book["客户信息"]
+    for cell in ws[3]:
+        ws.cell(4, cell.column).value = cell.value
+    ws.cell(4, 1).value = "HXKJ20240003"
+    book.save(wb)
+    issues = issues_of(run_cli, wb)
+    assert not [i for i in issues if i["code"] == "ref.mismatch"]  # enrich wrote that name and will refresh it
+    assert run_cli("enrich", wb, "--as-of", AS, "--no-backup")[0] == 0
+    assert sheet_values(wb, "跟进记录")[0]["客户名称"] == "杭州华信数字科技有限公司"
+    assert sheet_values(wb, "反馈处理")[0]["客户名称"] == "杭州华信数字科技有限公司"
+    assert sheet_values(wb, "维护活动")[0]["目标客户数"] == 3
+
+    # a person types their own values: theirs for good
+    _edit(wb, "跟进记录", "客户名称", 2, "华信数字")
+    _edit(wb, "维护活动", "目标客户数", 2, 10)
+    _edit(wb, "客户信息", "客户名称", 2, "华信集团")
+    issues = issues_of(run_cli, wb)
+    assert [(i["cell"], i["code"]) for i in issues if i["code"] == "ref.mismatch"] == [("C2", "ref.mismatch")]
+    assert run_cli("enrich", wb, "--as-of", AS, "--no-backup")[0] == 0
+    assert sheet_values(wb, "跟进记录")[0]["客户名称"] == "华信数字"
+    assert sheet_values(wb, "反馈处理")[0]["客户名称"] == "华信集团"  # still enrich's: refreshed
+    assert sheet_values(wb, "维护活动")[0]["目标客户数"] == 10
+    assert run_cli("enrich", wb, "--as-of", AS, "--no-backup")[0] == 0
+    assert sheet_values(wb, "维护活动")[0]["目标客户数"] == 10

@@ -39,6 +39,9 @@ class Row:
     values: dict[str, Any]
     raw: dict[str, Any] = field(default_factory=dict)
     rejected: bool = False
+    # fill-when-blank fields whose cell still holds the value enrich last wrote (``xlcrm_填写``):
+    # enrich may refresh them, validate does not hold them against the staff member
+    refreshable: frozenset[str] = frozenset()
 
     def get(self, key: str) -> Any:
         return self.values.get(key)
@@ -78,6 +81,17 @@ class Snapshot:
     churn_risk: str | None
 
 
+@dataclass(frozen=True)
+class FillRecord:
+    """One row of the hidden ``xlcrm_填写`` sheet: enrich wrote ``value`` into the fill-when-blank
+    field ``field`` (key) of the row whose own ID is ``row_id`` in sheet kind ``sheet`` (key)."""
+
+    sheet: str
+    row_id: str
+    field: str
+    value: Any
+
+
 @dataclass
 class Book:
     """A whole workbook as the core sees it."""
@@ -87,6 +101,7 @@ class Book:
     sheet_names: list[str] = field(default_factory=list)
     config_rows: list[tuple[str, Any]] = field(default_factory=list)
     history: list[Snapshot] = field(default_factory=list)
+    fills: list[FillRecord] = field(default_factory=list)
 
     def rows(self, key: str) -> list[Row]:
         """Valid rows of a sheet kind (empty when the sheet is absent)."""
@@ -96,9 +111,11 @@ class Book:
 
 @dataclass(frozen=True)
 class CellUpdate:
-    """A value for the writer: sheet kind, Excel row number, field key, value."""
+    """A value for the writer: sheet kind, Excel row number, field key, value. An input cell is
+    written only when blank, or when ``refresh`` says it still holds enrich's own earlier value."""
 
     sheet: str
     row: int
     field: str
     value: Any
+    refresh: bool = False

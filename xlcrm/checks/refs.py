@@ -8,7 +8,9 @@
   is absent the reader has already reported it and nothing is checked here.
 - ``ref.mismatch`` (warning): a filled 客户名称 that differs from the referenced customer's 客户名称
   after NFKC folding, removal of all whitespace and case folding. The first row of a duplicated
-  customer ID is the one compared with.
+  customer ID is the one compared with. A name enrich wrote and will refresh (the cell still holds
+  enrich's value, ``Row.refreshable``) is not reported: the customer was renamed since, and the
+  next enrich updates the copy (SPEC §2 "Cells enrich fills and keeps up to date").
 """
 
 from __future__ import annotations
@@ -98,7 +100,7 @@ def _mismatched(sheet: SheetData, id_key: str, index: dict[object, str | None]) 
     for row in sheet.rows:
         values = row.values
         name = values.get(NAME_COPY)
-        if name is None:
+        if name is None or NAME_COPY in row.refreshable:
             continue
         expected = index.get(values.get(id_key))
         if expected is None or name == expected:

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from ..config import Config
-from ..model import Book, CellUpdate
+from ..model import Book, CellUpdate, FillRecord
 from ..schema import DATA_SHEETS, SHEETS_BY_KEY
 from .campaigns import apply_campaigns
 from .common import Record, fill_customer_names, group_by
@@ -34,7 +34,9 @@ def _records(book: Book, key: str, new_ids: dict[int, str]) -> list[Record]:
     if sheet is None:
         return []
     id_key = own_id_key(sheet.kind) if sheet.kind.own_id else None
-    records = [{**row.values, "row": row.number} for row in sheet.rows if not row.rejected]
+    # a cell still holding enrich's own earlier value is recomputed as if blank (SPEC §2)
+    records = [{**row.values, **dict.fromkeys(row.refreshable), "row": row.number}
+               for row in sheet.rows if not row.rejected]
     if id_key:
         for rec in records:
             if rec["row"] in new_ids:
@@ -42,10 +44,15 @@ def _records(book: Book, key: str, new_ids: dict[int, str]) -> list[Record]:
     return records
 
 
-def _collect_values(book: Book, records: dict[str, list[Record]]) -> dict[str, dict[int, dict[str, Any]]]:
+def _collect_values(book: Book, records: dict[str, list[Record]]) -> tuple[dict[str, dict[int, dict[str, Any]]],
+                                                                        list[FillRecord], set[tuple[str, int, str]]]:
     """Per sheet and row, the cells to write in schema order: every computed field, plus a filled
-    own ID or ``fill_when_blank`` field where the staff cell is blank. Rejected rows: all blank."""
+    own ID or ``fill_when_blank`` field where the staff cell is blank or still holds enrich's own
+    earlier value. Rejected rows: all blank. Also the ``xlcrm_填写`` records of this run and the
+    cells that may be overwritten because they hold enrich's earlier value."""
     result: dict[str, dict[int, dict[str, Any]]] = {}
+    fills: list[FillRecord] = []
+    refresh: set[tuple[str, int, str]] = set()
     for kind in DATA_SHEETS:
         sheet = book.sheets.get(kind.key)
         if sheet is None:
@@ -53,18 +60,32 @@ def _collect_values(book: Book, records: dict[str, list[Record]]) -> dict[str, d
         by_row = {rec["row"]: rec for rec in records[kind.key]}
         computed = [f.key for f in kind.computed_fields]
         fillable = [f.key for f in kind.fields if (f.own_id or f.fill_when_blank) and not f.computed]
+        id_key = own_id_key(kind) if kind.own_id else None
         blank = dict.fromkeys(computed)
         cells: dict[int, dict[str, Any]] = {}
         for row in sheet.rows:
             rec = None if row.rejected else by_row.get(row.number)
+            row_id = (rec or row.values).get(id_key) if id_key else None
             if rec is None:
                 cells[row.number] = dict(blank)
+                # keep the records of a rejected row: once fixed, its cells refresh again
+                fills += [FillRecord(kind.key, str(row_id), k, row.values[k]) for k in sorted(row.refreshable) if row_id]
                 continue
-            filled = {k: rec[k] for k in fillable if row.values.get(k) is None and rec.get(k) is not None}
+            filled = {}
+            for k in fillable:
+                ours = k in row.refreshable
+                if (row.values.get(k) is None or ours) and rec.get(k) is not None:
+                    filled[k] = rec[k]
+                    if ours:
+                        refresh.add((kind.key, row.number, k))
+                elif ours:  # recomputed blank: leave the cell and its record as they are
+                    rec[k] = row.values[k]
+                if k != id_key and (k in filled or ours) and row_id is not None:
+                    fills.append(FillRecord(kind.key, str(row_id), k, rec[k]))
             filled.update({k: rec.get(k) for k in computed})
             cells[row.number] = filled
         result[kind.key] = cells
-    return result
+    return result, fills, refresh
 
 
 def derive(book: Book, config: Config, as_of: date) -> Derived:
@@ -103,9 +124,12 @@ def derive(book: Book, config: Config, as_of: date) -> Derived:
         id_key = own_id_key(SHEETS_BY_KEY[sheet_key])
         filled += [CellUpdate(sheet_key, row, id_key, value) for row, value in rows.items()]
     message = cal.uncovered_message()
+    values, fills, refresh = _collect_values(book, records)
     return Derived(
         as_of=as_of,
-        values=_collect_values(book, records),
+        values=values,
+        fills=fills,
+        refresh=refresh,
         filled_ids=filled,
         snapshots=snapshots_for(customers, as_of),
         warnings=[message] if message else [],

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..model import CellUpdate, Snapshot
+from ..model import CellUpdate, FillRecord, Snapshot
 from ..schema import DATA_SHEETS
 from .common import Record
 
@@ -24,6 +24,10 @@ class Derived:
     ``customers`` (customer_id →, also ``risk_reason_list``), ``campaigns`` (campaign_id →),
     ``followup_rows``, ``feedback_rows``, ``task_rows`` (lists in sheet order), and
     ``previous_snapshots`` (customer_id → latest snapshot strictly before ``as_of``).
+
+    ``fills`` are this run's ``xlcrm_填写`` records (what enrich wrote into fill-when-blank input
+    cells, kept while the cell still holds it); ``refresh`` the (sheet, row, field) input cells
+    that hold enrich's earlier value and may be overwritten.
     """
 
     as_of: date
@@ -37,6 +41,8 @@ class Derived:
     feedback_rows: list[Record] = field(default_factory=list)
     task_rows: list[Record] = field(default_factory=list)
     previous_snapshots: dict[str, Snapshot] = field(default_factory=dict)
+    fills: list[FillRecord] = field(default_factory=list)
+    refresh: set[tuple[str, int, str]] = field(default_factory=set)
 
     def updates(self) -> list[CellUpdate]:
         """Every value as a cell update, in sheet order, then row, then field."""
@@ -45,7 +51,8 @@ class Derived:
         for sheet in sorted(self.values, key=lambda k: order.get(k, len(order))):
             rows = self.values[sheet]
             for row in sorted(rows):
-                result.extend(CellUpdate(sheet, row, key, value) for key, value in rows[row].items())
+                result.extend(CellUpdate(sheet, row, key, value, (sheet, row, key) in self.refresh)
+                              for key, value in rows[row].items())
         return result
 
     def followups_of(self, customer_id: str) -> list[Record]:

@@ -17,6 +17,7 @@ from ..model import Book, SheetData, Snapshot, a1
 from ..schema import (
     CONFIG,
     DATA_SHEETS,
+    FILLS_SHEET_NAME,
     HELP_SHEET_NAME,
     HISTORY_SHEET_NAME,
     RESULTS_SHEET_NAME,
@@ -25,6 +26,7 @@ from ..schema import (
 )
 from .coerce import render_text
 from .engine import RawSheet, read_raw_sheets
+from .fills import mark_refreshable, read_fills
 from .recognize import best_kind_by_headers, find_header, kind_by_name
 from .rows import merged_issues, type_rows
 from .safety import check_input_file
@@ -32,7 +34,7 @@ from .xmlparts import uncached_formula_cells
 
 __all__ = ["ReadResult", "read_book"]
 
-_OWN_SHEETS = {fold_name(n) for n in (HELP_SHEET_NAME, HISTORY_SHEET_NAME, RESULTS_SHEET_NAME)}
+_OWN_SHEETS = {fold_name(n) for n in (HELP_SHEET_NAME, HISTORY_SHEET_NAME, FILLS_SHEET_NAME, RESULTS_SHEET_NAME)}
 
 
 @dataclass
@@ -141,6 +143,8 @@ def read_book(path: Path) -> ReadResult:
     for raw in raws:
         if fold_name(raw.name) == fold_name(HISTORY_SHEET_NAME):
             book.history = _history(raw)
+        elif fold_name(raw.name) == fold_name(FILLS_SHEET_NAME):
+            book.fills = read_fills(raw.rows)
     for kind in DATA_SHEETS:
         if kind.key not in assigned:
             issues.append(_sheet_issue("error", "sheet.missing", kind.name, tr(
@@ -160,6 +164,7 @@ def read_book(path: Path) -> ReadResult:
         book.config_rows = _config_rows(raw, header)
         if header:
             book.sheets["config"] = SheetData(CONFIG, raw.name, header.row, dict(header.columns))
+    mark_refreshable(book)
     for raw in unknown:
         issues.append(_sheet_issue("info", "sheet.unknown", raw.name, tr(
             "无法识别的工作表“{s}”，已忽略。", "Unknown sheet '{s}' is ignored.", s=raw.name)))

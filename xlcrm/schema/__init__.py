@@ -10,6 +10,8 @@ from .sheets import (
     CUSTOMERS,
     DATA_SHEETS,
     FEEDBACK,
+    FILLS_HEADERS,
+    FILLS_SHEET_NAME,
     FOLLOWUPS,
     HELP_SHEET_NAME,
     HISTORY_HEADERS,
@@ -22,7 +24,7 @@ from .sheets import (
 
 __all__ = [
     "ALL_SHEETS", "CAMPAIGNS", "CODES", "CONFIG", "CUSTOMERS", "DATA_SHEETS", "FEEDBACK",
-    "FOLLOWUPS", "HELP_SHEET_NAME", "HISTORY_HEADERS", "HISTORY_SHEET_NAME", "RESULTS_SHEET_NAME",
+    "FILLS_HEADERS", "FILLS_SHEET_NAME", "FOLLOWUPS", "HELP_SHEET_NAME", "HISTORY_HEADERS", "HISTORY_SHEET_NAME", "RESULTS_SHEET_NAME",
     "SHEETS_BY_KEY", "TASKS", "Field", "FieldType", "IssueCode", "SheetKind", "fold_header",
     "fold_name", "fold_text", "sheet",
 ]

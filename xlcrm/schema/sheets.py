@@ -270,6 +270,9 @@ HELP_SHEET_NAME = "说明"
 HISTORY_SHEET_NAME = "xlcrm_历史"
 HISTORY_HEADERS = ("统计日期", "客户编号", "客户分层", "价值分群", "流失风险")
 RESULTS_SHEET_NAME = "校验结果"
+# What enrich wrote into fill-when-blank input cells (SPEC §2 "Cells enrich fills and keeps up to date")
+FILLS_SHEET_NAME = "xlcrm_填写"
+FILLS_HEADERS = ("工作表", "编号", "字段", "值")
 
 DATA_SHEETS: tuple[SheetKind, ...] = (CUSTOMERS, FOLLOWUPS, FEEDBACK, CAMPAIGNS, TASKS)
 ALL_SHEETS: tuple[SheetKind, ...] = (*DATA_SHEETS, CONFIG)

@@ -8,6 +8,7 @@ ever written when blank (IDs and the fill-when-blank fields). Values, never form
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..model import Book, CellUpdate, SheetData, Snapshot
-from ..schema import HISTORY_HEADERS, HISTORY_SHEET_NAME, fold_name
+from ..model import Book, CellUpdate, FillRecord, SheetData, Snapshot
+from ..schema import FILLS_HEADERS, FILLS_SHEET_NAME, HISTORY_HEADERS, HISTORY_SHEET_NAME, SHEETS_BY_KEY, fold_name
 from .cells import set_value
 from .styles import style_header_cell
 
@@ -59,26 +60,41 @@ def _write_sheet(ws: Worksheet, sheet: SheetData, updates: list[CellUpdate]) -> 
             continue
         cell = ws.cell(u.row, col)
         if u.field not in computed:
-            if u.value is None or not _is_blank(cell.value):
-                continue  # never overwrite what staff typed
+            if u.value is None or not (u.refresh or _is_blank(cell.value)):
+                continue  # never overwrite what staff typed (only enrich's own earlier value)
         set_value(cell, u.value)
         fmt = formats.get(u.field)
         if u.field in computed and fmt and fmt != "General" and u.value is not None:
             cell.number_format = fmt
 
 
-def _write_history(wb: Any, existing: list[Snapshot], new: list[Snapshot]) -> None:
+def history_rows(existing: list[Snapshot], new: list[Snapshot]) -> list[list[Any]]:
+    """The ``xlcrm_历史`` sheet's rows (header first): older snapshots, this as-of's replaced."""
     dates = {s.as_of for s in new}
     kept = [s for s in existing if s.as_of not in dates]
     rows = sorted(kept + new, key=lambda s: (s.as_of, s.customer_id))
-    name = next((n for n in wb.sheetnames if fold_name(n) == fold_name(HISTORY_SHEET_NAME)), None)
-    if name is not None:
-        del wb[name]
-    ws = wb.create_sheet(HISTORY_SHEET_NAME)
-    ws.append(list(HISTORY_HEADERS))
-    for s in rows:
-        ws.append([s.as_of, s.customer_id, s.tier, s.value_segment, s.churn_risk])
-        ws.cell(ws.max_row, 1).number_format = "yyyy-mm-dd"
+    return [list(HISTORY_HEADERS)] + [[s.as_of, s.customer_id, s.tier, s.value_segment, s.churn_risk] for s in rows]
+
+
+def fill_rows(fills: list[FillRecord]) -> list[list[Any]]:
+    """The ``xlcrm_填写`` sheet's rows (header first): sheet name, row ID, field header, value."""
+    rows: list[list[Any]] = [list(FILLS_HEADERS)]
+    for f in fills:
+        kind = SHEETS_BY_KEY[f.sheet]
+        rows.append([kind.name, f.row_id, kind.field(f.field).header, f.value])
+    return rows
+
+
+def _write_hidden(wb: Any, name: str, rows: list[list[Any]]) -> None:
+    existing = next((n for n in wb.sheetnames if fold_name(n) == fold_name(name)), None)
+    if existing is not None:
+        del wb[existing]
+    ws = wb.create_sheet(name)
+    for values in rows:
+        ws.append(values)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
     ws.sheet_state = "hidden"
 
 
@@ -87,8 +103,9 @@ def load_for_update(path: Path) -> Any:
     return load_workbook(path, keep_vba=Path(path).suffix.lower() == ".xlsm", rich_text=True)
 
 
-def apply_to_workbook(wb: Any, book: Book, updates: Iterable[CellUpdate], snapshots: list[Snapshot]) -> None:
-    """Put every cell update and this run's snapshots into the openpyxl workbook ``wb``."""
+def apply_to_workbook(wb: Any, book: Book, updates: Iterable[CellUpdate], snapshots: list[Snapshot],
+                      fills: list[FillRecord] | None = None) -> None:
+    """Put every cell update, this run's snapshots and fill records into the openpyxl workbook ``wb``."""
     by_sheet: dict[str, list[CellUpdate]] = {}
     for u in updates:
         by_sheet.setdefault(u.sheet, []).append(u)
@@ -97,6 +114,7 @@ def apply_to_workbook(wb: Any, book: Book, updates: Iterable[CellUpdate], snapsh
         if sheet is None or not sheet.columns:
             continue
         _write_sheet(wb[sheet.name], sheet, sheet_updates)
-    _write_history(wb, book.history, snapshots)
+    _write_hidden(wb, HISTORY_SHEET_NAME, history_rows(book.history, snapshots))
+    _write_hidden(wb, FILLS_SHEET_NAME, fill_rows(fills or []))
     if wb.active is not None and wb.active.sheet_state != "visible":
         wb.active = next(i for i, ws in enumerate(wb.worksheets) if ws.sheet_state == "visible")
