@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .derive import Derived, derive
-from .errors import ContentLossError, StructureError
+from .errors import ContentLossError, OwnSheetNameError, StructureError
 from .issues import Issue
 from .validate import CheckedBook, check_book
 from .writing.enrich_writer import apply_to_workbook, load_for_update
@@ -69,6 +69,8 @@ def enrich_workbook(path: Path, as_of: date, output: Path | None = None, config_
     if structural:
         detail = "\n".join(f"  {i.sheet or ''}{'!' + i.cell if i.cell else ''} {i.code} {i.message}" for i in structural[:20])
         raise StructureError(path=str(path), detail=detail)
+    if checked.book.own_name_clashes:
+        raise OwnSheetNameError(path=str(path), sheet=checked.book.own_name_clashes[0])
     lost = unpreservable_content(path)
     if lost and not allow_loss and output is None:
         raise ContentLossError(path=str(path), detail="、".join(lost))

@@ -145,3 +145,13 @@ class ConflictError(XlcrmError):
     exit_code = 1
     zh = "多个工作簿之间存在冲突：\n{detail}"
     en = "Conflicts between workbooks:\n{detail}"
+
+
+class OwnSheetNameError(XlcrmError):
+    """A visible staff sheet carries the name of one of xlcrm's hidden sheets (``xlcrm_历史``,
+    ``xlcrm_填写``); enrich would overwrite it, so it refuses."""
+
+    zh = ("工作簿 {path} 中有一张可见的工作表“{sheet}”，与 xlcrm 自动维护的隐藏表同名，"
+          "继续计算会覆盖它。请把这张表改名（如“{sheet}_备份”）后再运行 xlcrm enrich。未修改任何文件。")
+    en = ("The workbook {path} has a visible sheet '{sheet}' named like one of xlcrm's hidden sheets; "
+          "enrich would overwrite it. Rename that sheet and run xlcrm enrich again. Nothing was changed.")

@@ -102,6 +102,8 @@ class Book:
     config_rows: list[tuple[str, Any]] = field(default_factory=list)
     history: list[Snapshot] = field(default_factory=list)
     fills: list[FillRecord] = field(default_factory=list)
+    # visible sheets named like xlcrm's hidden ones: a staff member's, never to be overwritten
+    own_name_clashes: list[str] = field(default_factory=list)
 
     def rows(self, key: str) -> list[Row]:
         """Valid rows of a sheet kind (empty when the sheet is absent)."""

@@ -34,6 +34,7 @@ from .xmlparts import uncached_formula_cells
 
 __all__ = ["ReadResult", "read_book"]
 
+_HIDDEN_SHEETS = {fold_name(HISTORY_SHEET_NAME), fold_name(FILLS_SHEET_NAME)}
 _OWN_SHEETS = {fold_name(n) for n in (HELP_SHEET_NAME, HISTORY_SHEET_NAME, FILLS_SHEET_NAME, RESULTS_SHEET_NAME)}
 
 
@@ -141,7 +142,9 @@ def read_book(path: Path) -> ReadResult:
     issues: list[Issue] = []
     assigned, unknown = _assign_kinds(raws)
     for raw in raws:
-        if fold_name(raw.name) == fold_name(HISTORY_SHEET_NAME):
+        if raw.visible and fold_name(raw.name) in _HIDDEN_SHEETS:
+            book.own_name_clashes.append(raw.name)  # a staff sheet: neither read nor overwritten
+        elif fold_name(raw.name) == fold_name(HISTORY_SHEET_NAME):
             book.history = _history(raw)
         elif fold_name(raw.name) == fold_name(FILLS_SHEET_NAME):
             book.fills = read_fills(raw.rows)
