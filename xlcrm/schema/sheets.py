@@ -6,6 +6,8 @@ checks, derivations, reports and docs all look them up here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .model import Field, SheetKind
 from .model import FieldType as T
 
@@ -55,7 +57,7 @@ CUSTOMER_ID_PATTERN = r"^[A-Z]{2,6}\d{4}\d{4}$"
 FOLLOWUP_ID_PATTERN = r"^GJ\d{8}\d{3}$"
 FEEDBACK_ID_PATTERN = r"^FK\d{8}\d{3}$"
 CAMPAIGN_ID_PATTERN = r"^HD\d{4}\d{3}$"
-C = {"computed": True}
+C: dict[str, Any] = {"computed": True}  # typed so mypy accepts it in **kwargs of Field
 
 
 CUSTOMERS = SheetKind(
