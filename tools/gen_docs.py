@@ -44,10 +44,15 @@ def config_md() -> str:
     out = ["# 配置参数 / Configuration", "",
            "本文件由 `tools/gen_docs.py` 生成。默认值写在代码中；可依次被工作簿旁的 `xlcrm.toml`（或 `--config` 指定的文件）、"
            "工作簿中的“配置”表、命令行参数覆盖，后者优先。未知参数或非法值会报错（退出码 2）。",
-           "`xlcrm init` 会把全部默认值写进“配置”表；其中仍等于默认值的行不算“修改”，不会盖掉 `xlcrm.toml` 的设置，"
-           "只有改动过的行才覆盖。", "",
-           "```toml", "# xlcrm.toml 示例", "due_soon_days = 3", 'sla_clock = "workday"', "[cadence_days]", "A = 7",
-           "B = 14", "C = 30", "```", "", "“配置”表中，带子项的参数写成 `cadence_days.A` 这样的形式。", "",
+           "`xlcrm init` 写出的“配置”表有 参数 / 值 / 默认值 / 说明 四列，“值”全部留空、默认值写在“默认值”列供参考；"
+           "“值”填了就一定生效（优先于 `xlcrm.toml`），留空则用 `xlcrm.toml` 或默认值。"
+           "命令行 `--set 参数=值`（可重复，如 `--set cadence_days.A=10`）最后生效。", "",
+           "```toml", "# xlcrm.toml 示例", "due_soon_days = 3", 'sla_clock = "workday"',
+           "# 日历尚未收录的年份：官方安排公布后按公告补充（TOML 日期或 \"YYYY-MM-DD\" 字符串）",
+           'extra_holidays = [2027-01-01, "2027-01-02"]', "extra_workdays = []", "[cadence_days]", "A = 7",
+           "B = 14", "C = 30", "```", "",
+           "“配置”表中，带子项的参数写成 `cadence_days.A` 这样的形式；`extra_holidays` / `extra_workdays` 的多个日期用 "
+           "`,` `、` 或 `;` 分隔。", "",
            "| 参数 | 默认值 | 说明 |", "|---|---|---|"]
     for key, value, explain in defaults_as_rows():
         out.append(f"| `{key}` | {value} | {explain} |")
