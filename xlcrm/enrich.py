@@ -74,7 +74,7 @@ def enrich_workbook(path: Path, as_of: date, output: Path | None = None, config_
     lost = unpreservable_content(path)
     if lost and not allow_loss and output is None:
         raise ContentLossError(path=str(path), detail="、".join(lost))
-    derived = derive(checked.book, checked.config, as_of)
+    derived = checked.derived or derive(checked.book, checked.config, as_of)
     wb = load_for_update(path)
     apply_to_workbook(wb, checked.book, derived.updates(), derived.snapshots, derived.fills)
     backup_file = make_backup(path, now or datetime.now()) if backup and target == path else None

@@ -42,6 +42,8 @@ class Row:
     # fill-when-blank fields whose cell still holds the value enrich last wrote (``xlcrm_填写``):
     # enrich may refresh them, validate does not hold them against the staff member
     refreshable: frozenset[str] = frozenset()
+    # computed cells as found in the file (non-blank only), to tell when they are out of date
+    stored: dict[str, Any] = field(default_factory=dict)
 
     def get(self, key: str) -> Any:
         return self.values.get(key)

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from .checks import mark_rejected, run_checks
 from .config import Config, build_config, find_config_file, read_toml
+from .derive import Derived, derive
 from .derive.calendar_use import uncovered_working_day_years
+from .derive.stale import stale_issues
 from .derive.workdays import fallback_message
 from .issues import FileReport, Issue
 from .model import Book
@@ -23,6 +25,7 @@ class CheckedBook:
     read: ReadResult
     report: FileReport
     config: Config
+    derived: Derived | None = None  # computed when the book holds computed values to compare
 
     @property
     def book(self) -> Book:
@@ -66,8 +69,12 @@ def check_book(path: Path, as_of: date, config_file: Path | None = None,
     issues = read.issues + run_checks(read.book, as_of, config)
     mark_rejected(read.book, issues)
     issues += calendar_issues(read.book, config)
+    derived = None
+    if any(row.stored for sheet in read.book.sheets.values() for row in sheet.rows):
+        derived = derive(read.book, config, as_of)  # enriched before: are its computed cells current?
+        issues += stale_issues(read.book, derived)
     report = FileReport(str(path), order_issues(read.book, issues))
-    return CheckedBook(read, report, config)
+    return CheckedBook(read, report, config, derived)
 
 
 def validate_file(path: Path, as_of: date, config_file: Path | None = None,

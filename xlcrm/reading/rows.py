@@ -112,6 +112,7 @@ def type_rows(
     issues: list[Issue] = []
     typed_fields = [kind.field(k) for k in header.columns if not kind.field(k).computed]
     plan = [(f, header.columns[f.key] - 1, _fast(f), _converter(f)) for f in typed_fields]
+    computed_cols = [(k, c - 1) for k, c in header.columns.items() if kind.field(k).computed]
     uncached_rows = {r for r, _ in uncached}
     end = max(len(rows), max(uncached_rows, default=0))  # calamine stops before trailing uncached formulas
     for index in range(header.row, end):
@@ -137,7 +138,8 @@ def type_rows(
             values[f.key] = typed
         if not raw and number not in uncached_rows:
             continue
-        sheet.rows.append(Row(number, values, raw))
+        stored = {k: cells[c] for k, c in computed_cols if c < width and cells[c] not in ("", None)}
+        sheet.rows.append(Row(number, values, raw, stored=stored))
     return sheet, issues
 
 
