@@ -9,7 +9,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import python_calamine as pc
-import pytest
 
 AS = "2026-11-20"
 
@@ -19,7 +18,7 @@ def sheet_values(path: Path, sheet: str) -> list[dict[str, object]]:
     wb = pc.CalamineWorkbook.from_path(str(path))
     rows = wb.get_sheet_by_name(sheet).to_python()
     headers = [str(h) for h in rows[0]]
-    return [dict(zip(headers, r)) for r in rows[1:] if any(v != "" for v in r)]
+    return [dict(zip(headers, r, strict=False)) for r in rows[1:] if any(v != "" for v in r)]
 
 
 def issues_of(run_cli, path: Path, *extra: str) -> list[dict[str, object]]:
