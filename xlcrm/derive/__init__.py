@@ -14,6 +14,7 @@ from ..model import Book, CellUpdate, FillRecord
 from ..schema import DATA_SHEETS, SHEETS_BY_KEY
 from .campaigns import apply_campaigns
 from .common import Record, fill_customer_names, group_by
+from .contract import DeriveContractError, contract_errors
 from .feedback import apply_feedback_rows
 from .followup import apply_cadence, apply_followup_rows, done_by_customer
 from .ids import fill_ids, own_id_key
@@ -25,7 +26,7 @@ from .tasks import apply_tasks
 from .tiers import apply_tiers
 from .workdays import WorkCalendar
 
-__all__ = ["Derived", "derive"]
+__all__ = ["DeriveContractError", "Derived", "derive"]
 
 
 def _records(book: Book, key: str, new_ids: dict[int, str]) -> list[Record]:
@@ -82,7 +83,7 @@ def _collect_values(book: Book, records: dict[str, list[Record]]) -> tuple[dict[
                     rec[k] = row.values[k]
                 if k != id_key and (k in filled or ours) and row_id is not None:
                     fills.append(FillRecord(kind.key, str(row_id), k, rec[k]))
-            filled.update({k: rec.get(k) for k in computed})
+            filled.update({k: rec[k] for k in computed})  # contract_errors() proved every key is there
             cells[row.number] = filled
         result[kind.key] = cells
     return result, fills, refresh
@@ -124,6 +125,9 @@ def derive(book: Book, config: Config, as_of: date) -> Derived:
         id_key = own_id_key(SHEETS_BY_KEY[sheet_key])
         filled += [CellUpdate(sheet_key, row, id_key, value) for row, value in rows.items()]
     message = cal.uncovered_message()
+    broken = contract_errors(records)
+    if broken:  # a rule forgot or misspelt a column: fail loudly instead of writing a blank column
+        raise DeriveContractError("; ".join(broken[:5]))
     values, fills, refresh = _collect_values(book, records)
     return Derived(
         as_of=as_of,
