@@ -27,7 +27,7 @@ def openpyxl_load_save(path: Path, out: Path) -> None:
 
 
 def _enrich(copy: Path) -> Any:
-    from xlcrm.enrich import enrich_workbook
+    from xlcrm.enrichment import enrich_workbook
 
     return enrich_workbook(copy, AS_OF, backup=False)
 

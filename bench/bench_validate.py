@@ -75,14 +75,14 @@ def frictionless_validate(path: Path) -> dict[str, Any]:
 
 
 def _validate(path: Path) -> Any:
-    from xlcrm.validate import validate_file
+    from xlcrm.validation import validate_file
 
     return validate_file(path, AS_OF)
 
 
 def bench_book(name: str, repeat: int) -> dict[str, Any]:
     path = book_path(name)
-    from xlcrm.validate import check_book
+    from xlcrm.validation import check_book
 
     checked = check_book(path, AS_OF)
     report = checked.report

@@ -43,7 +43,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="xlcrm-bench-"))
     try:
         if task in ("validate", "validate-tracemalloc"):
-            from xlcrm.validate import validate_file
+            from xlcrm.validation import validate_file
 
             def op() -> None:
                 validate_file(path, AS_OF)
@@ -59,7 +59,7 @@ def main() -> None:
                 report = frictionless_validate(path)
                 result["frictionless"] = report
         elif task == "enrich":
-            from xlcrm.enrich import enrich_workbook
+            from xlcrm.enrichment import enrich_workbook
 
             copy = tmp / path.name
             shutil.copyfile(path, copy)

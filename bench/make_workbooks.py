@@ -170,7 +170,7 @@ def add_campaigns(rows: dict[str, list[dict[str, Any]]], target: int) -> int:
 
 
 def _report_book(path: Path) -> dict[str, int]:
-    from xlcrm.enrich import enrich_workbook
+    from xlcrm.enrichment import enrich_workbook
     from xlcrm.sample import generate_sample
     from xlcrm.writing.template import write_standard_workbook
 
@@ -183,7 +183,7 @@ def _report_book(path: Path) -> dict[str, int]:
 
 
 def _assert_valid(path: Path) -> None:
-    from xlcrm.validate import validate_file
+    from xlcrm.validation import validate_file
 
     report = validate_file(path, AS_OF)
     if report.errors:
@@ -244,7 +244,7 @@ def disjoint_sample(book: int) -> dict[str, list[dict[str, Any]]]:
 
 
 def _monthly_books(folder: Path) -> int:
-    from xlcrm.enrich import enrich_workbook
+    from xlcrm.enrichment import enrich_workbook
     from xlcrm.writing.template import write_standard_workbook
 
     folder.mkdir(parents=True, exist_ok=True)

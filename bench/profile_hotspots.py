@@ -41,8 +41,8 @@ def short_file(filename: str) -> str:
 
 def profile(op: str, name: str = BIG_NAME) -> tuple[pstats.Stats, float, Path]:
     """Profile one run of ``op`` (validate or enrich) on workbook ``name``; (stats, wall seconds, .prof)."""
-    from xlcrm.enrich import enrich_workbook
-    from xlcrm.validate import validate_file
+    from xlcrm.enrichment import enrich_workbook
+    from xlcrm.validation import validate_file
 
     path = book_path(name)
     tmp = Path(tempfile.mkdtemp(prefix="xlcrm-bench-"))
@@ -75,14 +75,14 @@ PHASES: dict[str, tuple[tuple[str, str], ...]] = {
     "validate": (
         ("xlcrm.reading", "check_input_file"), ("xlcrm.reading", "read_raw_sheets"),
         ("xlcrm.reading", "uncached_formula_cells"), ("xlcrm.reading", "type_rows"),
-        ("xlcrm.validate", "load_config"), ("xlcrm.validate", "run_checks"),
-        ("xlcrm.validate", "mark_rejected"), ("xlcrm.validate", "order_issues"),
+        ("xlcrm.validation", "load_config"), ("xlcrm.validation", "run_checks"),
+        ("xlcrm.validation", "mark_rejected"), ("xlcrm.validation", "order_issues"),
     ),
     "enrich": (
-        ("xlcrm.enrich", "refuse_if_open"), ("xlcrm.enrich", "check_book"),
-        ("xlcrm.enrich", "unpreservable_content"), ("xlcrm.enrich", "derive"),
-        ("xlcrm.enrich", "load_for_update"), ("xlcrm.enrich", "apply_to_workbook"),
-        ("xlcrm.enrich", "make_backup"), ("xlcrm.enrich", "atomic_write"),
+        ("xlcrm.enrichment", "refuse_if_open"), ("xlcrm.enrichment", "check_book"),
+        ("xlcrm.enrichment", "unpreservable_content"), ("xlcrm.enrichment", "derive"),
+        ("xlcrm.enrichment", "load_for_update"), ("xlcrm.enrichment", "apply_to_workbook"),
+        ("xlcrm.enrichment", "make_backup"), ("xlcrm.enrichment", "atomic_write"),
     ),
 }
 
@@ -92,8 +92,8 @@ def phase_times(op: str, name: str = BIG_NAME) -> dict[str, Any]:
     that calls them, are wrapped with a timer (names that no longer exist are skipped)."""
     import importlib
 
-    from xlcrm.enrich import enrich_workbook
-    from xlcrm.validate import validate_file
+    from xlcrm.enrichment import enrich_workbook
+    from xlcrm.validation import validate_file
 
     spent: dict[str, float] = {}
     originals = []

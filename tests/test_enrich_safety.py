@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.drawing.image import Image
 
-from xlcrm.enrich import enrich_workbook
+from xlcrm.enrichment import enrich_workbook
 from xlcrm.errors import StructureError, WorkbookLockedError
 
 

@@ -10,9 +10,9 @@ import pytest
 from conftest import AS_OF, needs_libreoffice, soffice_convert
 from openpyxl import load_workbook
 
-from xlcrm.enrich import enrich_workbook
+from xlcrm.enrichment import enrich_workbook
 from xlcrm.schema import DATA_SHEETS, HISTORY_SHEET_NAME
-from xlcrm.validate import validate_file
+from xlcrm.validation import validate_file
 
 
 def cell_values(path: Path) -> dict[str, list[list[Any]]]:

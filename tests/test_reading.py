@@ -12,7 +12,7 @@ from openpyxl.styles import PatternFill
 
 from xlcrm.reading import read_book
 from xlcrm.schema import DATA_SHEETS
-from xlcrm.validate import validate_file
+from xlcrm.validation import validate_file
 
 ALIASES = {"customers": "客户档案", "followups": "客户跟进记录表", "feedback": "投诉处理", "campaigns": "活动计划",
            "tasks": "执行排期"}
@@ -151,7 +151,7 @@ def test_enrich_appends_missing_computed_columns_after_staff_columns(tmp_path: P
     styled, commented and formatted; the staff's own extra column stays where it was."""
     from openpyxl import load_workbook
 
-    from xlcrm.enrich import enrich_workbook
+    from xlcrm.enrichment import enrich_workbook
     from xlcrm.schema import CAMPAIGNS
 
     path = staff_style_workbook(tmp_path / "staff.xlsx", blank_rows())

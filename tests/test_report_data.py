@@ -164,7 +164,7 @@ def split_rows(rows: Rows, parts: int) -> list[Rows]:
 
 
 def test_data_set_is_valid(tmp_path: Path) -> None:
-    from xlcrm.validate import check_book
+    from xlcrm.validation import check_book
 
     report = check_book(write_campaign_workbook(tmp_path / "wb.xlsx"), AS_OF).report
     assert report.errors == 0, report.flatten()

@@ -222,7 +222,7 @@ def test_managers_and_volumes(case):
 
 
 def test_sample_workbook_validates_without_errors_or_warnings(tmp_path):
-    from xlcrm.validate import validate_file
+    from xlcrm.validation import validate_file
     from xlcrm.writing.template import write_standard_workbook
 
     n, seed, as_of = CASES[1]

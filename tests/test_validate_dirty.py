@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from conftest import AS_OF
 
-from xlcrm.validate import validate_file
+from xlcrm.validation import validate_file
 
 
 def _customer(n: int, **changes: Any) -> dict[str, Any]:

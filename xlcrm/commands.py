@@ -38,7 +38,7 @@ def _annotate_target(out: Path, source: Path, several: bool) -> Path:
 
 def run_validate(paths: list[Path], as_of: date, fmt: str, annotate: Path | None, strict: bool,
                  config: Path | None) -> int:
-    from .validate import validate_file
+    from .validation import validate_file
     from .writing.annotate import write_annotated
 
     reports = []
@@ -73,7 +73,7 @@ def _counts_line(label: str, counter: object) -> str:
 
 def enrich_summary(result: object) -> str:
     """The Chinese (or English) summary printed after ``enrich``."""
-    from .enrich import EnrichResult
+    from .enrichment import EnrichResult
 
     assert isinstance(result, EnrichResult)
     lines = [tr("已完成计算：{p}", "Enriched: {p}", p=result.target)]
@@ -109,7 +109,7 @@ def _en() -> bool:
 
 def run_enrich(path: Path, output: Path | None, as_of: date, config: Path | None, backup: bool,
                allow_loss: bool) -> int:
-    from .enrich import enrich_workbook
+    from .enrichment import enrich_workbook
 
     result = enrich_workbook(path, as_of, output, config, backup, allow_loss)
     write(enrich_summary(result))

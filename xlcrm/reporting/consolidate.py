@@ -23,7 +23,7 @@ from ..errors import FileMissingError, InputFileError, UsageError
 from ..i18n import tr
 from ..model import Book, Row, SheetData, Snapshot
 from ..schema import DATA_SHEETS, SheetKind
-from ..validate import CheckedBook, check_book
+from ..validation import CheckedBook, check_book
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 LOCK_PREFIX = "~$"

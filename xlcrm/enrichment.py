@@ -14,7 +14,7 @@ from pathlib import Path
 from .derive import Derived, derive
 from .errors import ContentLossError, OwnSheetNameError, StructureError
 from .issues import Issue
-from .validate import CheckedBook, check_book
+from .validation import CheckedBook, check_book
 from .writing.enrich_writer import apply_to_workbook, load_for_update
 from .writing.preserve import unpreservable_content
 from .writing.safe_save import atomic_write, make_backup, refuse_if_open

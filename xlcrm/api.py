@@ -1,0 +1,106 @@
+"""The library (SPEC §7): everything the CLI does is one call, on a path, bytes or a binary file.
+
+    import xlcrm
+    report = xlcrm.validate(open("团队.xlsx", "rb").read(), as_of=date(2026, 11, 20))
+    result = xlcrm.enrich(io.BytesIO(data), as_of=date(2026, 11, 20))
+    result.data  # the enriched workbook as bytes
+
+Front ends (CLI, inbox, Excel adapter) call these functions and never reach below them.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import IO, Any, Union
+
+from .issues import FileReport
+
+Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[bytes]]
+
+
+def _is_path(source: Source) -> bool:
+    return isinstance(source, (str, os.PathLike))
+
+
+def source_bytes(source: Source) -> bytes:
+    """The workbook's bytes, whatever kind of source it is."""
+    if _is_path(source):
+        return Path(source).read_bytes()  # type: ignore[arg-type]
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source)
+    data = source.read()  # type: ignore[union-attr]
+    return bytes(data)
+
+
+@contextmanager
+def as_path(source: Source, name: str = "workbook.xlsx") -> Iterator[Path]:
+    """A path holding ``source``: the path itself, or a private temporary copy of the bytes
+    (removed afterwards). The readers work on paths; bytes and file objects pass through here."""
+    if _is_path(source):
+        yield Path(source)  # type: ignore[arg-type]
+        return
+    data = source_bytes(source)
+    with tempfile.TemporaryDirectory(prefix="xlcrm-") as folder:
+        path = Path(folder) / (Path(name).name or "workbook.xlsx")
+        path.write_bytes(data)
+        yield path
+
+
+def validate(source: Source, *, as_of: date, config: Path | str | None = None,
+             overrides: dict[str, Any] | None = None, name: str | None = None) -> FileReport:
+    """Every problem in the workbook, located and ordered (SPEC §5 validate, §7).
+
+    ``config`` is an ``xlcrm.toml`` path (for a path source, one beside the workbook is found
+    too); ``overrides`` are ``--set``-style key/value pairs; ``name`` is what the report calls a
+    bytes source (its ``path``)."""
+    from .validation import check_book
+
+    with as_path(source, name or "workbook.xlsx") as path:
+        report = check_book(path, as_of, Path(config) if config else None, overrides).report
+    if not _is_path(source):
+        report.path = name or "workbook.xlsx"
+    return report
+
+
+def annotate(source: Source, report: FileReport | None = None, *, as_of: date | None = None,
+             config: Path | str | None = None, overrides: dict[str, Any] | None = None) -> bytes:
+    """The annotated copy as bytes: problem cells marked, a first sheet 校验结果 (SPEC §5).
+
+    Without ``report`` the workbook is validated first (``as_of`` then required)."""
+    from .writing.annotate import write_annotated
+
+    with as_path(source) as path:
+        if report is None:
+            if as_of is None:
+                raise TypeError("annotate() needs a report or as_of")
+            report = validate(path, as_of=as_of, config=config, overrides=overrides)
+        with tempfile.TemporaryDirectory(prefix="xlcrm-") as folder:
+            out = Path(folder) / ("annotated" + (path.suffix or ".xlsx"))
+            write_annotated(path, report, out)
+            return out.read_bytes()
+
+
+def enrich(source: Source, *, as_of: date, config: Path | str | None = None,
+           overrides: dict[str, Any] | None = None) -> Any:
+    """Enrich a workbook in memory: the result's ``.data`` is the new workbook as bytes (the
+    source is not modified). For files in place, with lock check, backup and atomic replace, use
+    ``xlcrm.enrichment.enrich_workbook``."""
+    from .enrichment import enrich_workbook
+
+    with as_path(source) as path, tempfile.TemporaryDirectory(prefix="xlcrm-") as folder:
+        out = Path(folder) / ("enriched" + (path.suffix or ".xlsx"))
+        result = enrich_workbook(path, as_of, out, Path(config) if config else None, backup=False,
+                                 overrides=overrides)
+        result.data = out.read_bytes() if out.exists() else source_bytes(path)
+        return result
+
+
+def open_bytes(data: bytes) -> io.BytesIO:
+    """A binary file object over ``data`` (for callers that hold bytes and want a file)."""
+    return io.BytesIO(data)
