@@ -160,3 +160,11 @@ def test_json_output_is_strict_for_non_finite_numbers(run_cli, make_workbook, bl
     assert code in (0, 1)
     doc = json.loads(out, parse_constant=_reject_constants)
     assert doc["files"][0]["path"] == str(path)
+
+
+def test_error_messages_escape_control_characters_in_file_names(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "团队\x1b[2J.xlsx"  # ESC [2J would clear the staff member's terminal
+    for args in (["validate", missing], ["validate", missing, missing], ["enrich", missing]):
+        code, out, err = run_cli(*args)
+        assert code == 2 and "找不到文件" in err
+        assert "\x1b" not in err + out and "团队\\x1b[2J.xlsx" in err

@@ -14,6 +14,7 @@ from . import i18n
 from .cli_text import DefaultsHelpFormatter, chinese_argparse
 from .errors import UsageError, XlcrmError
 from .i18n import tr
+from .output import printable, printable_lines
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,7 +26,8 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(tr("xlcrm：参数错误：{m}（用 --help 查看用法）\n", "xlcrm: bad usage: {m} (see --help)\n", m=message))
+        sys.stderr.write(tr("xlcrm：参数错误：{m}（用 --help 查看用法）\n", "xlcrm: bad usage: {m} (see --help)\n",
+                            m=printable_lines(message)))
         raise SystemExit(2)
 
 
@@ -181,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 2
         return _run(args)
     except XlcrmError as exc:
-        sys.stderr.write(f"xlcrm: {exc.message}\n")
+        sys.stderr.write(f"xlcrm: {printable_lines(exc.message)}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write(tr("已取消。\n", "Cancelled.\n"))
@@ -192,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(tr(
             "xlcrm 遇到意外错误（{t}: {m}），未修改任何文件。请将此信息和相关文件反馈给维护人员（设置 XLCRM_DEBUG=1 可查看详细信息）。\n",
             "xlcrm hit an unexpected error ({t}: {m}); no file was changed. Please report it (XLCRM_DEBUG=1 shows details).\n",
-            t=type(exc).__name__, m=str(exc)[:200]))
+            t=type(exc).__name__, m=printable(str(exc)[:200])))
         return 2
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import XlcrmError
 from .i18n import tr
-from .output import format_json, format_text, printable, use_color, write
+from .output import format_json, format_text, printable, printable_lines, use_color, write
 
 
 def run_init(path: Path, sample: int | None, seed: int, as_of: date, force: bool) -> int:
@@ -53,13 +53,13 @@ def run_validate(paths: list[Path], as_of: date, fmt: str, annotate: Path | None
             if len(paths) == 1:
                 raise
             unusable += 1  # one unusable file among several: say so, check the others
-            sys.stderr.write(f"xlcrm: {exc.message}\n")
+            sys.stderr.write(f"xlcrm: {printable_lines(exc.message)}\n")
             continue
         reports.append(report)
         if annotate is not None:
             target = _annotate_target(annotate, path, len(paths) > 1)
             write_annotated(path, report, target)
-            sys.stderr.write(tr("已写入标注副本：{p}\n", "Annotated copy written: {p}\n", p=target))
+            sys.stderr.write(tr("已写入标注副本：{p}\n", "Annotated copy written: {p}\n", p=printable(target)))
     if fmt == "json":
         write(format_json(reports, strict))
     else:

@@ -36,6 +36,11 @@ def printable(text: object) -> str:
     return _UNPRINTABLE.sub(_escape_char, str(text))
 
 
+def printable_lines(text: object) -> str:
+    """Like ``printable`` but keeps line breaks (for multi-line messages)."""
+    return "\n".join(printable(line) for line in str(text).split("\n"))
+
+
 def finite(value: Any) -> Any:
     """A copy of a JSON-ready value with every non-finite float (NaN, ±Infinity) turned into null."""
     if isinstance(value, float) and not math.isfinite(value):
