@@ -110,6 +110,10 @@ class WorkbookLockedError(XlcrmError):
     zh = "{path} 正在被 {app} 打开（发现锁文件 {lock}）。请先保存并关闭该工作簿再运行。"
     en = "{path} is open in {app} (lock file {lock} found). Save and close it, then run again."
 
+    def __init__(self, **fields: object) -> None:
+        fields.setdefault("app", "Excel/WPS")
+        super().__init__(**fields)
+
 
 class FolderNotWritableError(XlcrmError):
     """The backup or the temporary file cannot be created in the workbook's folder (read-only, no permission, full)."""
