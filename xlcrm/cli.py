@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(q, computes=True)
 
     q = sub.add_parser("enrich", help=tr("填写计算列（分层、RFM、跟进、风险、时效等）", "fill the computed columns"),
-                       description=tr("补全空白编号并计算全部自动列。默认原地修改：先备份、写临时文件后替换；工作簿在 Excel/WPS 中打开时拒绝执行。",
+                       description=tr("补全空白编号并计算全部自动列。默认原地修改：先备份、写临时文件后替换；工作簿在 Excel/WPS/LibreOffice 中打开时拒绝执行。",
                                       "Fill blank IDs and every computed column, in place with a backup by default."))
     q.add_argument("path", type=Path, metavar="PATH", help=tr("工作簿 .xlsx", "workbook .xlsx"))
     q.add_argument("-o", "--output", type=Path, metavar="OUT", help=tr("另存到新文件（不修改原文件）", "write to a new file"))
