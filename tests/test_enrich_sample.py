@@ -88,6 +88,7 @@ def test_ids_filled_where_blank(values) -> None:  # type: ignore[no-untyped-def]
         assert len(ids) == len(set(ids))
 
 
+@pytest.mark.slow
 def test_second_run_changes_nothing(enriched: tuple[Path, Path], values, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     again = Path(shutil.copy(enriched[1], tmp_path / "again.xlsx"))
     enrich_workbook(again, AS_OF, backup=False)
@@ -119,6 +120,7 @@ def test_sample_saved_by_libreoffice_validates_clean(sample_300: Path, tmp_path:
     assert (report.errors, report.warnings) == (0, 0), report.flatten()[:10]
 
 
+@pytest.mark.slow
 def test_tier_change_after_an_earlier_run(enriched: tuple[Path, Path], tmp_path: Path) -> None:
     """A month-earlier snapshot with pinned tiers flipped shows up as 分层变动 old→new."""
     from datetime import timedelta
