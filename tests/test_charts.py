@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from collections.abc import Callable
 from importlib import resources
@@ -37,7 +38,8 @@ CHARTS: dict[str, Callable[[], bytes]] = {
 
 
 def glyph_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
-    return [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    # matplotlib < 3.9 says "missing from current font", later versions "missing from font(s) …"
+    return [str(w.message) for w in caught if re.search(r"missing from (current )?font", str(w.message))]
 
 
 def test_font_and_licence_ship_inside_the_package() -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -320,12 +323,26 @@ def test_real_subprocess(tmp_path: Path) -> None:
     assert "\x1b[" not in proc.stderr  # no progress bar when stderr is not a terminal
 
 
-def test_progress_bar_path(tmp_path: Path, run_cli: RunCli, report_args: Callable[..., list[str]],
-                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from xlcrm.reporting import command
-
-    monkeypatch.setattr(command, "_show_progress", lambda: True)  # as on a terminal
+def test_progress_bar_on_a_terminal(tmp_path: Path, report_args: Callable[..., list[str]]) -> None:
+    """With stderr on a (pseudo-)terminal the run draws a progress bar there; the summary stays on stdout."""
     workbook = write_campaign_workbook(tmp_path / "wb.xlsx")
-    code, stdout, err = run_cli(*report_args(workbook, out=tmp_path / "out", extra=("--format", "md")))
-    assert code == 0, err
-    assert "已生成 2 个" in stdout
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "NO_COLOR")} | {"TERM": "xterm", "COLUMNS": "100"}
+    master, slave = os.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "xlcrm", *report_args(workbook, out=tmp_path / "out", extra=("--format", "md"))],
+                            stdout=subprocess.PIPE, stderr=slave, env=env, cwd=tmp_path)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    stdout = proc.communicate(timeout=300)[0].decode("utf-8")
+    terminal = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 0, terminal
+    assert "已生成 2 个" in stdout and "\x1b[" not in stdout
+    assert "生成报告" in terminal and "2/2" in terminal and "\x1b[" in terminal

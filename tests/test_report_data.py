@@ -7,8 +7,6 @@ review notes, and a previous snapshot so 客户关系状态变化 has something 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from copy import deepcopy
 from datetime import date, datetime
 from pathlib import Path
@@ -118,21 +116,9 @@ def add_history(path: Path, snapshots: list[tuple[date, str, str, str, str]]) ->
     wb.save(path)
 
 
-@contextmanager
-def _few_formatted_rows() -> Iterator[None]:
-    # dropdowns and formats down to row 5000 cost seconds per file; the reports do not need them
-    saved = template.FORMATTED_ROWS
-    template.FORMATTED_ROWS = 30
-    try:
-        yield
-    finally:
-        template.FORMATTED_ROWS = saved
-
-
 def write_workbook(path: Path, rows: Rows) -> Path:
-    """A standard workbook holding ``rows`` (quickly: few pre-formatted rows)."""
-    with _few_formatted_rows():
-        return template.write_standard_workbook(path, rows, force=True)
+    """A standard workbook holding ``rows``."""
+    return template.write_standard_workbook(path, rows, force=True)
 
 
 def write_campaign_workbook(path: Path, rows: Rows | None = None) -> Path:
