@@ -217,16 +217,40 @@ def _parse_text_number(raw: str, integer: bool) -> CoerceResult:
 # ---------------------------------------------------------------- text and enums
 
 
+# Whitespace between two CJK characters (U+3000 and NBSP included): a typing habit in Chinese names.
+# Control characters are not whitespace here: they are kept as typed.
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007\U00020000-\U0003134f"
+def fold_person(text: str) -> str:
+    """One person's name: whitespace between Chinese characters dropped (``蒋 静`` → ``蒋静``, also
+    U+3000), any other run of whitespace made one space (``Li  Lei`` → ``Li Lei``)."""
+    return _SPACE_RUN.sub(" ", _CJK_GAP.sub("", text))
+
+
+def parse_person(value: object) -> CoerceResult:
+    """A field naming exactly one person (``Field.person``): text, then ``fold_person``."""
+    text = render_text(value)
+    return CoerceResult(fold_person(text) if text is not None else None)
+
+
 def parse_text(value: object) -> CoerceResult:
     """A text field: strings trimmed; integral numbers without ``.0`` (phones typed as numbers);
     dates in ISO form (a datetime at midnight as a plain date)."""
     return CoerceResult(render_text(value))
 
 
+#: What trimming removes: whitespace, but not the C0 control characters Python also calls
+#: whitespace (VT, FF, U+001C–U+001F): a cell's control characters are kept as they are.
+WHITESPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace() and ch not in "\x0b\x0c\x1c\x1d\x1e\x1f")
+
+
+_SPACE_RUN = re.compile(f"[{re.escape(WHITESPACE)}]+")
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])[{re.escape(WHITESPACE)}]+(?=[{_CJK}])")
+
+
 def render_text(value: object) -> str | None:
     """The text a cell value stands for; None when blank."""
     if isinstance(value, str):
-        return value.strip() or None
+        return value.strip(WHITESPACE) or None
     if value is None:
         return None
     if isinstance(value, bool):
@@ -243,7 +267,7 @@ def render_text(value: object) -> str | None:
         return value.isoformat(sep=" ")
     if isinstance(value, (date, time)):
         return value.isoformat()
-    return str(value).strip() or None
+    return str(value).strip(WHITESPACE) or None
 
 
 def enum_key(value: str) -> str:

@@ -46,7 +46,9 @@ class Field:
 
     ``computed`` columns are written by ``enrich`` only. ``fill_when_blank`` columns are typed by
     staff but completed by ``enrich`` when left blank (a staff value always wins). ``own_id`` marks
-    the sheet's own ID, which ``enrich`` generates when blank.
+    the sheet's own ID, which ``enrich`` generates when blank. ``person`` marks a text field that
+    names exactly one person: whitespace between Chinese characters is folded away when read
+    (``蒋 静`` = ``蒋静``) so one person is never counted as two.
     """
 
     key: str
@@ -61,6 +63,7 @@ class Field:
     computed: bool = False
     fill_when_blank: bool = False
     own_id: bool = False
+    person: bool = False
     pattern: str | None = None
     aliases: tuple[str, ...] = ()
     number_format: str | None = None
