@@ -71,12 +71,16 @@ def test_unparsable_data_sheet_is_refused_with_a_chinese_reason(base, tmp_path, 
         pkg.parts[part] = pkg.parts[part][:-40]  # cut off: the XML never closes
 
     path = _mutated(base, tmp_path, mutate)
-    for command in (["validate", path], ["enrich", path, "-o", tmp_path / "out.xlsx"]):
+    # one preflight and one reader for every command
+    for command in (["validate", path], ["validate", path, "--annotate", tmp_path / "out.xlsx"],
+                    ["enrich", path, "-o", tmp_path / "out.xlsx"],
+                    ["report", path, "--kind", "monthly", "--format", "md", "-o", tmp_path / "reports"]):
         code, out, err = run_cli(*command, "--as-of", AS_OF.isoformat())
         assert code == 2
         assert "工作表“活动任务”无法读取：XML 内容无法解析" in err
         assert not _ENGLISH.search(out + err), err
     assert not (tmp_path / "out.xlsx").exists()
+    assert not list((tmp_path / "reports").glob("*.md"))
 
 
 def test_non_finite_numbers_are_type_errors_and_json_stays_strict(base, tmp_path, run_cli) -> None:  # type: ignore[no-untyped-def]
