@@ -62,7 +62,7 @@ def test_unparsable_sheet_that_is_not_ours_is_ignored(base, tmp_path, run_cli) -
     path = _mutated(base, tmp_path, ob._broken_extra_sheet)
     code, out, err = run_cli("validate", path, "--as-of", AS_OF.isoformat())
     assert code == 0, out + err
-    assert "草稿备用 info sheet.unknown 工作表“草稿备用”无法读取（XML 内容无法解析）" in out
+    assert "草稿备用 info sheet.unknown 工作表“草稿备用”无法读取（XML 内容无法解析）；xlcrm 不需要读取这张表，已忽略。" in out
 
 
 def test_unparsable_data_sheet_is_refused_with_a_chinese_reason(base, tmp_path, run_cli) -> None:  # type: ignore[no-untyped-def]

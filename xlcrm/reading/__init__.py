@@ -144,8 +144,8 @@ def _unreadable_sheets(path: Path, raws: list[RawSheet]) -> list[Issue]:
             raise CorruptFileError(path=str(path), detail=tr(
                 "工作表“{s}”无法读取：{r}", "sheet '{s}' is unreadable: {r}", s=raw.name, r=raw.error))
         issues.append(_sheet_issue("info", "sheet.unknown", raw.name, tr(
-            "工作表“{s}”无法读取（{r}），它不是 xlcrm 使用的工作表，已忽略。",
-            "Sheet '{s}' is unreadable ({r}); it is not one xlcrm uses and is ignored.", s=raw.name, r=raw.error)))
+            "工作表“{s}”无法读取（{r}）；xlcrm 不需要读取这张表，已忽略。",
+            "Sheet '{s}' is unreadable ({r}); xlcrm does not need it and ignores it.", s=raw.name, r=raw.error)))
     return issues
 
 

@@ -128,8 +128,9 @@ def layout(zf: zipfile.ZipFile) -> Layout:
         root = SafeET.fromstring(zf.read(wb))
     except (SafeET.ParseError, ValueError):
         raise PackageError(f"工作簿部件 {wb} 内容损坏") from None
+    sheet_tags = {f"{{{ns}}}sheet" for ns in _NS_MAIN}
     for el in root.iter():
-        if el.tag in {f"{{{ns}}}sheet" for ns in _NS_MAIN}:
+        if el.tag in sheet_tags:
             rid = next((el.get(f"{{{ns}}}id") for ns in _NS_REL if el.get(f"{{{ns}}}id")), None)
             if rid in by_id:
                 result.sheets[el.get("name", "")] = by_id[rid]
