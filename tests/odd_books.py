@@ -436,6 +436,19 @@ def _infinite(pkg: Package) -> None:
     pkg.edit_sheet("反馈处理", feedback)
 
 
+def _date_cell_overflow(pkg: Package) -> None:
+    """Numbers no date can hold, in date-formatted cells (the cell styles stay as the template made them)."""
+    def customers(ws: etree._Element) -> None:
+        set_number(ws, f"{column_of(ws, '建档日期')}2", "-1e999")
+        set_number(ws, f"{column_of(ws, '最近消费日期')}3", "-99999999999999")
+
+    def followups(ws: etree._Element) -> None:
+        set_number(ws, f"{column_of(ws, '跟进时间')}2", "-INF")
+
+    pkg.edit_sheet("客户信息", customers)
+    pkg.edit_sheet("跟进记录", followups)
+
+
 def _workbook_elsewhere(pkg: Package) -> None:
     """Keep the workbook part at ``book/main.xml``: valid OPC, found only through ``_rels/.rels``."""
     old = pkg.workbook_part()
@@ -491,6 +504,7 @@ PACKAGE_CASES: dict[str, Callable[[Package], None]] = {
     "empty_style": _empty_style,
     "broken_extra_sheet": _broken_extra_sheet,
     "infinite_numbers": _infinite,
+    "date_cell_overflow": _date_cell_overflow,
     "workbook_elsewhere": _workbook_elsewhere,
     "history_sheet_visible": _history_visible,
 }

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import odd_books as ob
 import pytest
-from conftest import AS_OF
+from conftest import AS_OF, run_subprocess
 
 from xlcrm.reading import read_book
 from xlcrm.reading.safety import check_input_file
@@ -140,3 +140,16 @@ def test_one_person_names_fold_spaces_between_chinese_characters(tmp_path, make_
     assert code == 0, out + err
     per_manager = sorted(p.name for p in out_dir.glob("月度复盘_2026-11_*.md"))
     assert per_manager == ["月度复盘_2026-11_Li Lei.md", "月度复盘_2026-11_蒋静.md"]
+
+
+def test_numbers_no_date_can_hold_in_date_cells_are_type_errors(base, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """-1e999 or -INF in a date-formatted cell makes the Excel engine panic; the user sees a located
+    value.type error and nothing of the engine (checked in a real process: the panic text goes to fd 2)."""
+    path = _mutated(base, tmp_path, ob._date_cell_overflow)
+    proc = run_subprocess("validate", path, "--format", "json", "--as-of", AS_OF.isoformat())
+    assert proc.returncode == 1
+    assert proc.stderr == ""
+    issues = json.loads(proc.stdout)["files"][0]["issues"]
+    errors = {(i["sheet"], i["cell"], i["code"], i["value"]) for i in issues if i["severity"] == "error"}
+    assert errors == {("客户信息", "M2", "value.type", "-1e999"), ("客户信息", "Q3", "value.type", "-99999999999999"),
+                      ("跟进记录", "D2", "value.type", "-INF")}

@@ -35,6 +35,8 @@ _KNOWN: dict[tuple[str, str], str] = {
     **{("extreme_dates", c): "OverflowError in derive (working days after 9999-12-31); overflow dates become value.range"
        for c in ("enrich_copy", "enrich_in_place", "report_campaign", "report_monthly")},
     ("long_campaign_name", "report_campaign"): "report file name longer than 255 bytes (File name too long)",
+    **{("date_cell_overflow", c): _OPENPYXL.format(what="cannot load a date cell holding -1e999 (ValueError)")
+       for c in ("annotate", "enrich_copy", "enrich_in_place")},
     ("symlink", "enrich_in_place"): "enriching through a symlink replaces the link with a regular file",
     **{("history_sheet_visible", c): "a visible staff sheet named xlcrm_历史 is overwritten instead of refused"
        for c in ("enrich_copy", "enrich_in_place")},

@@ -7,13 +7,23 @@ only, so a package that keeps its parts elsewhere (or spells them in another cas
 relationships) is handed over as a minimal canonical copy (``package.canonical_copy``).
 
 calamine's messages are English; none of them reaches the user: every failure becomes a Chinese
-reason (``calamine_reason``).
+reason (``calamine_reason``). A number calamine cannot turn into a date (``-1e999`` or ``-INF`` in a
+date-formatted cell) makes it panic, which Rust reports straight to the process's stderr: reads run
+with that stream held back, and a sheet that panicked is read again with such values as text, so
+the cell becomes an ordinary ``value.type`` error instead of an unreadable sheet.
 """
 
 from __future__ import annotations
 
 import io
+import math
+import os
+import re
+import sys
+import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,9 +85,10 @@ def _source(path: Path) -> str | io.BytesIO:
 def _open(path: Path) -> Any:
     source = _source(path)
     try:
-        if isinstance(source, str):
-            return pc.CalamineWorkbook.from_path(source)
-        return pc.CalamineWorkbook.from_filelike(source)
+        with _rust_panic_output_held_back():
+            if isinstance(source, str):
+                return pc.CalamineWorkbook.from_path(source)
+            return pc.CalamineWorkbook.from_filelike(source)
     except pc.PasswordError:
         raise EncryptedFileError(path=str(path)) from None
     except BaseException as exc:
@@ -100,16 +111,101 @@ def read_raw_sheets(path: Path) -> list[RawSheet]:
                 continue
             visible = str(meta.visible) == str(pc.SheetVisibleEnum.Visible)
             try:
-                sheet = wb.get_sheet_by_index(index)
-                rows = sheet.to_python(skip_empty_area=False)
-                merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1)
-                          for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
+                rows, merged = _read_sheet(wb, index)
             except BaseException as exc:
                 if not isinstance(exc, Exception) and not _is_panic(exc):
                     raise
-                sheets.append(RawSheet(meta.name, index, [], [], visible, error=calamine_reason(exc)))
-                continue
+                retried = _read_with_values_as_text(path, meta.name, index) if _is_panic(exc) else None
+                if retried is None:
+                    sheets.append(RawSheet(meta.name, index, [], [], visible, error=calamine_reason(exc)))
+                    continue
+                rows, merged = retried
             sheets.append(RawSheet(meta.name, index, rows, merged, visible))
     finally:
         wb.close()
     return sheets
+
+
+def _read_sheet(wb: Any, index: int) -> tuple[list[list[Any]], list[tuple[int, int, int, int]]]:
+    with _rust_panic_output_held_back():
+        sheet = wb.get_sheet_by_index(index)
+        rows = sheet.to_python(skip_empty_area=False)
+        merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
+    return rows, merged
+
+
+@contextmanager
+def _rust_panic_output_held_back() -> Iterator[None]:
+    """Send file descriptor 2 to a temporary file while calamine runs; pass on what was written
+    unless calamine panicked (its panic message is English and useless to staff)."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):
+        yield  # no usable descriptor 2 (embedded use): nothing to hold back
+        return
+    panicked = False
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        except BaseException as exc:
+            panicked = _is_panic(exc)
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            if not panicked and held.tell():
+                held.seek(0)
+                os.write(2, held.read())
+
+
+# A number cell, possibly with a formula before its value: <c r="B2" s="3"><f>…</f><v>-1e999</v>
+_VALUE_CELL = re.compile(rb"<c\b([^>]*)>(\s*<f\b[^>]*(?:/>|>[^<]*</f>))?\s*<v>\s*([^<]*?)\s*</v>")
+_TYPE_ATTR = re.compile(rb"\s+t=\"[^\"]*\"")
+# calamine turns a date-formatted serial into a date with chrono, which panics below this
+_MIN_SAFE_SERIAL = -1e9
+
+
+def _as_text_when_unsafe(match: re.Match[bytes]) -> bytes:
+    attrs, formula, literal = match.group(1), match.group(2), match.group(3)
+    if b't="' in attrs and not re.search(rb'\st="n"', attrs):
+        return match.group(0)  # not a number cell
+    try:
+        number = float(literal)
+    except ValueError:
+        return match.group(0)
+    if math.isfinite(number) and number > _MIN_SAFE_SERIAL:
+        return match.group(0)
+    attrs = _TYPE_ATTR.sub(b"", attrs)
+    if formula:
+        return b"<c" + attrs + b' t="str">' + formula + b"<v>" + literal + b"</v>"
+    return b"<c" + attrs + b' t="inlineStr"><is><t>' + literal + b"</t></is>"
+
+
+def _read_with_values_as_text(path: Path, name: str, index: int) -> tuple[list[list[Any]], list[Any]] | None:
+    """Read one sheet again with every number calamine cannot take turned into text; None if
+    that does not help either."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = layout(zf)
+            part = parts.sheets.get(name)
+            if part is None or parts.workbook_rels is None:
+                return None
+            fixed = _VALUE_CELL.sub(_as_text_when_unsafe, zf.read(part))
+            copy = canonical_copy(zf, parts, {part: fixed})
+        wb = pc.CalamineWorkbook.from_filelike(copy)
+    except (PackageError, zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError):
+        return None
+    except BaseException as exc:
+        if not isinstance(exc, Exception) and not _is_panic(exc):
+            raise
+        return None
+    try:
+        return _read_sheet(wb, index)
+    except BaseException as exc:
+        if not isinstance(exc, Exception) and not _is_panic(exc):
+            raise
+        return None
+    finally:
+        wb.close()

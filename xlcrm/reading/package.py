@@ -137,10 +137,12 @@ def layout(zf: zipfile.ZipFile) -> Layout:
     return result
 
 
-def canonical_copy(zf: zipfile.ZipFile, parts: Layout) -> io.BytesIO:
+def canonical_copy(zf: zipfile.ZipFile, parts: Layout, replace: dict[str, bytes] | None = None) -> io.BytesIO:
     """A minimal package with the workbook at ``xl/workbook.xml`` and every target spelled as its
     zip entry, for readers that look only there (python-calamine). Parts are stored, not
-    recompressed; only the workbook's direct targets are copied (no drawings, comments, media)."""
+    recompressed; only the workbook's direct targets are copied (no drawings, comments, media).
+    *replace* gives new bytes for some entries."""
+    replace = replace or {}
     out = io.BytesIO()
     rels = ['<?xml version="1.0" encoding="UTF-8"?>',
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">']
@@ -162,7 +164,7 @@ def canonical_copy(zf: zipfile.ZipFile, parts: Layout) -> io.BytesIO:
         dst.writestr("xl/_rels/workbook.xml.rels", "".join(rels))
         for entry in dict.fromkeys(parts.targets.values()):
             if entry not in (DEFAULT_WORKBOOK, "xl/_rels/workbook.xml.rels", "_rels/.rels"):
-                dst.writestr(entry, zf.read(entry))
+                dst.writestr(entry, replace[entry] if entry in replace else zf.read(entry))
     out.seek(0)
     return out
 
