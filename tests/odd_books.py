@@ -444,9 +444,14 @@ def _date_cell_overflow(pkg: Package) -> None:
 
     def followups(ws: etree._Element) -> None:
         set_number(ws, f"{column_of(ws, '跟进时间')}2", "-INF")
+        set_number(ws, f"{column_of(ws, '录入日期')}3", "NaN")
+
+    def feedback(ws: etree._Element) -> None:
+        set_number(ws, f"{column_of(ws, '接收时间')}3", "NaN")  # alone in its sheet, the engine reads 1899-12-30
 
     pkg.edit_sheet("客户信息", customers)
     pkg.edit_sheet("跟进记录", followups)
+    pkg.edit_sheet("反馈处理", feedback)
 
 
 def _workbook_elsewhere(pkg: Package) -> None:

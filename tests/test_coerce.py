@@ -115,6 +115,14 @@ def test_leap_day_text():
     assert parse_date("2024-02-29").value == date(2024, 2, 29)
 
 
+def test_date_cells_before_1900_are_type_errors():
+    # the engine reads NaN in a date cell as 1899-12-30; Excel itself cannot hold such a day
+    assert flat(parse_date(datetime(1899, 12, 30))) == TYPE
+    assert flat(parse_datetime(datetime(1899, 12, 30))) == TYPE
+    assert flat(parse_date(date(1899, 12, 31))) == TYPE
+    assert flat(parse_date(datetime(1900, 1, 1))) == (date(1900, 1, 1), None, None)
+
+
 def test_real_date_cells_are_clean():
     assert flat(parse_date(D)) == (D, None, None)
     assert flat(parse_date(DT)) == (D, None, None)

@@ -152,4 +152,5 @@ def test_numbers_no_date_can_hold_in_date_cells_are_type_errors(base, tmp_path) 
     issues = json.loads(proc.stdout)["files"][0]["issues"]
     errors = {(i["sheet"], i["cell"], i["code"], i["value"]) for i in issues if i["severity"] == "error"}
     assert errors == {("客户信息", "M2", "value.type", "-1e999"), ("客户信息", "Q3", "value.type", "-99999999999999"),
-                      ("跟进记录", "D2", "value.type", "-INF")}
+                      ("跟进记录", "D2", "value.type", "-INF"), ("跟进记录", "O3", "value.type", "NaN"),
+                      ("反馈处理", "D3", "value.type", "1899-12-30")}

@@ -31,6 +31,8 @@ _EPOCH_1900 = datetime(1899, 12, 30)
 _EPOCH_1900_EARLY = datetime(1899, 12, 31)  # serials 1–59, before the fake leap day
 _EPOCH_1904 = datetime(1904, 1, 1)
 _MAX_SERIAL = 2958466  # 10000-01-01: past datetime.max
+#: Excel's 1900 date system starts on 1900-01-01; a date cell never holds an earlier day.
+FIRST_EXCEL_YEAR = 1900
 _MS_PER_DAY = 86_400_000
 
 
@@ -79,12 +81,13 @@ def fold(value: str) -> str:
 def parse_date(value: object, is_date_format: bool = False, date1904: bool = False) -> CoerceResult:
     """A date field: real dates, serials in date-formatted cells, text dates (warning).
 
-    A datetime (or a text with a time) gives its date.
+    A datetime (or a text with a time) gives its date. A date cell before 1900-01-01 is not a
+    date Excel can hold: the engine makes one only from NaN, so it is ``value.type``.
     """
     if type(value) is datetime:
-        return CoerceResult(value.date())
+        return CoerceResult(value.date()) if value.year >= FIRST_EXCEL_YEAR else _TYPE
     if type(value) is date:
-        return CoerceResult(value)
+        return CoerceResult(value) if value.year >= FIRST_EXCEL_YEAR else _TYPE
     result = parse_datetime(value, is_date_format, date1904)
     if isinstance(result.value, datetime):
         return CoerceResult(result.value.date(), result.code, result.severity)
@@ -97,6 +100,8 @@ def parse_datetime(value: object, is_date_format: bool = False, date1904: bool =
     Numbers count as Excel serials only when the cell is date-formatted (*is_date_format*); an
     8-digit integer such as 20240601 in a General cell is read like the text ``20240601``.
     """
+    if isinstance(value, date) and not isinstance(value, str) and value.year < FIRST_EXCEL_YEAR:
+        return _TYPE  # no Excel date cell holds it: the engine's reading of a NaN
     if type(value) is datetime:
         return CoerceResult(value)
     if type(value) is str:

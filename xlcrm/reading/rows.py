@@ -58,10 +58,12 @@ def _fast(f: Field) -> Callable[[Any], Any]:
     if t is FieldType.ENUM:
         allowed = frozenset(f.enum)
         return lambda v: v if v in allowed else _SLOW
+    first = coerce.FIRST_EXCEL_YEAR  # earlier days take the slow path, which refuses them
     if t is FieldType.DATE:
-        return lambda v: v.date() if type(v) is datetime else (v if type(v) is date else _SLOW)
+        return lambda v: (v.date() if type(v) is datetime and v.year >= first
+                          else (v if type(v) is date and v.year >= first else _SLOW))
     if t is FieldType.DATETIME:
-        return lambda v: v if type(v) is datetime else _SLOW
+        return lambda v: v if type(v) is datetime and v.year >= first else _SLOW
     if t in (FieldType.MONEY, FieldType.NUMBER, FieldType.SCORE):
         # v - v is 0.0 only for finite floats: inf (a stored 1e999) and NaN take the slow path to value.type
         return lambda v: v if type(v) is float and v - v == 0.0 else _SLOW
