@@ -21,6 +21,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -137,7 +138,14 @@ def _read_sheet(wb: Any, index: int) -> tuple[list[list[Any]], list[tuple[int, i
 @contextmanager
 def _rust_panic_output_held_back() -> Iterator[None]:
     """Send file descriptor 2 to a temporary file while calamine runs; pass on what was written
-    unless calamine panicked (its panic message is English and useless to staff)."""
+    unless calamine panicked (its panic message is English and useless to staff).
+
+    Only in the main thread: descriptor 2 belongs to the whole process, and a server reading in
+    worker threads must not have its log redirected under it (there the panic text goes to the log).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     try:
         sys.stderr.flush()
         saved = os.dup(2)
