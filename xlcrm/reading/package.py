@@ -131,9 +131,9 @@ def layout(zf: zipfile.ZipFile) -> Layout:
     sheet_tags = {f"{{{ns}}}sheet" for ns in _NS_MAIN}
     for el in root.iter():
         if el.tag in sheet_tags:
-            rid = next((el.get(f"{{{ns}}}id") for ns in _NS_REL if el.get(f"{{{ns}}}id")), None)
-            if rid in by_id:
-                result.sheets[el.get("name", "")] = by_id[rid]
+            sheet_rid = next((el.get(f"{{{ns}}}id") for ns in _NS_REL if el.get(f"{{{ns}}}id")), None)
+            if sheet_rid in by_id:
+                result.sheets[el.get("name", "")] = by_id[sheet_rid]
     return result
 
 
