@@ -285,6 +285,7 @@ def _control_chars(pkg: Package) -> None:
     def followups(ws: etree._Element) -> None:
         set_text(ws, f"{column_of(ws, '沟通内容')}2", "客户说\x07明天\x01再联系\x1b[31m红色\x1b[0m结束")
         set_text(ws, f"{column_of(ws, '下一步行动')}3", "\x1b]0;标题\x07发送资料")
+        set_text(ws, f"{column_of(ws, '跟进方式')}4", "电话\x1b[2J\x07")  # not an option: echoed in the message
 
     def customers(ws: etree._Element) -> None:
         set_text(ws, f"{column_of(ws, '备注')}2", "\x1f备注\x01\x02\x03\x07")
