@@ -120,6 +120,10 @@ def col_number(letters: str) -> int:
     return n
 
 
+def last_row(ws: etree._Element) -> int:
+    return max(int(r.get("r")) for r in ws.find(q("sheetData")))
+
+
 def cell_text(c: etree._Element) -> str | None:
     t = c.find(f"{q('is')}/{q('t')}")
     if t is not None:
@@ -335,16 +339,22 @@ def _long_name(pkg: Package) -> None:
 def _dollar_labels(pkg: Package) -> None:
     def feedback(ws: etree._Element) -> None:
         col = column_of(ws, "责任部门")
-        for r in range(2, 6):
+        for r in range(2, last_row(ws) + 1):
             set_text(ws, f"{col}{r}", "$x^2$售后部" if r % 2 else "$\\alpha$")
 
     def customers(ws: etree._Element) -> None:
         col = column_of(ws, "客户经理")
-        for r in range(2, 5):
-            set_text(ws, f"{col}{r}", "$王$静")
+        for r in range(2, last_row(ws) + 1):
+            set_text(ws, f"{col}{r}", "$王$静" if r % 2 else "$\\frac{1}{0}$")
+
+    def campaigns(ws: etree._Element) -> None:
+        col = column_of(ws, "活动名称")
+        for r in range(2, last_row(ws) + 1):
+            set_text(ws, f"{col}{r}", f"$x^$回访活动{r}")  # not even valid mathtext
 
     pkg.edit_sheet("反馈处理", feedback)
     pkg.edit_sheet("客户信息", customers)
+    pkg.edit_sheet("维护活动", campaigns)
 
 
 def _header_row_25(pkg: Package) -> None:

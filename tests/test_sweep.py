@@ -43,6 +43,7 @@ _KNOWN: dict[tuple[str, str], str] = {
     ("control_chars", "enrich_copy"): _RAW_CONTROL,
     ("control_chars", "enrich_in_place"): _RAW_CONTROL,
     ("control_chars", "annotate"): _OPENPYXL.format(what="refuses control characters (IllegalCharacterError)"),
+    ("dollar_labels", "report_monthly"): "chart labels go through matplotlib mathtext ($…$ is parsed as a formula)",
     ("symlink", "enrich_in_place"): "enriching through a symlink replaces the link with a regular file",
     **{("history_sheet_visible", c): "a visible staff sheet named xlcrm_历史 is overwritten instead of refused"
        for c in ("enrich_copy", "enrich_in_place")},
