@@ -417,3 +417,13 @@ def test_readme_demo_through_a_real_process(tmp_path: Path) -> None:
     assert f"已写入 {len(files)} 个文件" in proc.stdout
     text = md[0].read_text(encoding="utf-8")
     assert text.startswith("# ") and "\n| " in text
+
+
+def test_help_and_docs(run_cli: RunCli) -> None:
+    code, out, _ = run_cli("--help")
+    assert code == 0 and "agenda" in out
+    code, out, _ = run_cli("agenda", "--help")
+    assert code == 0 and all(o in out for o in ("--as-of", "--days", "--by", "--format", "-o", "--config"))
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "agenda.md").read_text(encoding="utf-8")
+    for title in ("逾期未跟进", "今日及近期到期", "深度沟通到期", "待办下一步", "反馈将超时 / 已超时", "活动任务", "待复盘活动"):
+        assert title in docs
