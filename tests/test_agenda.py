@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_subprocess
+from conftest import needs_libreoffice, run_subprocess, soffice_convert
 from markdown_it import MarkdownIt
 from python_calamine import CalamineWorkbook
 
@@ -427,3 +427,14 @@ def test_help_and_docs(run_cli: RunCli) -> None:
     docs = (Path(__file__).resolve().parent.parent / "docs" / "agenda.md").read_text(encoding="utf-8")
     for title in ("逾期未跟进", "今日及近期到期", "深度沟通到期", "待办下一步", "反馈将超时 / 已超时", "活动任务", "待复盘活动"):
         assert title in docs
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_libreoffice_opens_the_xlsx(team: Path, run_cli: RunCli, tmp_path: Path) -> None:
+    target = tmp_path / "待办.xlsx"
+    code, _, err = run_cli("agenda", team, "--as-of", AS_OF, "--format", "xlsx", "-o", target)
+    assert code == 0, err
+    csv = soffice_convert(target, "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path)
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("人员,客户编号,客户名称") and lines[1].startswith("李娜,KH20250008,")

@@ -87,7 +87,11 @@ def _write_file(path: Path, fmt: str, agenda: Agenda, person: str | None) -> Non
         write_tables(path, xlsx_sheets(agenda))
         return
     data = _render(agenda, fmt, person).encode("utf-8")
-    atomic_write(path, lambda tmp: tmp.write_bytes(data))
+
+    def save(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    atomic_write(path, save)
 
 
 def _inputs(paths: Sequence[Path], sources: Sequence[Path]) -> set[Path]:
@@ -132,9 +136,10 @@ def run_agenda(paths: Sequence[Path], as_of: date, days: int | None, by_manager:
         write(tr("没有待办事项，未写入文件。\n", "Nothing to do; no file written.\n"))
     else:
         written = write_files(agenda, formats, by_manager, output, _inputs(paths, run.sources))
-        if len(written) <= LIST_FILES:
-            for path in written:
-                write(tr("已写入：{p}\n", "Written: {p}\n", p=path))
-        write(tr("待办清单：{n} 人 {i} 项，已写入 {f} 个文件（{d}）\n", "Agenda: {n} people, {i} items, {f} files written ({d})\n",
-                 n=len(agenda.people), i=agenda.count, f=len(written), d=written[0].parent))
+        listed = len(written) <= LIST_FILES
+        for path in written if listed else []:
+            write(tr("已写入：{p}\n", "Written: {p}\n", p=path))
+        where = "" if listed else tr("（{d}）", " ({d})", d=written[0].parent)
+        write(tr("待办清单：{n} 人 {i} 项，已写入 {f} 个文件{w}\n", "Agenda: {n} people, {i} items, {f} files written{w}\n",
+                 n=len(agenda.people), i=agenda.count, f=len(written), w=where))
     return 0 if run.complete else 1
