@@ -378,7 +378,7 @@ def test_several_workbooks_are_consolidated(team: Path, run_cli: RunCli, make_wo
     assert "HXKJ20240001" in ids["李娜"]["due"] and "FK20261102001" in ids["王强"]["feedback"]
     assert ids["赵敏"] == EXPECTED["赵敏"]
     broken = team_rows()
-    broken["customers"][0]["phone"] = "123"  # an error: this workbook is left out and named
+    broken["customers"].append(dict(broken["customers"][0]))  # a duplicate ID: left out whole, and named
     bad = make_workbook(broken, "有错误.xlsx")
     code, out, err = run_cli("agenda", bad, other, "--as-of", AS_OF, "--format", "json")
     assert code == 1 and "有错误.xlsx" in err
@@ -389,6 +389,8 @@ def test_usage_errors_are_clean(team: Path, run_cli: RunCli, tmp_path: Path) -> 
     before = team.read_bytes()
     code, _, err = run_cli("agenda", team, "--as-of", AS_OF, "--format", "xlsx", "-o", team)
     assert code == 2 and "不能覆盖" in err and team.read_bytes() == before
+    code, _, err = run_cli("agenda", team, "--as-of", AS_OF, "--format", "md,json", "-o", team)
+    assert code == 2 and "文件夹" in err and team.read_bytes() == before
     code, _, err = run_cli("agenda", team, "--format", "pdf")
     assert code == 2 and "--format" in err and "Traceback" not in err
     code, _, err = run_cli("agenda", team, "--days", "-1")
