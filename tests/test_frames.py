@@ -122,3 +122,18 @@ def test_a_missing_file_is_a_clean_error(tmp_path: Path) -> None:
     with pytest.raises(FileMissingError) as info:
         xlcrm.frames(tmp_path / "没有.xlsx", as_of=date(2026, 11, 20))
     assert "没有.xlsx" in info.value.message
+
+
+def test_a_missing_sheet_gives_an_empty_typed_frame(blank_rows: Callable[[], dict[str, list[dict[str, Any]]]],
+                                                    make_workbook: Callable[..., Path]) -> None:
+    import openpyxl
+
+    path = make_workbook(blank_rows())
+    wb = openpyxl.load_workbook(path)
+    del wb["活动任务"]
+    wb.save(path)
+    got = xlcrm.frames(path, as_of=AS_OF)
+    tasks = got["tasks"]
+    assert tasks.empty and list(tasks.columns) == ["row", *(f.key for f in DATA_SHEETS[4].fields), "ok"]
+    assert pd.api.types.is_datetime64_dtype(tasks["due"]) and isinstance(tasks["status"].dtype, pd.CategoricalDtype)
+    assert got["customers"]["ok"].tolist() == [True] and got["customers"]["tier"].notna().all()
