@@ -358,7 +358,7 @@ def test_by_manager_writes_one_safe_file_per_person(run_cli: RunCli, tmp_path: P
     both = {**_ids(_strict_json((folder / "待办_2026-05-08_孙丽.json").read_text(encoding="utf-8"))),
             **_ids(_strict_json((folder / "待办_2026-05-08_孙丽_2.json").read_text(encoding="utf-8")))}
     assert both == {"../孙丽:*?": _person(due=["KH20250010"]), "孙丽": {**EXPECTED["孙丽"], "due": []}}
-    assert (folder / "待办_2026-05-08_周杰.md").read_text(encoding="utf-8").startswith("# 周杰 的待办清单")
+    assert (folder / "待办_2026-05-08_周杰.md").read_text(encoding="utf-8").startswith("# 周杰的待办清单")
     assert "待办清单：6 人" in out
 
 

@@ -26,7 +26,7 @@ _BOLD, _RED, _YELLOW, _CYAN, _RESET = "\033[1m", "\033[31m", "\033[33m", "\033[3
 
 def title_line(agenda: Agenda, person: str | None = None) -> str:
     """``待办清单（统计日 2026-05-08，向后看 7 天）``, with the person's name when given."""
-    who = f"{person} 的" if person else "团队"
+    who = f"{person}的" if person else "团队"
     return f"{who}待办清单（统计日 {agenda.as_of.isoformat()}，向后看 {agenda.days} 天）"
 
 
