@@ -440,3 +440,12 @@ def test_libreoffice_opens_the_xlsx(team: Path, run_cli: RunCli, tmp_path: Path)
     csv = soffice_convert(target, "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path)
     lines = csv.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("人员,客户编号,客户名称") and lines[1].startswith("李娜,KH20250008,")
+
+
+def test_the_agenda_core_touches_no_excel_engine() -> None:
+    import re
+
+    folder = Path(__file__).resolve().parent.parent / "xlcrm" / "agenda"
+    for path in folder.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(import|from) (openpyxl|python_calamine|pandas)\b", text, re.M), path.name

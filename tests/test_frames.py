@@ -137,3 +137,17 @@ def test_a_missing_sheet_gives_an_empty_typed_frame(blank_rows: Callable[[], dic
     assert tasks.empty and list(tasks.columns) == ["row", *(f.key for f in DATA_SHEETS[4].fields), "ok"]
     assert pd.api.types.is_datetime64_dtype(tasks["due"]) and isinstance(tasks["status"].dtype, pd.CategoricalDtype)
     assert got["customers"]["ok"].tolist() == [True] and got["customers"]["tier"].notna().all()
+
+
+def test_pandas_is_imported_only_by_frames_and_only_when_called() -> None:
+    import re
+    import subprocess
+    import sys
+
+    package = Path(xlcrm.__file__).parent
+    importers = [p.relative_to(package).as_posix() for p in package.rglob("*.py")
+                 if re.search(r"^\s*(import|from) pandas\b", p.read_text(encoding="utf-8"), re.M)]
+    assert importers == ["frames.py"]
+    proc = subprocess.run([sys.executable, "-c", "import sys, xlcrm; print('pandas' in sys.modules)"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.stdout.strip() == "False", proc.stderr
