@@ -105,8 +105,10 @@ def write_files(agenda: Agenda, formats: tuple[str, ...], by_manager: bool, outp
     single = (not by_manager and len(formats) == 1 and out.suffix.lower() == "." + EXTENSIONS[formats[0]]
               and not out.is_dir())
     if not single and out.exists() and not out.is_dir():
-        raise UsageError(detail=tr("-o {p} 已是一个文件；多种格式或 --by manager 时 -o 应为文件夹",
-                                   "-o {p} is a file; several formats or --by manager need a folder", p=out))
+        raise UsageError(detail=tr(
+            "-o {p} 是一个已有的文件，不能用作输出文件夹（只有一种格式、不加 --by manager 且扩展名与格式一致时 -o 才是文件）",
+            "-o {p} is an existing file, not a folder (-o names a file only for one format, without --by manager, "
+            "with that format's extension)", p=out))
     planned = [(fmt, *target) for fmt in formats for target in _targets(agenda, by_manager, fmt, out, single)]
     for _, path, _, _ in planned:
         if path.resolve() in inputs:
