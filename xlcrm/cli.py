@@ -129,6 +129,18 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--config", type=Path, metavar="F", help=tr("配置文件 xlcrm.toml", "config file"))
     q.add_argument("--force", action="store_true", help=tr("覆盖已存在的报告", "overwrite existing reports"))
     _add_common(q, computes=True)
+
+    q = sub.add_parser("agenda", help=tr("今日待办：每个人接下来该做什么", "what each person should do next"),
+                       description=tr("从一个或多个工作簿（或文件夹）列出每个人的待办：逾期未跟进、今日及近期到期、深度沟通到期、待办下一步、反馈将超时/已超时、活动任务、待复盘活动。",
+                                      "Per person: overdue and due follow-ups, deep contacts, next actions, feedback near its deadline, tasks, reviews."))
+    q.add_argument("paths", type=Path, nargs="+", metavar="PATH", help=tr("工作簿或文件夹", "workbooks or folders"))
+    q.add_argument("--as-of", metavar="YYYY-MM-DD", help=tr("统计日（默认今天）", "as-of date (default today)"))
+    q.add_argument("--days", type=int, metavar="N", help=tr("向后看的天数（默认取配置 agenda_days，即 7）", "days to look ahead (config agenda_days, default 7)"))
+    q.add_argument("--by", choices=["manager"], help=tr("每人一个文件", "one file per person"))
+    q.add_argument("--format", default="text", help=tr("text、md、json、xlsx，或组合如 md,xlsx（默认 text）", "text, md, json, xlsx or e.g. md,xlsx"))
+    q.add_argument("-o", "--output", type=Path, metavar="OUT", help=tr("输出文件或文件夹（不指定时 text/md/json 打印到屏幕，其余写入 agenda/）", "output file or folder"))
+    q.add_argument("--config", type=Path, metavar="F", help=tr("配置文件 xlcrm.toml", "config file"))
+    _add_common(q, computes=True)
     return p
 
 
@@ -152,6 +164,11 @@ def _run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per comman
         from .reporting.command import run_report
 
         return run_report(args, _as_of(args))
+    if args.command == "agenda":
+        from .agenda.command import run_agenda
+
+        return run_agenda(args.paths, _as_of(args), args.days, args.by == "manager", args.format, args.output, args.config,
+                          args.overrides)
     raise UsageError(detail=tr("请指定子命令：init / validate / enrich / report", "choose a command"))
 
 
