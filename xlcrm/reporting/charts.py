@@ -31,7 +31,7 @@ from matplotlib.figure import Figure  # noqa: E402
 FONT_FILE = "NotoSansSC-xlcrm-subset.otf"
 FALLBACK_FAMILY = "DejaVu Sans"  # bundled with matplotlib; only for symbols the subset lacks
 NO_DATA = "暂无数据"
-FIGSIZE = (6.0, 3.5)  # inches
+FIGSIZE = (6.4, 2.9)  # inches
 DPI = 120
 COLORS = ["#4472C4", "#ED7D31", "#A5A5A5", "#FFC000", "#5B9BD5", "#70AD47", "#264478", "#9E480E"]
 
@@ -70,6 +70,7 @@ def _chart_style() -> Iterator[None]:
             "font.size": 9,
             "axes.titlesize": 11,
             "axes.unicode_minus": True,  # the subset has U+2212
+            "text.parse_math": False,  # staff text such as "$预算$部" is printed, never read as TeX
             "axes.prop_cycle": matplotlib.cycler(color=COLORS),
             "axes.spines.top": False,
             "axes.spines.right": False,
@@ -115,15 +116,21 @@ def _no_data(fig: Figure, ax: Axes, title: str) -> Figure:
     return fig
 
 
+def wrap_label(label: str, width: int = 6, lines: int = 2) -> str:
+    """A category name on at most ``lines`` lines of ``width`` characters, cut with ``…``."""
+    text = " ".join(str(label).split())
+    chunks = [text[i:i + width] for i in range(0, len(text), width)] or [""]
+    if len(chunks) > lines:
+        chunks = chunks[:lines]
+        chunks[-1] = chunks[-1][: width - 1] + "…"
+    return "\n".join(chunks)
+
+
 def _category_axis(ax: Axes, labels: Sequence[str]) -> None:
-    # long or many category names would overlap: slant them
-    slant = len(labels) > 6 or max((len(label) for label in labels), default=0) > 6
-    ax.set_xticks(range(len(labels)), [str(label) for label in labels])
+    # long names are wrapped onto two lines (never slanted into a wall of text)
+    width = 6 if len(labels) <= 6 else 4
+    ax.set_xticks(range(len(labels)), [wrap_label(label, width) for label in labels])
     ax.set_xlim(-0.5, len(labels) - 0.5)  # keep leading/trailing blank categories visible
-    if slant:
-        ax.tick_params(axis="x", labelrotation=30)
-        for text in ax.get_xticklabels():
-            text.set_horizontalalignment("right")
 
 
 def _check_lengths(labels: Sequence[str], values: Sequence[Number], name: str) -> None:
@@ -164,6 +171,32 @@ def _grouped_figure(title: str, labels: Sequence[str], series: dict[str, Sequenc
     ax.set_ylabel(ylabel)
     ax.margins(y=0.15)
     ax.legend(frameon=False)
+    return fig
+
+
+def _percent_figure(title: str, labels: Sequence[str], series: dict[str, Sequence[Number]]) -> Figure:
+    """Horizontal bars of rates in percent, one group per label, with the 100 % line."""
+    for name, values in series.items():
+        _check_lengths(labels, values, name)
+    fig, ax = _new_figure()
+    cleaned = {name: _clean(values) for name, values in series.items()}
+    if not labels or all(math.isnan(v) for vs in cleaned.values() for v in vs):
+        return _no_data(fig, ax, title)
+    fig.set_size_inches(FIGSIZE[0], max(1.6, 0.9 + 0.45 * len(labels) * max(1, len(cleaned)) ** 0.5))
+    height = 0.8 / len(cleaned)
+    for index, (name, numbers) in enumerate(cleaned.items()):
+        offset = (index - (len(cleaned) - 1) / 2) * height
+        bars = ax.barh([i + offset for i in range(len(labels))], numbers, height=height, label=name,
+                       color=COLORS[index % 8])
+        ax.bar_label(bars, labels=["" if math.isnan(v) else f"{v:.1f}%" for v in numbers], padding=2, fontsize=7)
+    ax.axvline(100, color="#808080", linewidth=0.8, linestyle="--")
+    ax.set_yticks(range(len(labels)), [wrap_label(label, 12) for label in labels])
+    ax.invert_yaxis()
+    ax.set_xlabel("%")
+    ax.margins(x=0.15)
+    ax.set_title(title)
+    if len(cleaned) > 1:
+        ax.legend(frameon=False, fontsize=8, loc="lower right")
     return fig
 
 
@@ -227,6 +260,12 @@ def grouped_bar_chart(
     """Side-by-side bars per label, one colour per series (e.g. 目标 vs 实际), as PNG bytes."""
     with _chart_style():
         return _to_png(_grouped_figure(title, labels, series, ylabel))
+
+
+def percent_chart(title: str, labels: Sequence[str], series: dict[str, Sequence[Number]]) -> bytes:
+    """Rates in percent (e.g. 目标达成率, 触达率) as horizontal bars with a 100 % line, as PNG bytes."""
+    with _chart_style():
+        return _to_png(_percent_figure(title, labels, series))
 
 
 def pie_chart(title: str, labels: Sequence[str], values: Sequence[Number]) -> bytes:

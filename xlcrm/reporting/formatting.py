@@ -82,3 +82,12 @@ def counted(values: Iterable[Any], order: Sequence[str] = (), blank_label: str =
 def chart_numbers(rows: list[dict[str, Any]]) -> tuple[list[str], list[int]]:
     """Labels and counts of ``counted`` rows, for a chart."""
     return [r["label"] for r in rows], [int(str(r["count"]).replace(",", "")) for r in rows]
+
+
+WORD_LIST_LIMIT = 20  # rows of a long list printed in the Word report; Markdown has them all
+
+
+def capped(rows: list[dict[str, Any]], limit: int = WORD_LIST_LIMIT) -> dict[str, Any]:
+    """The first ``limit`` rows (already sorted most urgent first) and the count, for Word tables:
+    ``{rows, total, shown, more}``."""
+    return {"rows": rows[:limit], "total": len(rows), "shown": min(len(rows), limit), "more": len(rows) > limit}

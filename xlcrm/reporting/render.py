@@ -30,8 +30,9 @@ from . import charts
 from .filenames import safe_filename
 from .markdown import finalize, image, md_cell, md_text
 
-CHART_WIDTH_MM = 150
+CHART_WIDTH_MM = 140
 CHART_FOLDER_SUFFIX = "_图表"
+APPENDIX_SUFFIX = "_清单.xlsx"
 _NOT_WORD = re.compile(r"[^\w\-]+")  # chart file names: no %, brackets or spaces in a link
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
@@ -70,21 +71,37 @@ def chart_png(spec: dict[str, Any]) -> bytes:
         return charts.grouped_bar_chart(title, spec["labels"], spec["series"], spec.get("ylabel", ""))
     if kind == "pie":
         return charts.pie_chart(title, spec["labels"], spec["values"])
+    if kind == "percent":
+        return charts.percent_chart(title, spec["labels"], spec["series"])
     if kind == "line":
         return charts.line_chart(title, spec["labels"], spec["values"], spec.get("ylabel", ""))
     return charts.bar_chart(title, spec["labels"], spec["values"], spec.get("ylabel", ""))
 
 
-def chart_images(context: dict[str, Any]) -> dict[str, tuple[str, str, bytes]]:
-    """Per chart key: (title, file name, PNG bytes); file names are numbered in context order."""
-    result = {}
+def chart_images(context: dict[str, Any]) -> dict[str, tuple[str, str, bytes | None]]:
+    """Per chart key: (title, file name, PNG bytes); file names are numbered in context order.
+    An ``empty`` chart is not drawn: its bytes are None and the report says 暂无数据."""
+    result: dict[str, tuple[str, str, bytes | None]] = {}
     for index, (key, spec) in enumerate(context.get("charts", {}).items(), start=1):
         name = f"{index:02d}_{safe_filename(_NOT_WORD.sub('', spec['title']), 60)}.png"
-        result[key] = (spec["title"], name, chart_png(spec))
+        result[key] = (spec["title"], name, None if spec.get("empty") else chart_png(spec))
     return result
 
 
+def no_chart(title: str) -> str:
+    """What a report prints instead of an empty chart."""
+    return f"{title}：暂无数据"
+
+
 # --- files ------------------------------------------------------------------------------------
+def file_mode() -> int:
+    """The mode of a file the user creates (0o666 minus the umask): ``mkstemp`` alone gives 0600,
+    which colleagues on a shared folder could not open."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _atomic_write(target: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file in the same folder, then replace: never a half file."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -92,10 +109,20 @@ def _atomic_write(target: Path, write: Callable[[Path], object]) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, file_mode())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def chart_width_mm(spec: dict[str, Any]) -> float:
+    """Width of a chart in the Word report: pies and short bar charts narrower than the text."""
+    if spec.get("type") == "pie":
+        return CHART_WIDTH_MM * 0.7
+    if spec.get("type") == "bar" and len(spec.get("labels", ())) <= 4:
+        return CHART_WIDTH_MM * 0.75
+    return CHART_WIDTH_MM
 
 
 def chart_folder(target: Path) -> Path:
@@ -120,15 +147,17 @@ def markdown_environment(folder: Path) -> SandboxedEnvironment:
 
 
 def render_markdown(context: dict[str, Any], template: Path, target: Path,
-                    images: dict[str, tuple[str, str, bytes]]) -> None:
+                    images: dict[str, tuple[str, str, bytes | None]]) -> None:
     """Write the Markdown report and its charts (``<name>_图表/*.png``, linked relatively)."""
     folder = chart_folder(target)
-    links = {}
-    if images:
+    links: dict[str, Any] = {}
+    for key, (title, name, png) in images.items():
+        if png is None:
+            links[key] = md_cell(no_chart(title))
+            continue
         folder.mkdir(parents=True, exist_ok=True)
-        for key, (title, name, png) in images.items():
-            _atomic_write(folder / name, partial(Path.write_bytes, data=png))
-            links[key] = image(title, f"{folder.name}/{name}")
+        _atomic_write(folder / name, partial(Path.write_bytes, data=png))
+        links[key] = image(title, f"{folder.name}/{name}")
     env = markdown_environment(template.parent)
     text = env.get_template(template.name).render(**context, img=links)
     _atomic_write(target, lambda p: p.write_text(text, encoding="utf-8"))
@@ -149,17 +178,25 @@ def docx_text(value: Any) -> Any:
 
 
 def render_docx(context: dict[str, Any], template: Path, target: Path,
-                images: dict[str, tuple[str, str, bytes]]) -> None:
+                images: dict[str, tuple[str, str, bytes | None]]) -> None:
     """Write the Word report with the charts embedded (InlineImage, 15 cm wide)."""
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
     doc = DocxTemplate(str(template))
-    pictures = {key: InlineImage(doc, io.BytesIO(png), width=Mm(CHART_WIDTH_MM)) for key, (_, _, png) in images.items()}
+    specs = context.get("charts", {})
+    pictures = {key: InlineImage(doc, io.BytesIO(png), width=Mm(chart_width_mm(specs.get(key, {})))) if png is not None
+                else docx_text(no_chart(title)) for key, (title, _, png) in images.items()}
     data = docx_text({k: v for k, v in context.items() if k != "charts"})
+    data["full_list"] = docx_text(full_list_hint(target))
     env = SandboxedEnvironment(undefined=StrictUndefined)
     doc.render({**data, "img": pictures}, env, autoescape=True)
     _atomic_write(target, lambda p: doc.save(str(p)))
+
+
+def full_list_hint(target: Path) -> str:
+    """Where the complete lists of a Word report are: its Markdown twin and the .xlsx appendix."""
+    return f"同名 Markdown 报告（{target.stem}.md）及附件 {target.stem}{APPENDIX_SUFFIX}"
 
 
 RENDERERS = {"md": render_markdown, "docx": render_docx}
