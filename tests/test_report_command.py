@@ -171,12 +171,12 @@ def test_charts_linked_and_embedded(campaign_run: tuple[int, str, str, Path]) ->
     folder = campaign_run[3]
     text = (folder / f"{MAIN_STEM}.md").read_text("utf-8")
     links = re.findall(r"!\[[^\]]*\]\(<([^>]+)>\)", text)
-    assert len(links) == 5
+    assert len(links) == 3  # goal and reach, follow-up channels, feedback SLA
     for link in links:
         assert link.startswith(f"{MAIN_STEM}_图表/")
         assert (folder / link).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     shapes = Document(str(folder / f"{MAIN_STEM}.docx")).inline_shapes
-    assert len(shapes) == 5 and all(9 < s.width.cm <= 14.01 for s in shapes)  # inside the 17 cm text width
+    assert len(shapes) == 3 and all(9 < s.width.cm <= 14.01 for s in shapes)  # inside the 17 cm text width
 
 
 @pytest.fixture

@@ -390,7 +390,6 @@ def build_campaign() -> DocumentObject:
     para(doc, "目标客群：{{ reach.audience }}；目标客户 {{ reach.target }} 位，已触达 {{ reach.reached }} 位，触达率 ",
          ("{{ reach.rate }}", True), "。")
     counts_table(doc, "reach.by_tier", "客户分层", "已触达客户数")
-    chart(doc, "reach_tier")
     chart(doc, "channel")
 
     heading(doc, "四、满意度")
@@ -398,7 +397,6 @@ def build_campaign() -> DocumentObject:
     def satisfaction(d: DocumentObject) -> None:
         para(d, "共 {{ satisfaction.count }} 个评分，满意度均分 ", ("{{ satisfaction.mean }}", True), " 分。")
         counts_table(d, "satisfaction.bands", "分数段", "评分数")
-        chart(d, "satisfaction")
 
     optional(doc, 'satisfaction.count != "0"', satisfaction, "本期无满意度评分。")
 

@@ -79,15 +79,34 @@ def _chart_style() -> Iterator[None]:
         yield
 
 
-def _new_figure() -> tuple[Figure, Axes]:
-    fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
+# Fixed margins (fractions of the figure) instead of a layout engine: constrained layout measured
+# every text twice and took half the time of a report batch. Room for two-line category labels
+# below, a title above, long wrapped names on the left of horizontal bars, a legend on the right.
+MARGINS = {
+    "bar": {"left": 0.05, "right": 0.98, "bottom": 0.2, "top": 0.87},
+    "line": {"left": 0.09, "right": 0.98, "bottom": 0.12, "top": 0.87},
+    "hbar": {"left": 0.27, "right": 0.95, "bottom": 0.16, "top": 0.87},
+    "pie": {"left": 0.02, "right": 0.62, "bottom": 0.04, "top": 0.87},
+}
+
+
+def _new_figure(kind: str = "bar") -> tuple[Figure, Axes]:
+    fig = Figure(figsize=FIGSIZE, dpi=DPI)
     FigureCanvasAgg(fig)
+    fig.subplots_adjust(**MARGINS[kind])
     return fig, fig.add_subplot()
+
+
+def _values_on_bars(ax: Axes) -> None:
+    """Bars carry their values, so the value axis needs no ticks (fewer texts, a cleaner chart)."""
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
 
 
 def _to_png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    # zlib level 1: a third of the encoding time for a slightly larger file
+    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
@@ -147,8 +166,8 @@ def _bar_figure(title: str, labels: Sequence[str], values: Sequence[Number], yla
     bars = ax.bar(range(len(labels)), numbers, color=COLORS[0], width=0.6)
     ax.bar_label(bars, labels=[format_value(v) for v in numbers], padding=2, fontsize=8)
     _category_axis(ax, labels)
-    ax.set_title(title)
-    ax.set_ylabel(ylabel)
+    ax.set_title(f"{title}（{ylabel}）" if ylabel else title)
+    _values_on_bars(ax)
     ax.margins(y=0.15)
     return fig
 
@@ -167,8 +186,8 @@ def _grouped_figure(title: str, labels: Sequence[str], series: dict[str, Sequenc
         bars = ax.bar(positions, numbers, width=width, label=name, color=COLORS[index % 8])
         ax.bar_label(bars, labels=[format_value(v) for v in numbers], padding=2, fontsize=7)
     _category_axis(ax, labels)
-    ax.set_title(title)
-    ax.set_ylabel(ylabel)
+    ax.set_title(f"{title}（{ylabel}）" if ylabel else title)
+    _values_on_bars(ax)
     ax.margins(y=0.15)
     ax.legend(frameon=False)
     return fig
@@ -178,11 +197,13 @@ def _percent_figure(title: str, labels: Sequence[str], series: dict[str, Sequenc
     """Horizontal bars of rates in percent, one group per label, with the 100 % line."""
     for name, values in series.items():
         _check_lengths(labels, values, name)
-    fig, ax = _new_figure()
+    fig, ax = _new_figure("hbar")
     cleaned = {name: _clean(values) for name, values in series.items()}
     if not labels or all(math.isnan(v) for vs in cleaned.values() for v in vs):
         return _no_data(fig, ax, title)
-    fig.set_size_inches(FIGSIZE[0], max(1.6, 0.9 + 0.45 * len(labels) * max(1, len(cleaned)) ** 0.5))
+    height = max(1.6, 0.9 + 0.45 * len(labels) * max(1, len(cleaned)) ** 0.5)
+    fig.set_size_inches(FIGSIZE[0], height)
+    fig.subplots_adjust(top=1 - 0.38 / height, bottom=0.42 / height)  # fixed room in inches
     height = 0.8 / len(cleaned)
     for index, (name, numbers) in enumerate(cleaned.items()):
         offset = (index - (len(cleaned) - 1) / 2) * height
@@ -192,7 +213,7 @@ def _percent_figure(title: str, labels: Sequence[str], series: dict[str, Sequenc
     ax.axvline(100, color="#808080", linewidth=0.8, linestyle="--")
     ax.set_yticks(range(len(labels)), [wrap_label(label, 12) for label in labels])
     ax.invert_yaxis()
-    ax.set_xlabel("%")
+    ax.set_xticks([100], ["100%"])  # the bars carry their values; only the target line is marked
     ax.margins(x=0.15)
     ax.set_title(title)
     if len(cleaned) > 1:
@@ -202,7 +223,7 @@ def _percent_figure(title: str, labels: Sequence[str], series: dict[str, Sequenc
 
 def _pie_figure(title: str, labels: Sequence[str], values: Sequence[Number]) -> Figure:
     _check_lengths(labels, values, "values")
-    fig, ax = _new_figure()
+    fig, ax = _new_figure("pie")
     # a slice must be a positive amount; zero, blank and negative entries are left out
     slices = [(str(label), v) for label, v in zip(labels, _clean(values), strict=True) if v > 0]
     if not slices:
@@ -231,7 +252,7 @@ def _pie_figure(title: str, labels: Sequence[str], values: Sequence[Number]) -> 
 
 def _line_figure(title: str, labels: Sequence[str], values: Sequence[Number], ylabel: str) -> Figure:
     _check_lengths(labels, values, "values")
-    fig, ax = _new_figure()
+    fig, ax = _new_figure("line")
     numbers = _clean(values)
     if not labels or all(math.isnan(v) for v in numbers):
         return _no_data(fig, ax, title)

@@ -38,17 +38,16 @@ def _mark(specs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def campaign_charts(ctx: dict[str, Any], camp: Record, followups: list[Record]) -> dict[str, dict[str, Any]]:
-    """目标达成与触达 (percent), 已触达客户分层, 跟进方式, 反馈时效, 满意度分布."""
+    """目标达成与触达 (percent), 跟进方式, 反馈时效. The tier and satisfaction tallies are short
+    tables already; a chart repeating a three-row table adds a page, not information."""
     goal_label = str(camp.get("goal_metric") or "目标指标")
     channels = counted((f.get("channel") for f in followups), CHANNELS)
     return _mark({
         "goal": {"type": "percent", "title": "目标达成率与触达率（%）",
                  "labels": [f"目标达成率：{goal_label}", "触达率：已触达 / 目标客户"],
                  "series": {"比例": [_percent(camp.get("goal_rate")), _percent(camp.get("reach_rate"))]}},
-        "reach_tier": {"type": "bar", "title": "已触达客户分层", "ylabel": "客户数", **_pairs(ctx["reach"]["by_tier"])},
         "channel": {"type": "bar", "title": "活动跟进方式", "ylabel": "次数", **_pairs(channels)},
         "sla": {"type": "pie", "title": "反馈处理时效", **_pairs(ctx["feedback"]["sla"])},
-        "satisfaction": {"type": "bar", "title": "满意度分布", "ylabel": "评分数", **_pairs(ctx["satisfaction"]["bands"])},
     })
 
 

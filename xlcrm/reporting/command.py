@@ -30,7 +30,7 @@ from ..output import write
 from .consolidate import Consolidated, consolidate
 from .jobs import PlannedReport, campaign_reports, campaigns_to_review, monthly_reports, target_paths
 from .monthly import Period
-from .render import Outcome, Output, RenderJob, render_job
+from .render import Outcome, Output, RenderJob, render_job, warm_up
 from .templates import find_template
 
 FORMATS = ("md", "docx")
@@ -167,14 +167,25 @@ def _progress(total: int) -> Iterator[Any]:
         yield lambda: progress.advance(task)
 
 
-def _render(jobs: list[RenderJob], workers: int, tally: _Tally) -> None:
+def _start_pool(workers: int) -> ProcessPoolExecutor | None:
+    """With ``--jobs N`` > 1, start the workers at once: each imports matplotlib and the Word
+    libraries (``warm_up``) while this process reads and consolidates the workbooks."""
+    if workers <= 1:
+        return None
+    pool = ProcessPoolExecutor(max_workers=workers)
+    for _ in range(workers):
+        pool.submit(warm_up)
+    return pool
+
+
+def _render(jobs: list[RenderJob], pool: ProcessPoolExecutor | None, tally: _Tally) -> None:
     with _progress(len(jobs)) as advance:
-        if workers <= 1 or len(jobs) <= 1:
+        if pool is None or len(jobs) <= 1:
             for job in jobs:
                 tally.add(render_job(job))
                 advance()
             return
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        with pool:
             futures = {pool.submit(render_job, job): job for job in jobs}
             for future in as_completed(futures):
                 try:
@@ -206,6 +217,16 @@ def run_report(args: argparse.Namespace, as_of: date) -> int:
     _check_options(args)
     period = parse_period(args.period, as_of) if args.kind == "monthly" else None
     templates = {fmt: find_template(args.kind, fmt, args.template_dir) for fmt in formats}
+    pool = _start_pool(args.jobs or 1)
+    try:
+        return _run(args, as_of, formats, period, templates, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _run(args: argparse.Namespace, as_of: date, formats: tuple[str, ...], period: Period | None,
+         templates: dict[str, Path], pool: ProcessPoolExecutor | None) -> int:
     merged = consolidate(args.paths, as_of, args.config, args.on_conflict, getattr(args, "overrides", None))
     if not _report_consolidation(merged, args.on_conflict):
         return 1
@@ -221,6 +242,6 @@ def run_report(args: argparse.Namespace, as_of: date) -> int:
     jobs = _jobs(reports, formats, templates, folder, bool(args.force), tally)
     if jobs:
         folder.mkdir(parents=True, exist_ok=True)
-    _render(jobs, args.jobs or 1, tally)
+    _render(jobs, pool, tally)
     write(_summary(tally, merged, folder, unreviewed))
     return 1 if merged.skipped or tally.failed else 0

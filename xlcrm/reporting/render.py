@@ -18,7 +18,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +131,10 @@ def chart_folder(target: Path) -> Path:
 
 
 # --- Markdown ---------------------------------------------------------------------------------
+@lru_cache(maxsize=8)
 def markdown_environment(folder: Path) -> SandboxedEnvironment:
+    """The Markdown environment of a template folder, one per process: a batch compiles each
+    template once (Jinja caches compiled templates per environment)."""
     env = SandboxedEnvironment(
         loader=FileSystemLoader(str(folder)),
         autoescape=False,
@@ -177,20 +180,64 @@ def docx_text(value: Any) -> Any:
     return value
 
 
+class _CompilingOnceEnvironment(SandboxedEnvironment):
+    """docxtpl compiles the XML of every part of every report with ``from_string``; in a batch the
+    XML is the same for each report of a kind, so compile it once per process."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._compiled: dict[str, Any] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            if len(self._compiled) > 64:
+                self._compiled.clear()
+            compiled = self._compiled[source] = super().from_string(source)
+        return compiled
+
+
+_PATCHED: dict[str, str] = {}
+
+
+def _docx_template_class() -> type:
+    """docxtpl's ``DocxTemplate`` whose XML clean-up (a few dozen regular expressions over each
+    part, the same for every report of a kind) runs once per process."""
+    from docxtpl import DocxTemplate
+
+    class CachedDocxTemplate(DocxTemplate):  # type: ignore[misc]
+        def patch_xml(self, src_xml: str) -> str:
+            patched = _PATCHED.get(src_xml)
+            if patched is None:
+                if len(_PATCHED) > 64:
+                    _PATCHED.clear()
+                patched = _PATCHED[src_xml] = super().patch_xml(src_xml)
+            return patched
+
+    return CachedDocxTemplate
+
+
+@lru_cache(maxsize=1)
+def docx_environment() -> SandboxedEnvironment:
+    """The sandboxed Jinja environment of Word templates (one per process)."""
+    return _CompilingOnceEnvironment(undefined=StrictUndefined, autoescape=True)
+
+
 def render_docx(context: dict[str, Any], template: Path, target: Path,
                 images: dict[str, tuple[str, str, bytes | None]]) -> None:
     """Write the Word report with the charts embedded (InlineImage, 15 cm wide)."""
     from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
+    from docxtpl import InlineImage
 
-    doc = DocxTemplate(str(template))
+    doc = _template_class()(str(template))
     specs = context.get("charts", {})
     pictures = {key: InlineImage(doc, io.BytesIO(png), width=Mm(chart_width_mm(specs.get(key, {})))) if png is not None
                 else docx_text(no_chart(title)) for key, (title, _, png) in images.items()}
     data = docx_text({k: v for k, v in context.items() if k != "charts"})
     data["full_list"] = docx_text(full_list_hint(target))
-    env = SandboxedEnvironment(undefined=StrictUndefined)
-    doc.render({**data, "img": pictures}, env, autoescape=True)
+    doc.render({**data, "img": pictures}, docx_environment(), autoescape=True)
     _atomic_write(target, lambda p: doc.save(str(p)))
 
 
@@ -199,7 +246,17 @@ def full_list_hint(target: Path) -> str:
     return f"同名 Markdown 报告（{target.stem}.md）及附件 {target.stem}{APPENDIX_SUFFIX}"
 
 
+_template_class = lru_cache(maxsize=1)(_docx_template_class)
+
 RENDERERS = {"md": render_markdown, "docx": render_docx}
+
+
+def warm_up() -> None:
+    """Import the chart and Word libraries and register the font (run first in each worker)."""
+    import docxtpl  # noqa: F401
+
+    charts.register_font()
+    chart_png({"type": "bar", "title": "预热", "labels": ["A"], "values": [1]})
 
 
 def render_job(job: RenderJob) -> list[Outcome]:
