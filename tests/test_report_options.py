@@ -79,14 +79,15 @@ def test_guessed_working_days_get_a_footnote(tmp_path: Path) -> None:
     rows["tasks"][3].update(due=date(2031, 3, 20))
     workbook = write_workbook(tmp_path / "wb.xlsx", rows)
     out = tmp_path / "out"
-    assert run([workbook], out, "--kind", "monthly") == 0
-    md = (out / "月度复盘_2026-11.md").read_text("utf-8")
-    footnotes = [line for line in md.splitlines() if line.startswith("注：")]
+    assert run([workbook], out, "--kind", "campaign", all=True) == 0
+    (future,) = out.glob("活动复盘_HD2026002_*.md")
+    footnotes = [line for line in future.read_text("utf-8").splitlines() if line.startswith("注：")]
     assert footnotes and all("2031" in line for line in footnotes)
-    assert any(line.startswith("注：") and "2031" in line for line in docx_lines(out / "月度复盘_2026-11.docx"))
-    plain = write_workbook(tmp_path / "plain.xlsx", campaign_rows())
-    assert run([plain], tmp_path / "plain", "--kind", "monthly", "--format", "md") == 0
-    assert "注：" not in (tmp_path / "plain" / "月度复盘_2026-11.md").read_text("utf-8")
+    assert any(line.startswith("注：") and "2031" in line for line in docx_lines(future.with_suffix(".docx")))
+    # the other campaign's figures and the month's used no guessed day: no footnote there
+    assert "注：" not in (out / f"{MAIN_STEM_CAMPAIGN}.md").read_text("utf-8")
+    assert run([workbook], out, "--kind", "monthly", "--format", "md") == 0
+    assert "注：" not in (out / "月度复盘_2026-11.md").read_text("utf-8")
 
 
 def test_dollar_signs_in_labels_are_plain_text(tmp_path: Path) -> None:

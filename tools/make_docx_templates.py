@@ -212,6 +212,8 @@ FIXED_CM = {
     "short": 1.45,  # 咨询, 已完成, 预热期
     "status": 1.95,  # 超时未解决, 按时完成
     "person": 1.55,  # 2–3 character names
+    "field": 2.4,  # 复盘截止日期 (a field name as a row label)
+    "change": 2.2,  # 风险 中→高
 }
 FLEX_WEIGHT = {"name": 1.0, "text": 1.5, "label": 1.0}
 TEXT_WIDTH_CM = 17.0  # A4 (21 cm) minus 2 × 2.0 cm margins
@@ -300,7 +302,7 @@ def capped_table(doc: DocumentObject, var: str, top: str, columns: Sequence[Col]
         loop_table(doc, loop, with_manager)
         tag(doc, "endif")
     tag(doc, f"if {top}.more")
-    para(doc, "共 {{ " + top + ".total }} 条，此处列出最紧急的 {{ " + top + ".shown }} 条；完整清单见 {{ full_list }}。")
+    para(doc, "共 {{ " + top + ".total }} 条，此处列出最紧急的 {{ " + top + ".shown }} 条；完整清单见{{ full_list }}。")
     tag(doc, "endif")
 
 
@@ -379,7 +381,7 @@ def build_campaign() -> DocumentObject:
     banner(doc)
 
     heading(doc, "一、活动概况")
-    loop_table(doc, "r in overview.rows", [("项目", "label", "status"), ("内容", "value", "text")])
+    loop_table(doc, "r in overview.rows", [("项目", "label", "field"), ("内容", "value", "text")])
 
     heading(doc, "二、目标达成")
     fixed_table(doc, [("目标指标", "goal.metric", "text"), ("目标值", "goal.target", "num"), ("实际值", "goal.actual", "num"),
@@ -445,7 +447,7 @@ def build_campaign() -> DocumentObject:
                 "上升 {{ changes.risk_up }} 位；无变化 {{ changes.unchanged }} 位，无历史快照 {{ changes.no_history }} 位。")
         optional(d, "changes.rows", lambda d2: capped_table(d2, "r", "changes.top", [
             ("客户编号", "customer_id", "cid"), ("客户名称", "customer_name", "name"), MANAGER,
-            ("分层", "=分层 {{ r.tier }}", "short"), ("风险", "=风险 {{ r.risk }}", "short")]),
+            ("分层", "=分层 {{ r.tier }}", "change"), ("风险", "=风险 {{ r.risk }}", "change")]),
             "本期无分层或风险变化。")
 
     optional(doc, "changes.has_history", changes, SNAPSHOT_HINT)
@@ -546,7 +548,7 @@ def build_monthly() -> DocumentObject:
                 "{{ changes.tier_down }} 位；流失风险下降 {{ changes.risk_down }} 位、上升 {{ changes.risk_up }} 位。")
         optional(d, "changes.rows", lambda d2: capped_table(d2, "r", "changes.top", [
             ("客户编号", "customer_id", "cid"), ("客户名称", "customer_name", "name"),
-            ("分层", "=分层 {{ r.tier }}", "short"), ("风险", "=风险 {{ r.risk }}", "short")], MANAGER),
+            ("分层", "=分层 {{ r.tier }}", "change"), ("风险", "=风险 {{ r.risk }}", "change")], MANAGER),
             "本期无分层或风险变化。")
 
     optional(doc, "changes.has_history", changes, SNAPSHOT_HINT)

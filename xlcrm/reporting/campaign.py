@@ -124,7 +124,7 @@ def _feedback(camp: Record, rows: list[Record], derived: Derived) -> dict[str, A
     open_items = [open_feedback_row(f, derived) for f in rows if not is_resolved(f)]
     return {"total": num(camp.get("issues_total")), "resolved": num(camp.get("issues_resolved")),
             "rate": pct(camp.get("resolution_rate")), "by_type": by_type, "open_items": open_items,
-            "open_top": capped(open_items),
+            "open_top": capped(open_items, "未解决问题"),
             "sla": counted((f.get("sla_status") for f in rows), SLA_STATUSES)}
 
 
@@ -162,8 +162,8 @@ def _plan(followups: list[Record], feedback: list[Record], derived: Derived) -> 
                 "owner": text(f.get("owner")), "date": day(f.get("next_action_date")),
                 "status": text(f.get("next_action_status"))} for f in open_actions]
     open_rows = [open_feedback_row(f, derived) for f in feedback if not is_resolved(f)]
-    return {"actions": actions, "actions_top": capped(actions), "open_feedback": open_rows,
-            "open_feedback_top": capped(open_rows)}
+    return {"actions": actions, "actions_top": capped(actions, "待办的下一步行动"), "open_feedback": open_rows,
+            "open_feedback_top": capped(open_rows, "待处理的客户反馈")}
 
 
 def _observations(ctx: dict[str, Any], camp: Record, feedback: list[Record], tasks: list[Record],

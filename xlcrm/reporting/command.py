@@ -29,7 +29,7 @@ from ..i18n import tr
 from ..output import write
 from .consolidate import Consolidated, consolidate
 from .jobs import PlannedReport, campaign_reports, campaigns_to_review, monthly_reports, target_paths
-from .monthly import Period
+from .monthly import Period, shift_month
 from .render import Outcome, Output, RenderJob, render_job, warm_up
 from .templates import find_template
 
@@ -102,11 +102,27 @@ def _plan(args: argparse.Namespace, merged: Consolidated, derived: Derived, as_o
         assert period is not None
         reports = monthly_reports(derived, period, as_of, args.by == "manager",
                                   lambda day: derive(merged.book, merged.config, day), merged.config)
-    notes, footnotes = merged.data_notes(), list(derived.warnings)
+    notes = merged.data_notes()
     for report in reports:
         report.context["data_notes"] = notes
-        report.context["footnotes"] = footnotes
+        report.context["footnotes"] = _footnotes(derived, _years_shown(args.kind, report, derived, period))
     return reports
+
+
+def _years_shown(kind: str, report: PlannedReport, derived: Derived, period: Period | None) -> set[int]:
+    """Years whose working days a report's figures may rest on: a campaign's 复盘截止日期 (and its
+    end), a month's deadlines (that month and the next)."""
+    if kind == "campaign":
+        camp = derived.campaigns.get(report.name_parts[1], {})
+        return {d.year for d in (camp.get("review_due"), camp.get("end")) if d is not None}
+    assert period is not None
+    return {period[0], shift_month(period, 1)[0]}
+
+
+def _footnotes(derived: Derived, years: set[int]) -> list[str]:
+    """The calendar warnings (``Derived.warnings``) that concern ``years``: a report says that a
+    working day was guessed only when its own figures used one."""
+    return [w for w in derived.warnings if any(str(year) in w for year in years)]
 
 
 def _include_all(args: argparse.Namespace) -> bool:

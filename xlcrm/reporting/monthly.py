@@ -103,7 +103,7 @@ def _followups(rows: list[Record], scope: set[str], derived: Derived, at_month_e
         "by_channel": counted((f.get("channel") for f in in_month), CHANNELS),
         "by_kind": counted((f.get("kind") for f in in_month), FOLLOWUP_KINDS),
         "recorded": len(marks), "recorded_in_time": on_time, "in_time_rate": pct(ratio(on_time, len(marks))),
-        "overdue": overdue, "overdue_top": capped(overdue), "overdue_count": len(overdue),
+        "overdue": overdue, "overdue_top": capped(overdue, "跟进逾期客户"), "overdue_count": len(overdue),
         "overdue_basis": day(source.as_of),
     }
 
@@ -125,7 +125,7 @@ def _feedback(rows: list[Record], period: Period, derived: Derived) -> dict[str,
         "by_department": counted(f.get("department") for f in in_month),
         "sla": counted((f.get("sla_status") for f in in_month), SLA_STATUSES),
         "open": [open_feedback_row(f, derived) for f in open_rows],
-        "open_top": capped([open_feedback_row(f, derived) for f in open_rows]),
+        "open_top": capped([open_feedback_row(f, derived) for f in open_rows], "未结与超时反馈"),
         "open_count": len(open_rows),
         "overdue_count": sum(1 for f in open_rows if f.get("sla_status") == SLA_BREACHED),
     }
@@ -209,9 +209,9 @@ def _next_month(customers: list[Record], period: Period, derived: Derived, open_
     risky_rows = [_focus_row(c, derived) for c in risky]
     return {
         "label": period_label(coming),
-        "due": due_rows, "due_top": capped(due_rows),
-        "high_risk": risky_rows, "high_risk_top": capped(risky_rows),
-        "open_feedback": open_rows, "open_feedback_top": capped(open_rows),
+        "due": due_rows, "due_top": capped(due_rows, "下月需跟进的重点客户"),
+        "high_risk": risky_rows, "high_risk_top": capped(risky_rows, "高风险客户"),
+        "open_feedback": open_rows, "open_feedback_top": capped(open_rows, "待处理反馈"),
     }
 
 

@@ -69,7 +69,7 @@ def relation_changes(customers: list[Record], derived: Derived) -> dict[str, Any
             "since": day(snap.as_of),
         })
     return {
-        "top": capped(rows),
+        "top": capped(rows, "客户关系状态变化"),
         "has_history": bool(dates),
         "snapshot_date": day(max(dates)) if dates else BLANK,
         "rows": rows,

@@ -27,6 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from . import charts
+from .appendix import appendix_bytes, capped_lists
 from .filenames import safe_filename
 from .markdown import finalize, image, md_cell, md_text
 
@@ -237,13 +238,22 @@ def render_docx(context: dict[str, Any], template: Path, target: Path,
                 else docx_text(no_chart(title)) for key, (title, _, png) in images.items()}
     data = docx_text({k: v for k, v in context.items() if k != "charts"})
     data["full_list"] = docx_text(full_list_hint(target))
+    lists = list(capped_lists(context))
+    if lists:
+        content = appendix_bytes(lists)
+        _atomic_write(appendix_path(target), lambda p: p.write_bytes(content))
     doc.render({**data, "img": pictures}, docx_environment(), autoescape=True)
     _atomic_write(target, lambda p: doc.save(str(p)))
 
 
+def appendix_path(target: Path) -> Path:
+    """``<report name>_清单.xlsx`` beside a Word report: the long lists in full."""
+    return target.with_name(target.stem + APPENDIX_SUFFIX)
+
+
 def full_list_hint(target: Path) -> str:
-    """Where the complete lists of a Word report are: its Markdown twin and the .xlsx appendix."""
-    return f"同名 Markdown 报告（{target.stem}.md）及附件 {target.stem}{APPENDIX_SUFFIX}"
+    """Where the complete lists of a Word report are (the Markdown report lists them all too)."""
+    return f"附件 {appendix_path(target).name}（Markdown 版报告也列出全部）"
 
 
 _template_class = lru_cache(maxsize=1)(_docx_template_class)
