@@ -27,7 +27,7 @@ from ..derive.vocab import (
 from ..schema import CAMPAIGNS
 from ..schema.sheets import FEEDBACK_TYPES, SLA_STATUSES, TIERS
 from .charts_spec import campaign_charts
-from .formatting import BLANK, capped, counted, day, money, num, pct, stamp, text
+from .formatting import BLANK, capped, counted, day, mean1, money, num, pct, stamp, text
 from .people import customer_label, customer_name, relation_changes
 
 VERDICT_EXCEEDED, VERDICT_MET, VERDICT_MISSED = "超额完成", "达成", "未达成"
@@ -102,7 +102,7 @@ def _satisfaction(camp: Record, scored: list[Record], config: Config) -> dict[st
     scores = [r["satisfaction"] for r in scored if r.get("satisfaction") is not None]
     bands = satisfaction_bands(config.risk_low_satisfaction)
     counts = counted((_band(s, bands) for s in scores), [label for label, _ in bands])
-    return {"count": str(len(scores)), "mean": num(camp.get("satisfaction_avg")), "bands": counts}
+    return {"count": str(len(scores)), "mean": mean1(camp.get("satisfaction_avg")), "bands": counts}
 
 
 def open_feedback_row(f: Record, derived: Derived) -> dict[str, str]:
@@ -199,11 +199,11 @@ def _observations(ctx: dict[str, Any], camp: Record, feedback: list[Record], tas
     low = config.risk_low_satisfaction
     if mean is not None:
         if mean < low:
-            notes.append(f"满意度均分 {num(mean)} 分，低于 {num(low)} 分，需逐一回访了解原因。")
+            notes.append(f"满意度均分 {mean1(mean)} 分，低于 {num(low)} 分，需逐一回访了解原因。")
         elif mean >= max(SATISFACTION_PRAISE, low):
-            notes.append(f"满意度均分 {num(mean)} 分，客户认可度较高。")
+            notes.append(f"满意度均分 {mean1(mean)} 分，客户认可度较高。")
         else:
-            notes.append(f"满意度均分 {num(mean)} 分，仍有提升空间。")
+            notes.append(f"满意度均分 {mean1(mean)} 分，仍有提升空间。")
     budget_rate = camp.get("budget_rate")
     if budget_rate is not None and budget_rate > 1:
         notes.append(f"预算执行率 {pct(budget_rate)}，{ctx['budget']['note']}。")

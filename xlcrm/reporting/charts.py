@@ -260,7 +260,7 @@ def _line_figure(title: str, labels: Sequence[str], values: Sequence[Number], yl
     ax.plot(range(len(labels)), numbers, marker="o", color=COLORS[0], linewidth=1.8)
     for x, y in enumerate(numbers):
         if not math.isnan(y):
-            ax.annotate(format_value(y), (x, y), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=8)
+            ax.annotate(f"{y:.1f}", (x, y), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=8)
     _category_axis(ax, labels)
     ax.set_title(title)
     ax.set_ylabel(ylabel)

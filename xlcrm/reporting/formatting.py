@@ -38,6 +38,13 @@ def num(value: float | int | None) -> str:
     return f"{_half_up(value, _TENTH):,}"
 
 
+def mean1(value: float | None) -> str:
+    """A mean (满意度均分, 处理时长): always one decimal, ``77.0`` beside ``77.8``."""
+    if value is None:
+        return BLANK
+    return f"{_half_up(value, _TENTH):,.1f}"
+
+
 def money(value: float | None) -> str:
     """``5,000.00`` (元)."""
     if value is None:

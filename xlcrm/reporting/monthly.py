@@ -38,7 +38,7 @@ from ..schema.sheets import (
 )
 from .campaign import open_feedback_row
 from .charts_spec import monthly_charts
-from .formatting import BLANK, capped, counted, day, num, pct, text
+from .formatting import BLANK, capped, counted, day, mean1, num, pct, text
 from .people import customer_label, relation_changes
 
 TREND_MONTHS = 12
@@ -120,7 +120,7 @@ def _feedback(rows: list[Record], period: Period, derived: Derived) -> dict[str,
     return {
         "received": len(in_month), "resolved": len(resolved), "rate": pct(ratio(len(resolved), len(in_month))),
         "on_time_rate": pct(ratio(on_time, len(decided))), "decided": len(decided), "on_time": on_time,
-        "mean_hours": num(round1(mean(hours))),
+        "mean_hours": mean1(mean(hours)),
         "by_type": by_type,
         "by_department": counted(f.get("department") for f in in_month),
         "sla": counted((f.get("sla_status") for f in in_month), SLA_STATUSES),
@@ -145,16 +145,16 @@ def _satisfaction(followups: list[Record], feedback: list[Record], period: Perio
         delta = "上月无满意度评分，无法比较"
     else:
         diff = round1(now - before) or 0.0
-        moved = "持平" if diff == 0 else f"{'上升' if diff > 0 else '下降'} {num(abs(diff))} 分"
-        delta = f"较上月（{num(round1(before))} 分）{moved}"
+        moved = "持平" if diff == 0 else f"{'上升' if diff > 0 else '下降'} {mean1(abs(diff))} 分"
+        delta = f"较上月（{mean1(before)} 分）{moved}"
     trend = []
     for back in range(TREND_MONTHS - 1, -1, -1):
         month = shift_month(period, -back)
         scores = _scores(followups, feedback, month)
         trend.append({"month": f"{month[0]}-{month[1]:02d}", "label": f"{month[1]}月", "mean": round1(mean(scores)),
                       "count": len(scores)})
-    return {"count": len(_scores(followups, feedback, period)), "mean": num(round1(now)),
-            "previous_mean": num(round1(before)), "delta": delta, "trend": trend}
+    return {"count": len(_scores(followups, feedback, period)), "mean": mean1(now),
+            "previous_mean": mean1(before), "delta": delta, "trend": trend}
 
 
 def _campaigns(derived: Derived, period: Period, scope: set[str], manager: str | None) -> dict[str, Any]:
