@@ -202,6 +202,11 @@ def test_monthly_by_manager_with_a_process_pool(tmp_path: Path, run_cli: RunCli,
             assert any(section in h for h in headings), (section, headings)
     team = (out / "月度复盘_2026-11.md").read_text("utf-8")
     assert "问题解决率 **80.0%**" in team and "本期无新建档客户" in team
+    assert "| 客户经理 |" in team  # the team report says whose customer each row is
+    mine = (out / "月度复盘_2026-11_李娜.md").read_text("utf-8")
+    assert "客户经理 |" not in mine and "| HXKJ2024" in mine  # a manager's own report does not repeat the name
+    word = docx_lines(out / "月度复盘_2026-11_李娜.docx")
+    assert "客户经理" not in word and any(line.startswith("HXKJ2024") for line in word)
 
 
 def test_batch_over_a_folder_of_five(tmp_path: Path, run_cli: RunCli, report_args: Callable[..., list[str]]) -> None:
