@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..enrich import STRUCTURAL_CODES
 from ..errors import ConfigError, FileMissingError, InputFileError, UsageError
 from ..i18n import tr
 from ..issues import Issue
@@ -271,6 +270,8 @@ def _check(path: Path, as_of: date, config_file: Path | None, overrides: dict[st
 
 
 def _structural(checked: CheckedBook) -> int:
+    from ..enrich import STRUCTURAL_CODES  # the same codes that make enrich refuse a workbook
+
     return sum(1 for i in checked.report.issues if i.severity == "error" and i.code in STRUCTURAL_CODES)
 
 

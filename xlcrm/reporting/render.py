@@ -26,7 +26,6 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from . import charts
 from .appendix import appendix_bytes, capped_lists
 from .filenames import safe_filename
 from .markdown import finalize, image, md_cell, md_text
@@ -66,7 +65,9 @@ class Outcome:
 
 # --- charts -----------------------------------------------------------------------------------
 def chart_png(spec: dict[str, Any]) -> bytes:
-    """The PNG of one chart spec from a context (``type`` bar / grouped / pie / line)."""
+    """The PNG of one chart spec from a context (``type`` bar / grouped / pie / line / percent)."""
+    from . import charts  # matplotlib is imported where charts are drawn: in the workers with --jobs N
+
     kind, title = spec["type"], spec["title"]
     if kind == "grouped":
         return charts.grouped_bar_chart(title, spec["labels"], spec["series"], spec.get("ylabel", ""))
@@ -265,7 +266,6 @@ def warm_up() -> None:
     """Import the chart and Word libraries and register the font (run first in each worker)."""
     import docxtpl  # noqa: F401
 
-    charts.register_font()
     chart_png({"type": "bar", "title": "预热", "labels": ["A"], "values": [1]})
 
 
