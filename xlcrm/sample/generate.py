@@ -54,7 +54,6 @@ def generate_sample(n_customers: int, seed: int, as_of: date, *,
     align_goals(rng, campaigns, customers, followups)
     for c in customers:
         _status_tag(rng, c)
-    history = earlier_snapshot(random.Random(f"{seed}-history"), customers, as_of) if with_history else None
     rows = {
         "customers": [_clean(c.row, "customer_id") for c in customers],
         "followups": _number(rng, followups, "at", "GJ", "followup_id"),
@@ -62,8 +61,8 @@ def generate_sample(n_customers: int, seed: int, as_of: date, *,
         "campaigns": [_clean(c.row, "campaign_id") for c in campaigns],
         "tasks": [_clean(t, "campaign_id") for c in campaigns for t in c.tasks],
     }
-    if history is not None:
-        rows["history"] = history
+    if with_history:
+        rows["history"] = earlier_snapshot(random.Random(f"{seed}-history"), rows, as_of)
     return rows
 
 

@@ -12,7 +12,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from ..schema.sheets import CAMPAIGN_STATES, RISK_LEVELS, TIERS, VALUE_SEGMENTS
+from ..schema.sheets import CAMPAIGN_STATES, RISK_LEVELS, STAGES, TIERS, VALUE_SEGMENTS
 from .campaigns import Campaign
 from .customers import Customer
 from .followups import campaign_touch, in_audience
@@ -21,6 +21,7 @@ NOT_STARTED, RUNNING, TO_REVIEW, REVIEWED = CAMPAIGN_STATES
 RISK_HIGH, RISK_MEDIUM, RISK_LOW = RISK_LEVELS
 TIER_A, TIER_B, TIER_C = TIERS
 HIGH_VALUE, POTENTIAL, ORDINARY, PROSPECTIVE = VALUE_SEGMENTS
+LOST_STAGE = STAGES[4]
 COUNT_SUFFIX = "客户数"
 EVERY_REACHED = ("触达", "观看", "参训")  # metrics that count the reached customers themselves
 TIER_MOVE_SHARE = 0.12  # customers whose tier was different at the earlier snapshot
@@ -101,55 +102,61 @@ def snapshot_day(as_of: date) -> date:
     return first - timedelta(days=1)
 
 
-def _segment(c: Customer) -> str:
-    if c.tier == TIER_A and c.profile == "vip":
-        return HIGH_VALUE
-    if c.profile == "potential":
-        return POTENTIAL
-    return PROSPECTIVE if c.profile == "prospect" else ORDINARY
-
-
-def _risk_now(c: Customer) -> str:
-    if c.profile == "lost":
-        return RISK_HIGH
-    if c.unhappy and c.complainer:
-        return RISK_HIGH
-    return RISK_MEDIUM if c.unhappy or c.complainer or c.profile == "paused" else RISK_LOW
-
-
-def _earlier_tier(rng: random.Random, c: Customer) -> str:
-    if c.row.get("tier_override") or rng.random() >= TIER_MOVE_SHARE:
-        return c.tier
+def _earlier_tier(rng: random.Random, tier: str, pinned: bool) -> str:
+    if pinned or rng.random() >= TIER_MOVE_SHARE:
+        return tier
     # a newer big spender climbed; an occasional customer slipped back from B
-    if c.tier == TIER_A:
+    if tier == TIER_A:
         return TIER_B
-    if c.tier == TIER_B:
+    if tier == TIER_B:
         return TIER_C if rng.random() < 0.7 else TIER_A
     return TIER_B
 
 
-def _earlier_risk(rng: random.Random, c: Customer, now: str) -> str:
-    if c.profile == "lost" or rng.random() >= RISK_MOVE_SHARE:
+def _earlier_risk(rng: random.Random, now: str, lost: bool) -> str:
+    if lost or rng.random() >= RISK_MOVE_SHARE:
         return now
-    if now == RISK_LOW:  # a follow-up campaign brought it down
+    if now == RISK_LOW:  # follow-ups brought it down
         return RISK_MEDIUM if rng.random() < 0.75 else RISK_HIGH
-    return RISK_LOW if now == RISK_MEDIUM else RISK_MEDIUM  # complaints made it rise
+    return RISK_LOW if now == RISK_MEDIUM else RISK_MEDIUM  # complaints or silence made it rise
 
 
-def earlier_snapshot(rng: random.Random, customers: list[Customer], as_of: date) -> list[dict[str, Any]]:
+def current_state(rows: dict[str, list[dict[str, Any]]], as_of: date) -> dict[str, dict[str, Any]]:
+    """Tier, 价值分群 and risk of each customer at ``as_of`` by the real rules (the derive layer on
+    the sample rows, default config), keyed by 客户编号."""
+    from ..config import Config
+    from ..derive import derive
+    from ..model import Book, Row, SheetData
+    from ..schema import DATA_SHEETS
+
+    book = Book(path=None)
+    for kind in DATA_SHEETS:
+        columns = {f.key: i for i, f in enumerate(kind.fields, start=1)}
+        data = [Row(number, dict(r), dict(r)) for number, r in enumerate(rows[kind.key], start=2)]
+        book.sheets[kind.key] = SheetData(kind, kind.name, 1, columns, data)
+        book.sheet_names.append(kind.name)
+    return derive(book, Config(), as_of).customers
+
+
+def earlier_snapshot(rng: random.Random, rows: dict[str, list[dict[str, Any]]], as_of: date) -> list[dict[str, Any]]:
     """Rows of ``xlcrm_历史`` as an ``enrich`` run on the previous month's last day would have left
-    them: every customer with an ID created by then, most unchanged since, some tiers and risks
-    different, so the demo's 客户关系状态变化 has movement to show."""
+    them: every customer with an ID created by then, most as they are now, about one in eight with
+    another tier and one in seven with another risk, so 客户关系状态变化 has movement to show."""
     day = snapshot_day(as_of)
-    rows = []
-    for c in customers:
-        if not c.row.get("customer_id") or c.created > day:
+    now = current_state(rows, as_of)
+    typed = {c["customer_id"] for c in rows["customers"] if c.get("customer_id")}
+    out = []
+    for cid, c in now.items():
+        created = c.get("created")
+        if cid not in typed or created is None or created > day:
             continue
-        tier = _earlier_tier(rng, c)
-        segment = HIGH_VALUE if tier == TIER_A and c.profile == "vip" else _segment(c)
-        rows.append({"as_of": day, "customer_id": c.row["customer_id"], "tier": tier, "value_segment": segment,
-                     "churn_risk": _earlier_risk(rng, c, _risk_now(c))})
-    return rows
+        tier = _earlier_tier(rng, str(c.get("tier") or TIER_C), bool(c.get("tier_override")))
+        segment = str(c.get("value_segment") or ORDINARY)
+        if tier != c.get("tier") and segment == HIGH_VALUE:
+            segment = ORDINARY  # not yet 高价值 when it was not yet A
+        risk = _earlier_risk(rng, str(c.get("churn_risk") or RISK_LOW), c.get("stage") == LOST_STAGE)
+        out.append({"as_of": day, "customer_id": cid, "tier": tier, "value_segment": segment, "churn_risk": risk})
+    return out
 
 
 __all__ = ["align_goals", "earlier_snapshot", "snapshot_day"]
