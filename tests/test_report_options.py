@@ -128,3 +128,19 @@ def test_files_get_the_users_permissions(tmp_path: Path) -> None:
         os.umask(old)
     files = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
     assert files and {p.stat().st_mode & 0o777 for p in files} == {0o644}
+
+
+def test_each_workbook_is_checked_with_its_own_settings(tmp_path: Path) -> None:
+    from test_report_data import split_rows
+
+    a_rows, b_rows = split_rows(campaign_rows(), 2)
+    a = write_workbook(tmp_path / "a.xlsx", a_rows)
+    (tmp_path / "team_b").mkdir()
+    b = write_workbook(tmp_path / "team_b" / "b.xlsx", b_rows)
+    (tmp_path / "team_b" / "xlcrm.toml").write_text("risk_low_satisfaction = 80\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run([a, b], out, "--kind", "campaign", "--format", "md", "--campaign", "HD2026001") == 0
+    notes = (out / f"{MAIN_STEM_CAMPAIGN}.md").read_text("utf-8").split("## 数据说明", 1)[1]
+    assert "各工作簿的配置（阈值）不同，统计按 a.xlsx 的配置计算" in notes
+    assert run([a], tmp_path / "one", "--kind", "campaign", "--format", "md", "--campaign", "HD2026001") == 0
+    assert "配置（阈值）不同" not in (tmp_path / "one" / f"{MAIN_STEM_CAMPAIGN}.md").read_text("utf-8")

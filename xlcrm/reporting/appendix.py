@@ -11,16 +11,22 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-# column headers of the row keys that report lists use (the combined label ``customer`` is left
-# out: 客户编号 and 客户名称 are separate columns)
-HEADERS = {
-    "feedback_id": "反馈编号", "customer_id": "客户编号", "customer_name": "客户名称", "manager": "客户经理",
-    "tier": "分层", "risk": "流失风险", "type": "类型", "description": "问题描述", "assignee": "责任人",
-    "status": "处理进度", "received": "接收时间", "deadline": "处理时限", "sla_status": "时效状态",
-    "last_followup": "最近跟进日期", "next_due": "下次跟进日期", "overdue_days": "逾期天数",
-    "next_deep_due": "下次深度沟通日期", "reasons": "风险原因", "action": "下一步行动", "owner": "跟进人",
-    "date": "计划日期", "since": "快照日期", "industry": "所属行业", "created": "建档日期",
+from ..schema import CUSTOMERS, FEEDBACK, FOLLOWUPS
+
+# column headers of the row keys that report lists use, from the schema (the combined label
+# ``customer`` is left out: 客户编号 and 客户名称 are separate columns)
+_FROM_SCHEMA = {
+    "feedback_id": (FEEDBACK, "feedback_id"), "customer_id": (CUSTOMERS, "customer_id"),
+    "customer_name": (CUSTOMERS, "name"), "manager": (CUSTOMERS, "manager"), "tier": (CUSTOMERS, "tier"),
+    "risk": (CUSTOMERS, "churn_risk"), "type": (FEEDBACK, "type"), "description": (FEEDBACK, "description"),
+    "assignee": (FEEDBACK, "assignee"), "status": (FEEDBACK, "status"), "received": (FEEDBACK, "received"),
+    "deadline": (FEEDBACK, "deadline"), "sla_status": (FEEDBACK, "sla_status"),
+    "last_followup": (CUSTOMERS, "last_followup"), "next_due": (CUSTOMERS, "next_due"),
+    "overdue_days": (CUSTOMERS, "overdue_days"), "next_deep_due": (CUSTOMERS, "next_deep_due"),
+    "reasons": (CUSTOMERS, "risk_reasons"), "action": (FOLLOWUPS, "next_action"), "owner": (FOLLOWUPS, "owner"),
+    "date": (FOLLOWUPS, "next_action_date"), "industry": (CUSTOMERS, "industry"), "created": (CUSTOMERS, "created"),
 }
+HEADERS = {key: kind.field(field).header for key, (kind, field) in _FROM_SCHEMA.items()} | {"since": "快照日期"}
 SHEET_NAME_MAX = 31  # Excel's limit
 
 
