@@ -25,6 +25,8 @@ go to ``bench/_work/report.json`` (``bench/run_all.py`` turns them into ``bench/
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -32,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -83,12 +86,14 @@ def _children(pid: int) -> list[int]:
         return []
 
 
+@lru_cache(maxsize=1)
 def cli_has_all() -> bool:
-    """Whether ``xlcrm report`` has the ``--all`` option."""
+    """Whether ``xlcrm report`` has the ``--all`` option (asked once, quietly)."""
     from xlcrm.cli import build_parser
 
     try:
-        args = build_parser().parse_args(["report", "x.xlsx", "--kind", "campaign", "--all"])
+        with contextlib.redirect_stderr(io.StringIO()):
+            args = build_parser().parse_args(["report", "x.xlsx", "--kind", "campaign", "--all"])
     except SystemExit:
         return False
     return bool(getattr(args, "all", False))
