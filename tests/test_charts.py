@@ -65,7 +65,7 @@ def test_chart_is_a_png_with_no_missing_glyph(kind: str, recwarn: pytest.Warning
     assert glyph_warnings(list(recwarn)) == []
     assert png.startswith(PNG_SIGNATURE)
     height, width, _channels = imread(io.BytesIO(png)).shape
-    assert (width, height) == (720, 420)  # 6 x 3.5 in at 120 dpi
+    assert (width, height) == (768, 348)  # 6.4 x 2.9 in at 120 dpi
 
 
 def test_missing_glyph_would_be_caught() -> None:

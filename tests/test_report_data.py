@@ -19,6 +19,7 @@ from xlcrm.writing import template
 
 AS_OF = date(2026, 11, 20)
 CAMPAIGN = "HD2026001"
+MAIN_STEM_CAMPAIGN = "活动复盘_HD2026001_秋季客户关怀"
 SPECIAL_CAMPAIGN = "HD2026002"
 LESSONS_GOOD = "提前一周电话预约，重点客户由客户经理亲自拜访；\n礼品按客户分层准备。"
 LESSONS_BAD = "部分 C 类客户名单过期，电话无法接通。"
@@ -88,7 +89,7 @@ def campaign_rows() -> Rows:
         },
         {
             "campaign_id": SPECIAL_CAMPAIGN, "name": NASTY_CAMPAIGN_NAME, "scenario": "其他", "form": "其他",
-            "start": date(2026, 11, 1), "end": date(2026, 11, 30), "owner": "王强",
+            "start": date(2026, 11, 1), "end": date(2026, 11, 18), "owner": "王强",
             "lessons_good": TRICKY_TEXT, "lessons_bad": "表格 | 竖线 | 不应断开", "goal_metric": "a|b",
         },
     ]

@@ -126,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--template-dir", type=Path, metavar="DIR", help=tr("自定义模板文件夹", "custom templates"))
     q.add_argument("--jobs", type=_whole_number, default=1, metavar="N", help=tr("并行进程数", "worker processes"))
     q.add_argument("--on-conflict", choices=["first", "last"], help=tr("多个工作簿编号冲突时取第一个/最后一个", "resolve ID conflicts"))
+    q.add_argument("--all", action="store_true", help=tr(
+        "活动复盘也包括未开始、进行中的活动（带“中期数据”提示，不作结论）；默认只复盘待复盘和已复盘的活动",
+        "also review campaigns not started or running (marked as interim, no verdict)"))
     q.add_argument("--config", type=Path, metavar="F", help=tr("配置文件 xlcrm.toml", "config file"))
     q.add_argument("--force", action="store_true", help=tr("覆盖已存在的报告", "overwrite existing reports"))
     _add_common(q, computes=True)

@@ -18,13 +18,13 @@ def run_init(path: Path, sample: int | None, seed: int, as_of: date, force: bool
     if sample:
         from .sample import generate_sample
 
-        rows = generate_sample(sample, seed, as_of)
+        rows = generate_sample(sample, seed, as_of, with_history=True)
     write_standard_workbook(path, rows, force=force)
     if sample:
         from .schema import SHEETS_BY_KEY
 
         # sheet names as staff see them in the workbook, not the English keys
-        counts = "，".join(f"{SHEETS_BY_KEY[k].name} {len(v)}" for k, v in rows.items()) if rows else ""
+        counts = "，".join(f"{SHEETS_BY_KEY[k].name} {len(v)}" for k, v in rows.items() if k in SHEETS_BY_KEY) if rows else ""
         write(tr("已生成标准工作簿（含 {n} 个示例客户，统计日 {d}；{c}）：{p}\n",
                  "Wrote the standard workbook with {n} sample customers (as of {d}; {c}): {p}\n",
                  n=sample, d=as_of.isoformat(), c=counts, p=path))

@@ -118,8 +118,6 @@ def _campaign(rng: random.Random, kind: CampaignKind, state: str, as_of: date, o
             if kind.metric.endswith("评分"):  # a score: near the target, at most 100
                 actual = min(99.0, target * (0.9 + ratio / 10))
             row["goal_actual"] = round(actual, kind.decimals) if kind.decimals else round(actual)
-    if rng.random() < 0.4:
-        row["target_count"] = rng.randint(max(5, n_customers // 20), max(10, n_customers // 6))
     if reviewed is not None:
         row["reviewed_on"] = reviewed
         row["lessons_good"] = rng.choice(texts.LESSONS_GOOD)

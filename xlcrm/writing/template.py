@@ -15,7 +15,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..config import defaults_as_rows
 from ..errors import OutputExistsError
 from ..i18n import tr
-from ..schema import CONFIG, DATA_SHEETS, HELP_SHEET_NAME, Field, FieldType, SheetKind
+from ..schema import (
+    CONFIG,
+    DATA_SHEETS,
+    HELP_SHEET_NAME,
+    HISTORY_HEADERS,
+    HISTORY_SHEET_NAME,
+    Field,
+    FieldType,
+    SheetKind,
+)
 from .cells import set_value
 from .safe_save import atomic_write, refuse_if_open
 from .styles import style_header_cell
@@ -129,7 +138,19 @@ def build_workbook(rows: dict[str, list[dict[str, Any]]] | None = None) -> Workb
         _write_data_sheet(wb.create_sheet(kind.name), kind, (rows or {}).get(kind.key, []))
     _write_config_sheet(wb.create_sheet(CONFIG.name))
     _write_help_sheet(wb.create_sheet(HELP_SHEET_NAME))
+    history = (rows or {}).get("history")
+    if history:  # an earlier review day's snapshot (the sample's), as enrich would have kept it
+        _write_history_sheet(wb.create_sheet(HISTORY_SHEET_NAME), history)
     return wb
+
+
+def _write_history_sheet(ws: Worksheet, snapshots: list[dict[str, Any]]) -> None:
+    ws.append(list(HISTORY_HEADERS))
+    for snap in snapshots:
+        ws.append([snap.get("as_of"), snap.get("customer_id"), snap.get("tier"), snap.get("value_segment"),
+                   snap.get("churn_risk")])
+        ws.cell(ws.max_row, 1).number_format = "yyyy-mm-dd"
+    ws.sheet_state = "hidden"
 
 
 def write_standard_workbook(path: Path, rows: dict[str, list[dict[str, Any]]] | None = None,
