@@ -12,11 +12,11 @@ import pytest
 from conftest import needs_libreoffice, soffice_convert
 from openpyxl import load_workbook
 from test_report_data import AS_OF
-from xlcrm.validate import check_book
 
 from xlcrm.cli import main
 from xlcrm.sample import generate_sample
 from xlcrm.schema import HISTORY_HEADERS, HISTORY_SHEET_NAME
+from xlcrm.validation import check_book
 
 pytestmark = [pytest.mark.libreoffice, needs_libreoffice,
               pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")]

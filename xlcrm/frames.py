@@ -34,7 +34,7 @@ from .schema.sheets import (
     VALUE_SEGMENTS,
     YES_NO,
 )
-from .validate import CheckedBook, check_book
+from .validation import CheckedBook, check_book
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -270,7 +270,7 @@ def _check(path: Path, as_of: date, config_file: Path | None, overrides: dict[st
 
 
 def _structural(checked: CheckedBook) -> int:
-    from ..enrich import STRUCTURAL_CODES  # the same codes that make enrich refuse a workbook
+    from ..enrichment import STRUCTURAL_CODES  # the same codes that make enrich refuse a workbook
 
     return sum(1 for i in checked.report.issues if i.severity == "error" and i.code in STRUCTURAL_CODES)
 
