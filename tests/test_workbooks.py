@@ -24,5 +24,5 @@ def test_blank_template_is_current(tmp_path: Path) -> None:
 
 
 def test_sample_is_current(tmp_path: Path) -> None:
-    fresh = write_standard_workbook(tmp_path / "s.xlsx", generate_sample(50, 1, date(2026, 11, 20)))
+    fresh = write_standard_workbook(tmp_path / "s.xlsx", generate_sample(50, 1, date(2026, 11, 20), with_history=True))
     assert values(ROOT / "示例_50客户.xlsx") == values(fresh)
