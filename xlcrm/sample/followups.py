@@ -203,4 +203,10 @@ def _recorded(rng: random.Random, at: datetime, as_of: date) -> datetime | None:
         return None
     minutes = rng.randint(10, 20 * 60) if r < 0.86 else rng.randint(25 * 60, 96 * 60)
     latest = datetime.combine(as_of, time(23, 30))
-    return max(at, min(at + timedelta(minutes=minutes), latest))
+    return with_time(max(at, min(at + timedelta(minutes=minutes), latest)))
+
+
+def with_time(value: datetime) -> datetime:
+    """Never exactly midnight: a completion time at 00:00 reads as a date typed without a time
+    (``value.date_only``), and the sample is meant to validate without warnings."""
+    return value + timedelta(minutes=1) if value.time() == time() else value
