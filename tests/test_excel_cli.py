@@ -232,3 +232,19 @@ def test_xlcrm_runs_without_importing_xlwings(book_path: Path) -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_an_unexpected_failure_in_a_button_is_a_message_box(book_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import xlcrm.excel.live as live
+
+    book = open_standin(book_path)
+    monkeypatch.setattr(buttons, "active_book", lambda: book)
+    monkeypatch.delenv("XLCRM_DEBUG", raising=False)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(live, "validate_live", broken)
+    xlcrm.excel.validate_active()
+    prompt, _, mode = book.app.alerts[-1]
+    assert mode == "critical" and "意外错误" in prompt and "boom" in prompt

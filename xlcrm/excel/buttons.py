@@ -9,6 +9,7 @@ a Python traceback.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +38,14 @@ def _run(action: Callable[[Any], str]) -> str:
     except XlcrmError as exc:
         _alert(book, exc.message, critical=True)
         return exc.message
+    except Exception as exc:  # a bug or a case no check foresaw: still a message box, not a traceback
+        if os.environ.get("XLCRM_DEBUG"):
+            raise
+        text = tr("xlcrm 遇到意外错误（{t}: {m}），工作簿未保存。请把此信息和工作簿反馈给维护人员。",
+                  "xlcrm hit an unexpected error ({t}: {m}); the workbook was not saved. Please report it.",
+                  t=type(exc).__name__, m=str(exc)[:200])
+        _alert(book, text, critical=True)
+        return text
     _alert(book, message)
     return message
 
