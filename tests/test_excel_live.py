@@ -266,3 +266,22 @@ def test_enrich_live_refuses_structural_errors_like_the_file(dirty: Path) -> Non
         enrich_live(book, AS_OF)
     assert "value.duplicate" in exc.value.message and "客户信息!A10" in exc.value.message
     assert book.writes == []
+
+
+def test_formatting_far_below_the_data_is_not_read(make_workbook: Any, blank_rows: Any,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from excel_standin import Cell
+
+    import xlcrm.excel.read as read
+
+    path = make_workbook(blank_rows())
+    book = open_standin(path)
+    followups = book.sheet("跟进记录")
+    cell = Cell()
+    cell.color = (255, 255, 0)  # a fill dragged far down the sheet: Excel's used range reaches it
+    followups.cells[(60_000, 3)] = cell
+    monkeypatch.setattr(read, "TALL_USED_RANGE", 1_000)
+    live = read.read_live(book)
+    raw = next(r for r in live.raws if r.name == "跟进记录")
+    assert len(raw.rows) == 2  # header and the one follow-up, not 60,000 rows
+    assert _issues(validate_live(book, AS_OF)) == _issues(xlcrm.validate(path, as_of=AS_OF))

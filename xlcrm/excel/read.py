@@ -16,6 +16,7 @@ from .cells import rectangle
 
 # a used range taller than this (formatting dragged down the sheet) is trimmed to the last value
 TALL_USED_RANGE = 20_000
+MAX_ROW = 1_048_576
 # probing merged cells costs a few calls per merged area; stop after this many calls per sheet
 MERGE_PROBE_BUDGET = 400
 
@@ -41,8 +42,9 @@ def _used_block(sheet: Any) -> tuple[Any, int, int, int, int]:
     top, left = used.row, used.column
     last = used.last_cell
     bottom, right = last.row, last.column
-    if bottom - top + 1 > TALL_USED_RANGE:
-        bottom = max(sheet.range((bottom, col)).end("up").row for col in range(left, right + 1))
+    if bottom - top + 1 > TALL_USED_RANGE and bottom < MAX_ROW:
+        # Ctrl+Up from the empty cell below the used range lands on each column's last value
+        bottom = max(sheet.range((bottom + 1, col)).end("up").row for col in range(left, right + 1))
         used = sheet.range((top, left), (max(bottom, top), right))
     return used, top, left, bottom, right
 
