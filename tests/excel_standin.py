@@ -9,7 +9,7 @@ and no ``__getattr__``: an attribute the adapter uses that is not listed here ra
 
 Mimicked API (xlwings open-source, https://docs.xlwings.org/en/stable/api/index.html):
 
-- ``xw.apps`` / ``App.books`` / ``App.alert``  — https://docs.xlwings.org/en/stable/api/apps.html,
+- ``xw.apps`` / ``App.books`` / ``App.alert`` / ``App.screen_updating``  — https://docs.xlwings.org/en/stable/api/apps.html,
   https://docs.xlwings.org/en/stable/api/app.html
 - ``Book.name`` / ``Book.fullname`` / ``Book.sheets`` / ``Book.app``  — https://docs.xlwings.org/en/stable/api/book.html
 - ``Sheets`` iteration, ``[index or name]``, ``len``, ``add(name, before, after)``, ``active``
@@ -431,11 +431,20 @@ class Sheets:
 
 
 class App:
-    __slots__ = ("books", "alerts")
+    __slots__ = ("books", "alerts", "_screen_updating")
 
     def __init__(self) -> None:
         self.books: list[Book] = []
         self.alerts: list[tuple[str, str | None, str | None]] = []
+        self._screen_updating = True
+
+    @property
+    def screen_updating(self) -> bool:
+        return self._screen_updating
+
+    @screen_updating.setter
+    def screen_updating(self, value: bool) -> None:
+        self._screen_updating = bool(value)
 
     def alert(self, prompt: str, title: str | None = None, buttons: str = "ok", mode: str | None = None,
               callback: str | None = None) -> str:

@@ -90,6 +90,7 @@ def test_problem_cells_are_filled_and_noted(dirty: Path) -> None:
     assert customers.range("I6").color == YELLOW  # mobile with spaces: warning
     assert customers.range("A14").color is None  # id.pending is a note (info), not marked
     assert customers.range("A14").note is None
+    assert book.app.screen_updating is True  # Excel redraws again afterwards
 
 
 def test_results_sheet_is_first_and_links_every_problem(dirty: Path) -> None:
@@ -208,6 +209,11 @@ def test_enrich_live_writes_the_file_commands_values_on_the_sample(sample_enrich
     _same_sheets(sample_enriched["first"], sample_enriched["expected"])
     book = sample_enriched["book"]
     assert book.sheet(HISTORY_SHEET_NAME).visible is False and book.sheet(FILLS_SHEET_NAME).visible is False
+    result = sample_enriched["result"]
+    campaigns = result.checked.book.sheets["campaigns"]
+    for key in ("reach_rate", "review_due"):  # percent and date columns show as such in Excel
+        cell = book.sheet(campaigns.name).range((campaigns.rows[0].number, campaigns.columns[key]))
+        assert cell.number_format == campaigns.kind.field(key).excel_format
 
 
 def test_enrich_live_writes_the_file_commands_values_on_the_dirty_book(dirty_enrichable: Path, tmp_path: Path) -> None:

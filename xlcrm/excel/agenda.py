@@ -17,6 +17,7 @@ from .cells import to_excel
 from .errors import AgendaUnavailableError
 from .live import book_label, check_live, refuse_structural
 from .results import HEADER_COLOR
+from .write import screen_paused
 
 AGENDA_SHEET_NAME = "今日待办"
 SECTION_COLOR = (242, 242, 242)
@@ -49,7 +50,7 @@ def agenda_rows(as_of: date, days: int, tables: list[Table]) -> tuple[list[list[
             continue
         rows.append(head)
         headers.append(len(rows))
-        rows += [[to_excel(v) for v in r] for r in items]
+        rows += items
     if not any(items for _, _, items in tables):
         rows += [[], [tr("没有待办事项。", "Nothing to do.")]]
     return rows, titles, headers
@@ -63,12 +64,20 @@ def agenda_live(xbook: Any, as_of: date, config_file: Path | None = None,
     derived = checked.derived or derive(checked.book, checked.config, as_of)
     days, tables = agenda_tables(derived, checked.book, checked.config, as_of)
     rows, titles, headers = agenda_rows(as_of, days, tables)
-    old = live.sheets.pop(AGENDA_SHEET_NAME, None)
+    with screen_paused(xbook):
+        _put_agenda_sheet(xbook, live.sheets, rows, titles, headers)
+    return sum(len(items) for _, _, items in tables)
+
+
+def _put_agenda_sheet(xbook: Any, sheets: dict[str, Any], rows: list[list[Any]], titles: list[int],
+                      headers: list[int]) -> None:
+    """Replace the 今日待办 sheet with ``rows`` as the first sheet, and show it."""
+    old = sheets.pop(AGENDA_SHEET_NAME, None)
     if old is not None:
         old.delete()
     xsheet = xbook.sheets.add(AGENDA_SHEET_NAME, before=xbook.sheets[0])
     width = max(len(r) for r in rows)
-    xsheet.range((1, 1), (len(rows), width)).value = [r + [None] * (width - len(r)) for r in rows]
+    xsheet.range((1, 1), (len(rows), width)).value = [[to_excel(v) for v in r] + [None] * (width - len(r)) for r in rows]
     xsheet.range((1, 1)).font.bold = True
     for r in titles:
         xsheet.range((r, 1), (r, width)).color = SECTION_COLOR
@@ -76,4 +85,3 @@ def agenda_live(xbook: Any, as_of: date, config_file: Path | None = None,
     for r in headers:
         xsheet.range((r, 1), (r, width)).color = HEADER_COLOR
     xsheet.activate()
-    return sum(len(items) for _, _, items in tables)

@@ -20,7 +20,7 @@ from ..validation import CheckedBook, check_read, load_config
 from .marks import clear_marks, marks_rows, put_marks, recorded_marks
 from .read import LiveRead, read_live
 from .results import put_results_sheet
-from .write import find_sheet, keep_active_sheet, put_hidden_sheet, write_updates
+from .write import find_sheet, keep_active_sheet, put_hidden_sheet, screen_paused, write_updates
 
 
 def book_path(xbook: Any) -> Path | None:
@@ -52,12 +52,13 @@ def validate_live(xbook: Any, as_of: date, config_file: Path | None = None,
     """Check the open workbook, replace xlcrm's earlier marks with this run's and rewrite 校验结果."""
     live, checked = check_live(xbook, as_of, config_file, overrides)
     report = checked.report
-    clear_marks(live, recorded_marks(live))
-    marks = put_marks(live, report)
-    if marks or find_sheet(live, MARKS_SHEET_NAME) is not None:
-        with keep_active_sheet(xbook):
-            put_hidden_sheet(xbook, live, MARKS_SHEET_NAME, marks_rows(marks))
-    put_results_sheet(xbook, live, report)
+    with screen_paused(xbook):
+        clear_marks(live, recorded_marks(live))
+        marks = put_marks(live, report)
+        if marks or find_sheet(live, MARKS_SHEET_NAME) is not None:
+            with keep_active_sheet(xbook):
+                put_hidden_sheet(xbook, live, MARKS_SHEET_NAME, marks_rows(marks))
+        put_results_sheet(xbook, live, report)
     return report
 
 
@@ -87,7 +88,7 @@ def enrich_live(xbook: Any, as_of: date, config_file: Path | None = None,
     if checked.book.own_name_clashes:
         raise OwnSheetNameError(path=label, sheet=checked.book.own_name_clashes[0])
     derived: Derived = checked.derived or derive(checked.book, checked.config, as_of)
-    with keep_active_sheet(xbook):
+    with screen_paused(xbook), keep_active_sheet(xbook):
         written = write_updates(live, checked.book, derived.updates())
         put_hidden_sheet(xbook, live, HISTORY_SHEET_NAME, history_rows(checked.book.history, derived.snapshots))
         put_hidden_sheet(xbook, live, FILLS_SHEET_NAME, fill_rows(derived.fills))
