@@ -384,10 +384,10 @@ class Sheet:
 
 
 class Sheets:
-    __slots__ = ("book", "_items", "_active")
+    __slots__ = ("_book", "_items", "_active")
 
     def __init__(self, book: Book) -> None:
-        self.book, self._items = book, []
+        self._book, self._items = book, []
         self._active: Sheet | None = None
 
     def __iter__(self) -> Any:
@@ -410,11 +410,11 @@ class Sheets:
         return self._active
 
     def add(self, name: str | None = None, before: Sheet | None = None, after: Sheet | None = None) -> Sheet:
-        self.book.log["sheets.add"] += 1
+        self._book.log["sheets.add"] += 1
         name = name or f"Sheet{len(self._items) + 1}"
         if any(s.name.lower() == name.lower() for s in self._items):
             raise ValueError(f"Sheet named '{name}' already present in workbook")
-        sheet = Sheet(self.book, name)
+        sheet = Sheet(self._book, name)
         if before is not None:
             self._items.insert(self._items.index(before), sheet)
         elif after is not None:

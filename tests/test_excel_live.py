@@ -291,3 +291,28 @@ def test_formatting_far_below_the_data_is_not_read(make_workbook: Any, blank_row
     raw = next(r for r in live.raws if r.name == "跟进记录")
     assert len(raw.rows) == 2  # header and the one follow-up, not 60,000 rows
     assert _issues(validate_live(book, AS_OF)) == _issues(xlcrm.validate(path, as_of=AS_OF))
+
+
+# --- the stand-in itself stays honest ------------------------------------------------------------
+
+def test_the_standin_offers_only_what_xlwings_has() -> None:
+    """Every public attribute of the stand-in exists on the xlwings class it stands in for."""
+    xw = pytest.importorskip("xlwings")
+    import excel_standin as standin
+
+    pairs = [(standin.App, xw.App), (standin.Book, xw.Book), (standin.Sheets, xw.main.Sheets),
+             (standin.Sheet, xw.Sheet), (standin.Range, xw.Range), (standin.Note, xw.main.Note),
+             (standin.Font, xw.main.Font)]
+    helpers = {"sheet", "names", "log", "writes", "windows", "alerts", "cells", "merged", "widths", "r1", "c1", "r2", "c2"}
+    invented = [(mine.__name__, name) for mine, theirs in pairs
+                for name in set(dir(mine)) | set(getattr(mine, "__slots__", ()))
+                if not name.startswith("_") and name not in helpers and not hasattr(theirs, name)]
+    assert invented == []
+
+
+def test_the_standin_refuses_what_it_does_not_mimic(sample_300: Path) -> None:
+    sheet = open_standin(sample_300).sheets[0]
+    with pytest.raises(AttributeError):
+        sheet.range("A1").api  # noqa: B018 - an attribute the adapter must not use
+    with pytest.raises(AttributeError):
+        sheet.cells_unknown = 1  # type: ignore[attr-defined]

@@ -27,7 +27,9 @@ def book_path(xbook: Any) -> Path | None:
     """The workbook's file, when it is a saved local file (not a new book or a cloud address)."""
     try:
         name = str(xbook.fullname)
-    except Exception:  # an unsaved or cloud workbook may have no usable full name
+    except AttributeError:
+        raise
+    except Exception:  # Excel may fail to give a full name for an unsaved or cloud workbook
         return None
     path = Path(name)
     return path if path.is_absolute() and path.exists() else None
