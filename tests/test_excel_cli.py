@@ -50,7 +50,7 @@ def test_validate_live_prints_what_validate_prints(book_path: Path, run_cli: Any
     code, out, err = run_cli("validate", book_path, "--live", "--as-of", AS_OF)
     assert (code, code_file) == (1, 1)
     assert "客户信息!E2 error value.enum" in out
-    assert out.replace(str(book.fullname), str(book_path)) == out_file
+    assert out == out_file  # the same listing, under the path as typed
     assert "已在 Excel 中标出问题单元格" in err and "尚未保存" in err
     assert book.names()[0] == RESULTS_SHEET_NAME
 

@@ -44,7 +44,7 @@ def run_live_validate(args: argparse.Namespace, as_of: date) -> int:
         raise UsageError(detail=tr("--live 一次只能处理一个工作簿", "--live takes one workbook at a time"))
     path = Path(args.paths[0])
     book = find_open_book(path)
-    report = connected(lambda: validate_live(book, as_of, args.config, _overrides(args)))
+    report = connected(lambda: validate_live(book, as_of, args.config, _overrides(args), str(path)))
     strict = bool(getattr(args, "strict", False))
     if args.format == "json":
         write(format_json([report], strict))
@@ -62,7 +62,7 @@ def run_live_enrich(args: argparse.Namespace, as_of: date) -> int:
 
     _refuse(args, {"output": "-o/--output"})
     book = find_open_book(Path(args.path))
-    result = connected(lambda: enrich_live(book, as_of, args.config, _overrides(args)))
+    result = connected(lambda: enrich_live(book, as_of, args.config, _overrides(args), str(args.path)))
     write(enrich_summary(result))
     write(tr("  已写入 Excel 中打开的工作簿（{n} 个单元格），尚未保存：请检查后按 Ctrl+S 保存。\n",
              "  Written into the workbook open in Excel ({n} cells), not saved yet: check it and save.\n",

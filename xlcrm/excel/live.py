@@ -41,18 +41,20 @@ def book_label(xbook: Any) -> str:
     return str(path) if path else str(xbook.name)
 
 
-def check_live(xbook: Any, as_of: date, config_file: Path | None = None,
-               overrides: dict[str, Any] | None = None) -> tuple[LiveRead, CheckedBook]:
-    """Read the open workbook and run every check, exactly as ``xlcrm validate`` on its file."""
+def check_live(xbook: Any, as_of: date, config_file: Path | None = None, overrides: dict[str, Any] | None = None,
+               name: str | None = None) -> tuple[LiveRead, CheckedBook]:
+    """Read the open workbook and run every check, exactly as ``xlcrm validate`` on its file.
+
+    ``name`` is what the report calls the workbook (the path as typed); default its full name."""
     live = read_live(xbook, book_path(xbook))
     config = load_config(live.result.book, config_file, overrides)
-    return live, check_read(live.result, as_of, config, book_label(xbook))
+    return live, check_read(live.result, as_of, config, name or book_label(xbook))
 
 
-def validate_live(xbook: Any, as_of: date, config_file: Path | None = None,
-                  overrides: dict[str, Any] | None = None) -> FileReport:
+def validate_live(xbook: Any, as_of: date, config_file: Path | None = None, overrides: dict[str, Any] | None = None,
+                  name: str | None = None) -> FileReport:
     """Check the open workbook, replace xlcrm's earlier marks with this run's and rewrite 校验结果."""
-    live, checked = check_live(xbook, as_of, config_file, overrides)
+    live, checked = check_live(xbook, as_of, config_file, overrides, name)
     report = checked.report
     with screen_paused(xbook):
         clear_marks(live, recorded_marks(live))
@@ -79,13 +81,13 @@ class LiveEnrichResult(EnrichResult):
     cells_written: int = 0
 
 
-def enrich_live(xbook: Any, as_of: date, config_file: Path | None = None,
-                overrides: dict[str, Any] | None = None) -> LiveEnrichResult:
+def enrich_live(xbook: Any, as_of: date, config_file: Path | None = None, overrides: dict[str, Any] | None = None,
+                name: str | None = None) -> LiveEnrichResult:
     """Fill blank IDs and every computed column of the open workbook (SPEC §10); not saved."""
     from ..writing.enrich_writer import fill_rows, history_rows
 
-    live, checked = check_live(xbook, as_of, config_file, overrides)
-    label = book_label(xbook)
+    label = name or book_label(xbook)
+    live, checked = check_live(xbook, as_of, config_file, overrides, label)
     refuse_structural(checked, label)
     if checked.book.own_name_clashes:
         raise OwnSheetNameError(path=label, sheet=checked.book.own_name_clashes[0])
