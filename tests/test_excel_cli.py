@@ -248,3 +248,21 @@ def test_an_unexpected_failure_in_a_button_is_a_message_box(book_path: Path, mon
     xlcrm.excel.validate_active()
     prompt, _, mode = book.app.alerts[-1]
     assert mode == "critical" and "意外错误" in prompt and "boom" in prompt
+
+
+def test_set_overrides_reach_the_live_run(book_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import argparse
+
+    import python_calamine as pc
+
+    overrides = {"cadence_days.A": "10", "cadence_days.B": "10", "cadence_days.C": "10"}
+    expected = tmp_path / "file.xlsx"
+    expected.write_bytes(xlcrm.enrich(book_path, as_of=AS_OF, overrides=overrides).data)
+    rows = pc.CalamineWorkbook.from_path(str(expected)).get_sheet_by_name("客户信息").to_python()
+    col = rows[0].index("跟进周期(天)")
+    book = open_standin(book_path)
+    monkeypatch.setattr(command, "find_open_book", lambda path: book)
+    args = argparse.Namespace(path=book_path, output=None, config=None, overrides=overrides)
+    assert command.run_live_enrich(args, AS_OF) == 0
+    got = book.sheet("客户信息").range((3, col + 1)).value  # row 2 has an error: not computed
+    assert got == rows[2][col] == 10

@@ -16,14 +16,14 @@ from .attach import connected, find_open_book
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any] | None:
-    """``--set KEY=VALUE`` pairs when this CLI has the option (else none)."""
-    pairs = getattr(args, "set", None) or []
-    if isinstance(pairs, dict):
-        return pairs
+    """The ``--set KEY=VALUE`` overrides, in whichever form the CLI parsed them (none without the option)."""
+    found = getattr(args, "overrides", None)
+    if isinstance(found, dict):
+        return found or None
     out: dict[str, Any] = {}
-    for pair in pairs:
-        key, _, value = str(pair).partition("=")
-        out[key.strip()] = value.strip()
+    for pair in getattr(args, "set_pairs", None) or getattr(args, "set", None) or []:
+        key, value = pair if isinstance(pair, tuple) else str(pair).partition("=")[::2]
+        out[str(key).strip()] = value.strip() if isinstance(value, str) else value
     return out or None
 
 
