@@ -266,3 +266,19 @@ def test_set_overrides_reach_the_live_run(book_path: Path, monkeypatch: pytest.M
     assert command.run_live_enrich(args, AS_OF) == 0
     got = book.sheet("客户信息").range((3, col + 1)).value  # row 2 has an error: not computed
     assert got == rows[2][col] == 10
+
+
+def test_a_staff_sheet_named_like_xlcrms_is_never_overwritten(book_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    book = open_standin(book_path)
+    mine = book.sheets.add("今日待办", after=book.sheets[len(book.sheets) - 1])
+    mine.range("A1").value = [["我自己的待办清单"]]
+    marks = book.sheets.add("xlcrm_标注", after=mine)
+    marks.range("A1").value = [["随手记"]]
+    monkeypatch.setattr(buttons, "active_book", lambda: book)
+    monkeypatch.setattr(buttons, "_today", lambda: AS_OF)
+    xlcrm.excel.agenda_active()
+    assert book.app.alerts[-1][2] == "critical" and "今日待办" in book.app.alerts[-1][0]
+    xlcrm.excel.validate_active()
+    assert book.app.alerts[-1][2] == "critical" and "xlcrm_标注" in book.app.alerts[-1][0]
+    assert mine.range("A1").value == "我自己的待办清单" and marks.range("A1").value == "随手记"
+    assert RESULTS_SHEET_NAME not in book.names()

@@ -14,12 +14,13 @@ from ..derive import Derived, derive
 from ..i18n import tr
 from ..model import Book
 from .cells import to_excel
-from .errors import AgendaUnavailableError
+from .errors import AgendaUnavailableError, StaffSheetNameError
 from .live import book_label, check_live, refuse_structural
 from .results import HEADER_COLOR
 from .write import screen_paused
 
 AGENDA_SHEET_NAME = "今日待办"
+AGENDA_TITLE = AGENDA_SHEET_NAME  # the first words of A1 on the sheet xlcrm writes
 SECTION_COLOR = (242, 242, 242)
 
 Table = tuple[str, list[str], list[list[Any]]]  # section title, headers, rows
@@ -38,8 +39,8 @@ def agenda_tables(derived: Derived, book: Book, config: Config, as_of: date) -> 
 
 def agenda_rows(as_of: date, days: int, tables: list[Table]) -> tuple[list[list[Any]], list[int], list[int]]:
     """The sheet's rows, and the row numbers of section titles and of table headers."""
-    rows: list[list[Any]] = [[tr("今日待办（统计日 {d}，向后看 {n} 天）", "Agenda (as of {d}, next {n} days)",
-                                 d=as_of.isoformat(), n=days)]]
+    rows: list[list[Any]] = [[AGENDA_TITLE + tr("（统计日 {d}，向后看 {n} 天）", " (as of {d}, next {n} days)",
+                                                d=as_of.isoformat(), n=days)]]
     titles: list[int] = []
     headers: list[int] = []
     for title, head, items in tables:
@@ -61,6 +62,9 @@ def agenda_live(xbook: Any, as_of: date, config_file: Path | None = None,
     """Write the ``今日待办`` sheet (replacing an earlier one) as the first sheet; returns the item count."""
     live, checked = check_live(xbook, as_of, config_file, overrides)
     refuse_structural(checked, book_label(xbook))
+    old = live.sheets.get(AGENDA_SHEET_NAME)
+    if old is not None and not str(old.range("A1").value or "").startswith(AGENDA_TITLE):
+        raise StaffSheetNameError(sheet=AGENDA_SHEET_NAME)  # a staff member's own 今日待办
     derived = checked.derived or derive(checked.book, checked.config, as_of)
     days, tables = agenda_tables(derived, checked.book, checked.config, as_of)
     rows, titles, headers = agenda_rows(as_of, days, tables)

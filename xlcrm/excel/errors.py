@@ -79,3 +79,13 @@ class AgendaUnavailableError(LiveExcelError):
 
     zh = "当前安装的 xlcrm 版本还没有“今日待办”功能，请升级 xlcrm（pip install -U \"xlcrm[excel]\"）后再试。"
     en = "This xlcrm has no agenda yet; upgrade xlcrm (pip install -U \"xlcrm[excel]\") and try again."
+
+
+class StaffSheetNameError(LiveExcelError):
+    """A staff sheet carries the name of a sheet xlcrm rewrites (``xlcrm_标注`` visible, or a
+    ``今日待办`` that xlcrm did not write)."""
+
+    zh = ("工作簿中已有一张名为“{sheet}”的工作表，不是 xlcrm 生成的，继续会覆盖它。"
+          "请把这张表改名（如“{sheet}_我的”）后再试。未做任何修改。")
+    en = ("The workbook has a sheet '{sheet}' that xlcrm did not write; going on would overwrite it. "
+          "Rename that sheet and try again. Nothing was changed.")

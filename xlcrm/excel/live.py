@@ -17,8 +17,9 @@ from ..errors import OwnSheetNameError, StructureError
 from ..issues import FileReport
 from ..schema import FILLS_SHEET_NAME, HISTORY_SHEET_NAME, MARKS_SHEET_NAME
 from ..validation import CheckedBook, check_read, load_config
+from .errors import StaffSheetNameError
 from .marks import clear_marks, marks_rows, put_marks, recorded_marks
-from .read import LiveRead, read_live
+from .read import LiveRead, is_visible, read_live
 from .results import put_results_sheet
 from .write import find_sheet, keep_active_sheet, put_hidden_sheet, screen_paused, write_updates
 
@@ -55,6 +56,9 @@ def validate_live(xbook: Any, as_of: date, config_file: Path | None = None, over
                   name: str | None = None) -> FileReport:
     """Check the open workbook, replace xlcrm's earlier marks with this run's and rewrite 校验结果."""
     live, checked = check_live(xbook, as_of, config_file, overrides, name)
+    own = find_sheet(live, MARKS_SHEET_NAME)
+    if own is not None and is_visible(own):
+        raise StaffSheetNameError(sheet=own.name)
     report = checked.report
     with screen_paused(xbook):
         clear_marks(live, recorded_marks(live))
