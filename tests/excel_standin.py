@@ -372,7 +372,7 @@ class Sheet:
             raise RuntimeError("Excel: a hidden sheet cannot be activated")
         self.book.sheets._active = self
 
-    # --- helpers for the stand-in itself and for tests (not xlwings API; the adapter never calls them)
+    # --- for the stand-in itself and for tests (not xlwings API; the adapter never calls them)
     def _value(self, r: int, c: int) -> Any:
         cell = self.cells.get((r, c))
         if cell is None:
@@ -465,7 +465,7 @@ class Book:
         self.windows = windows
         self.sheets = Sheets(self)
 
-    # --- test helpers (not xlwings API)
+    # --- for tests (not xlwings API)
     def sheet(self, name: str) -> Sheet:
         return self.sheets[name]
 

@@ -303,10 +303,10 @@ def test_the_standin_offers_only_what_xlwings_has() -> None:
     pairs = [(standin.App, xw.App), (standin.Book, xw.Book), (standin.Sheets, xw.main.Sheets),
              (standin.Sheet, xw.Sheet), (standin.Range, xw.Range), (standin.Note, xw.main.Note),
              (standin.Font, xw.main.Font)]
-    helpers = {"sheet", "names", "log", "writes", "windows", "alerts", "cells", "merged", "widths", "r1", "c1", "r2", "c2"}
+    test_only = {"sheet", "names", "log", "writes", "windows", "alerts", "cells", "merged", "widths", "r1", "c1", "r2", "c2"}
     invented = [(mine.__name__, name) for mine, theirs in pairs
                 for name in set(dir(mine)) | set(getattr(mine, "__slots__", ()))
-                if not name.startswith("_") and name not in helpers and not hasattr(theirs, name)]
+                if not name.startswith("_") and name not in test_only and not hasattr(theirs, name)]
     assert invented == []
 
 
