@@ -316,3 +316,15 @@ def test_the_standin_refuses_what_it_does_not_mimic(sample_300: Path) -> None:
         sheet.range("A1").api  # noqa: B018 - an attribute the adapter must not use
     with pytest.raises(AttributeError):
         sheet.cells_unknown = 1  # type: ignore[attr-defined]
+
+
+# --- the shipped example workbooks ---------------------------------------------------------------
+
+SHIPPED = sorted((Path(__file__).resolve().parents[1] / "workbooks").glob("*.xlsx"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_workbooks_give_the_same_issues_and_values_live(path: Path, tmp_path: Path) -> None:
+    assert _issues(validate_live(open_standin(path), AS_OF)) == _issues(xlcrm.validate(path, as_of=AS_OF))
+    book, _, expected = _enrich_both(path, tmp_path)
+    _same_sheets(_live_grid(book), expected)
