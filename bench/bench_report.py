@@ -14,13 +14,19 @@ CLI), then consolidate + derive + building every report context (timed in this p
 input) — so the best possible time with two workers, serial + (jobs-1 time − serial) / 2, can be
 set against the measured one.
 
-Run from the repo root: ``python bench/bench_report.py [--repeat N]``; results go to
-``bench/_work/report.json`` (``bench/run_all.py`` turns them into ``bench/RESULTS.md``).
+Campaign runs review all 100 campaigns (``--all``: by default only finished campaigns get a
+review). While the command line lacks ``--all``, the runs go through ``bench/report_all.py``,
+which is ``python -m xlcrm`` with that option set.
+
+Run from the repo root: ``python bench/bench_report.py [--repeat N] [--only campaign]``; results
+go to ``bench/_work/report.json`` (``bench/run_all.py`` turns them into ``bench/RESULTS.md``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -28,18 +34,19 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import AS_OF, MONTHLY_PERIOD, REPO_DIR, WORK_DIR  # noqa: E402
+from common import AS_OF, MONTHLY_PERIOD, REPO_DIR, REPORT_BOOK, WORK_DIR  # noqa: E402
 
 SAMPLE_INTERVAL = 0.1
 
 
 def scenarios(book: Path, folder: Path) -> list[dict[str, Any]]:
     """The measured CLI runs: name, input, extra arguments, worker count."""
-    campaign = ["--kind", "campaign", "--format", "md,docx"]
+    campaign = ["--kind", "campaign", "--format", "md,docx", "--all"]
     monthly = ["--kind", "monthly", "--period", MONTHLY_PERIOD, "--format", "md,docx"]
     return [
         {"name": "campaign-jobs2", "input": book, "args": [*campaign, "--jobs", "2"], "jobs": 2},
@@ -79,11 +86,25 @@ def _children(pid: int) -> list[int]:
         return []
 
 
+@lru_cache(maxsize=1)
+def cli_has_all() -> bool:
+    """Whether ``xlcrm report`` has the ``--all`` option (asked once, quietly)."""
+    from xlcrm.cli import build_parser
+
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            args = build_parser().parse_args(["report", "x.xlsx", "--kind", "campaign", "--all"])
+    except SystemExit:
+        return False
+    return bool(getattr(args, "all", False))
+
+
 def run_cli(input_path: Path, args: list[str], out: Path) -> dict[str, Any]:
     """One ``python -m xlcrm report`` run into an emptied ``out``: wall time, exit code, CPU time,
     peak memory (sampled), files written."""
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-m", "xlcrm", "report", str(input_path), *args,
+    entry = ["-m", "xlcrm"] if "--all" not in args or cli_has_all() else [str(Path(__file__).with_name("report_all.py"))]
+    cmd = [sys.executable, *entry, "report", str(input_path), *args,
            "--as-of", AS_OF.isoformat(), "-o", str(out), "--force"]
     env = {**os.environ, "CI": "1"}  # no progress bar even when run from a terminal
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
@@ -131,7 +152,7 @@ def serial_part(input_path: Path, kind: str, by_manager: bool) -> dict[str, floa
     derived = derive(merged.book, merged.config, AS_OF)
     t2 = time.perf_counter()
     if kind == "campaign":
-        reports = campaign_reports(derived, AS_OF)
+        reports = campaign_reports(derived, AS_OF, include_all=True, config=merged.config)
     else:
         period = parse_period(MONTHLY_PERIOD, AS_OF)
         reports = monthly_reports(derived, period, AS_OF, by_manager, lambda day: derive(merged.book, merged.config, day))
@@ -151,11 +172,14 @@ def startup_seconds(repeat: int = 3) -> float:
     return min(times)
 
 
-def run(repeat: int = 2) -> dict[str, Any]:
+def run(repeat: int = 2, only: str | None = None) -> dict[str, Any]:
+    from common import book_path, monthly_folder
     from make_workbooks import build_report_inputs
 
-    book, folder = build_report_inputs()
-    plan = scenarios(book, folder)
+    book, folder = book_path(REPORT_BOOK), monthly_folder()
+    if not book.exists() or only != "campaign":  # the campaign runs need only the 2,000-customer book
+        book, folder = build_report_inputs()
+    plan = [s for s in scenarios(book, folder) if only is None or s["name"].startswith(only)]
     runs: dict[str, list[dict[str, Any]]] = {s["name"]: [] for s in plan}
     tmp = Path(tempfile.mkdtemp(prefix="xlcrm-bench-report-"))
     try:
@@ -187,7 +211,8 @@ def run(repeat: int = 2) -> dict[str, Any]:
         })
     results["startup_s"] = startup = startup_seconds()
     by_name = {s["name"]: s for s in results["scenarios"]}
-    for pair in ("campaign", "monthly-by-manager"):
+    pairs = [p for p in ("campaign", "monthly-by-manager") if f"{p}-jobs1" in by_name and f"{p}-jobs2" in by_name]
+    for pair in pairs:
         j1, j2 = by_name[f"{pair}-jobs1"], by_name[f"{pair}-jobs2"]
         serial = startup + j1["serial"]["serial_s"]
         render_j1 = j1["best"]["seconds"] - serial  # rendering (and exit), sequential
@@ -196,10 +221,12 @@ def run(repeat: int = 2) -> dict[str, Any]:
             "speedup": j1["best"]["seconds"] / j2["best"]["seconds"],
             "serial_s": serial, "render_jobs1_s": render_j1, "ideal_jobs2_s": serial + render_j1 / 2,
         }
-    results["workbooks_in_folder"] = by_name["monthly-team"]["serial"]["workbooks"]
+    if "monthly-team" in by_name:
+        results["workbooks_in_folder"] = by_name["monthly-team"]["serial"]["workbooks"]
     WORK_DIR.mkdir(parents=True, exist_ok=True)
-    (WORK_DIR / "report.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
-    for pair in ("campaign", "monthly-by-manager"):
+    name = "report.json" if only is None else f"report-{only}.json"
+    (WORK_DIR / name).write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    for pair in pairs:
         sp = results[f"speedup_{pair}"]
         print(f"[report] {pair}: jobs 1 {sp['jobs1_s']:.2f}s, jobs 2 {sp['jobs2_s']:.2f}s, speed-up "
               f"{sp['speedup']:.2f}x (ideal with 2 workers ≈ {sp['ideal_jobs2_s']:.2f}s)", flush=True)
@@ -209,8 +236,9 @@ def run(repeat: int = 2) -> dict[str, Any]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=2, help="rounds; the best of them is kept (default 2)")
+    ap.add_argument("--only", choices=["campaign", "monthly"], help="run only the campaign or the monthly scenarios")
     args = ap.parse_args()
-    run(args.repeat)
+    run(args.repeat, args.only)
 
 
 if __name__ == "__main__":

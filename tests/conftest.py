@@ -51,6 +51,13 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_libreoffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; .ci/run installs it")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that needs LibreOffice also carries the ``libreoffice`` marker (``-m "not libreoffice"``)."""
+    for item in items:
+        if any(m.name == "skipif" and "LibreOffice" in str(m.kwargs.get("reason", "")) for m in item.iter_markers()):
+            item.add_marker(pytest.mark.libreoffice)
+
+
 def soffice_convert(src: Path, fmt: str, outdir: Path) -> Path:
     """Convert with LibreOffice headless; returns the output file (asserts it was produced)."""
     profile = outdir / "lo-profile"

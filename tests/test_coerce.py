@@ -15,6 +15,7 @@ from xlcrm.reading.coerce import (
     parse_datetime,
     parse_enum,
     parse_number,
+    parse_person,
     parse_text,
 )
 
@@ -112,6 +113,14 @@ def test_unparsable_dates(text):
 
 def test_leap_day_text():
     assert parse_date("2024-02-29").value == date(2024, 2, 29)
+
+
+def test_date_cells_before_1900_are_type_errors():
+    # the engine reads NaN in a date cell as 1899-12-30; Excel itself cannot hold such a day
+    assert flat(parse_date(datetime(1899, 12, 30))) == TYPE
+    assert flat(parse_datetime(datetime(1899, 12, 30))) == TYPE
+    assert flat(parse_date(date(1899, 12, 31))) == TYPE
+    assert flat(parse_date(datetime(1900, 1, 1))) == (date(1900, 1, 1), None, None)
 
 
 def test_real_date_cells_are_clean():
@@ -293,6 +302,32 @@ def test_non_integral_is_type_error_for_integer_fields(value):
 )
 def test_text(value, expected):
     assert flat(parse_text(value)) == (expected, None, None)
+
+
+@pytest.mark.parametrize("text", ["inf", "-inf", "Infinity", "NaN", "nan", "1e999", "-1e999"])
+def test_non_finite_text_is_not_a_number(text):
+    assert flat(parse_number(text)) == TYPE
+    assert flat(parse_number(text, integer=True)) == TYPE
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("蒋 静", "蒋静"),
+        ("蒋\u3000静", "蒋静"),
+        (" 欧阳 \xa0 娜娜 ", "欧阳娜娜"),
+        ("Li Lei", "Li Lei"),
+        ("Li  Lei", "Li Lei"),
+        ("蒋 Jing", "蒋 Jing"),
+        ("张\x1f三", "张\x1f三"),  # a control character is not a space
+    ],
+)
+def test_one_person_names_fold_spaces_between_chinese_characters(value, expected):
+    assert flat(parse_person(value)) == (expected, None, None)
+
+
+def test_text_keeps_control_characters():
+    assert parse_text("\x1f备注\x07 ").value == "\x1f备注\x07"
 
 
 def test_text_keeps_full_width_characters():

@@ -19,13 +19,24 @@ def test_defaults_follow_spec() -> None:
     assert (cfg.sla_clock, cfg.rfm_threshold, cfg.high_value_top_share) == ("calendar", "mean", 0.10)
 
 
-def test_precedence_toml_then_sheet_then_cli(tmp_path: Path) -> None:
-    toml = tmp_path / "xlcrm.toml"
-    toml.write_text('due_soon_days = 5\nsla_clock = "workday"\n[cadence_days]\nA = 10\n', encoding="utf-8")
-    cfg = build_config(read_toml(toml), [("due_soon_days", "4"), ("cadence_days.B", 20.0)], {"due_soon_days": 2})
-    assert cfg.due_soon_days == 2  # command line wins
-    assert cfg.cadence_days == {"A": 10, "B": 20, "C": 30}
-    assert cfg.sla_clock == "workday"
+def test_precedence_toml_then_sheet_then_cli(make_workbook, blank_rows, run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Through the CLI: xlcrm.toml beside the workbook < the 配置 sheet's 值 < --set."""
+    from openpyxl import load_workbook
+
+    def status() -> str:
+        ws = load_workbook(path)["客户信息"]
+        return ws.cell(2, [c.value for c in ws[1]].index("跟进状态") + 1).value
+
+    path = make_workbook(blank_rows())
+    # with a 30-day cadence the A customer's next follow-up is its plan date 2026-11-25: 5 days after 11-20
+    (tmp_path / "xlcrm.toml").write_text("due_soon_days = 10\n[cadence_days]\nA = 30\n", encoding="utf-8")
+    assert run_cli("enrich", path, "--as-of", "2026-11-20", "--no-backup")[0] == 0
+    assert status() == "即将到期"  # toml: 5 days ≤ 10
+    _set_config_row(path, "due_soon_days", 2)
+    assert run_cli("enrich", path, "--as-of", "2026-11-20", "--no-backup")[0] == 0
+    assert status() == "正常"  # the sheet's 值 beats the toml: 5 days > 2
+    assert run_cli("enrich", path, "--as-of", "2026-11-20", "--no-backup", "--set", "due_soon_days=6")[0] == 0
+    assert status() == "即将到期"  # --set beats both
 
 
 def test_sheet_rows_round_trip_defaults() -> None:

@@ -100,3 +100,12 @@ def test_report_filename_edge_cases() -> None:
     assert report_filename([], "md") == "未命名.md"
     assert report_filename(["CON"], "docx") == "CON_.docx"
     assert report_filename(["../..", "活动"], "../docx") == "活动.docx"
+
+
+def test_report_stem_leaves_room_for_the_chart_folder() -> None:
+    from xlcrm.reporting.render import chart_folder
+
+    name = report_filename(["活动复盘", "HD2024001", "客户关怀" * 50], "md")
+    folder = chart_folder(Path(name))
+    assert len(name.encode("utf-8")) <= 255 and len(folder.name.encode("utf-8")) <= 255
+    assert folder.name.endswith("_图表")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from test_report_data import (
     IMPROVEMENTS,
     LESSONS_BAD,
     LESSONS_GOOD,
+    MAIN_STEM_CAMPAIGN,
     TRICKY_NAME,
     TRICKY_TEXT,
     campaign_rows,
@@ -28,7 +32,7 @@ from test_report_data import (
 CAMPAIGN_SECTIONS = ["活动概况", "目标达成", "客户触达", "满意度", "反馈与问题解决", "预算", "任务执行",
                      "客户关系状态变化", "后续跟进计划", "经验总结"]
 MONTHLY_SECTIONS = ["客户概况", "跟进执行", "反馈处理", "满意度", "分层与风险变化", "活动", "下月重点"]
-MAIN_STEM = "活动复盘_HD2026001_秋季客户关怀"
+MAIN_STEM = MAIN_STEM_CAMPAIGN
 RunCli = Callable[..., tuple[int, str, str]]
 
 
@@ -98,7 +102,7 @@ def test_campaign_files_and_summary(campaign_run: tuple[int, str, str, Path]) ->
     code, out, err, folder = campaign_run
     assert code == 0, err
     assert (folder / f"{MAIN_STEM}.md").is_file() and (folder / f"{MAIN_STEM}.docx").is_file()
-    assert "报告：已生成 4 个，跳过 0 个，失败 0 个" in out
+    assert "报告：已生成 2 份，跳过 0 份，失败 0 份" in out  # md + docx of one campaign is one report
 
 
 @pytest.mark.parametrize("fmt", ["md", "docx"])
@@ -170,12 +174,12 @@ def test_charts_linked_and_embedded(campaign_run: tuple[int, str, str, Path]) ->
     folder = campaign_run[3]
     text = (folder / f"{MAIN_STEM}.md").read_text("utf-8")
     links = re.findall(r"!\[[^\]]*\]\(<([^>]+)>\)", text)
-    assert len(links) == 5
+    assert len(links) == 3  # goal and reach, follow-up channels, feedback SLA
     for link in links:
         assert link.startswith(f"{MAIN_STEM}_图表/")
         assert (folder / link).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     shapes = Document(str(folder / f"{MAIN_STEM}.docx")).inline_shapes
-    assert len(shapes) == 5 and all(abs(s.width.cm - 15) < 0.1 for s in shapes)
+    assert len(shapes) == 3 and all(9 < s.width.cm <= 14.01 for s in shapes)  # inside the 17 cm text width
 
 
 @pytest.fixture
@@ -193,7 +197,7 @@ def test_monthly_by_manager_with_a_process_pool(tmp_path: Path, run_cli: RunCli,
     assert code == 0, err
     names = sorted(p.name for p in out.iterdir() if p.is_file())
     assert names == sorted(f"月度复盘_2026-11{m}.{ext}" for m in ("", "_李娜", "_王强") for ext in ("md", "docx"))
-    assert "已生成 6 个" in stdout
+    assert "已生成 3 份" in stdout  # reports, not files
     for ext in ("md", "docx"):
         path = out / f"月度复盘_2026-11.{ext}"
         headings = md_headings(path.read_text("utf-8")) if ext == "md" else docx_headings(path)
@@ -201,6 +205,11 @@ def test_monthly_by_manager_with_a_process_pool(tmp_path: Path, run_cli: RunCli,
             assert any(section in h for h in headings), (section, headings)
     team = (out / "月度复盘_2026-11.md").read_text("utf-8")
     assert "问题解决率 **80.0%**" in team and "本期无新建档客户" in team
+    assert "| 客户经理 |" in team  # the team report says whose customer each row is
+    mine = (out / "月度复盘_2026-11_李娜.md").read_text("utf-8")
+    assert "客户经理 |" not in mine and "| HXKJ2024" in mine  # a manager's own report does not repeat the name
+    word = docx_lines(out / "月度复盘_2026-11_李娜.docx")
+    assert "客户经理" not in word and any(line.startswith("HXKJ2024") for line in word)
 
 
 def test_batch_over_a_folder_of_five(tmp_path: Path, run_cli: RunCli, report_args: Callable[..., list[str]]) -> None:
@@ -216,7 +225,7 @@ def test_batch_over_a_folder_of_five(tmp_path: Path, run_cli: RunCli, report_arg
     text = (out / f"{MAIN_STEM}.md").read_text("utf-8")
     assert "| 回访客户数 | 15 | 18 | 120.0% | **超额完成** |" in text
     assert "关联反馈 10 条，已解决 8 条，问题解决率 **80.0%**" in text
-    assert "已触达 8 位" in text and "已生成 1 个" in stdout
+    assert "已触达 8 位" in text and "已生成 1 份" in stdout
 
 
 def test_conflicting_duplicate_id_fails_and_names_both_files(
@@ -233,7 +242,7 @@ def test_conflicting_duplicate_id_fails_and_names_both_files(
     assert "HXKJ20240001" in err and "a.xlsx 客户信息!A2" in err and "b.xlsx 客户信息!A3" in err
     assert not out.exists()
     code, stdout, err = run_cli(*report_args(a, b, out=out, extra=("--on-conflict", "first", "--format", "md")))
-    assert code == 0 and "--on-conflict first" in err and "已生成 2 个" in stdout
+    assert code == 0 and "--on-conflict first" in err and "已生成 2 份" in stdout
 
 
 def test_identical_duplicates_are_kept_once(tmp_path: Path, run_cli: RunCli, report_args: Callable[..., list[str]]) -> None:
@@ -245,16 +254,41 @@ def test_identical_duplicates_are_kept_once(tmp_path: Path, run_cli: RunCli, rep
     assert "关联反馈 10 条" in text and "共 3 项任务" in text
 
 
-def test_workbook_with_errors_is_skipped_and_named(tmp_path: Path, run_cli: RunCli, report_args: Callable[..., list[str]]) -> None:
-    good = write_campaign_workbook(tmp_path / "good.xlsx")
-    rows = split_rows(campaign_rows(), 2)[1]
-    rows["customers"][0]["stage"] = "合作中"  # not an allowed 合作阶段
-    bad = write_workbook(tmp_path / "bad.xlsx", rows)
+def test_a_bad_cell_leaves_out_its_row_not_the_workbook(tmp_path: Path, run_cli: RunCli,
+                                                        report_args: Callable[..., list[str]]) -> None:
+    # before: the whole of b.xlsx was skipped for one bad 合作阶段, and its customers' feedback with it
+    a_rows, b_rows = split_rows(campaign_rows(), 2)
+    b_rows["customers"][0]["stage"] = "合作中"  # not an allowed 合作阶段: that row is left out, as enrich does
+    a = write_workbook(tmp_path / "a.xlsx", a_rows)
+    b = write_workbook(tmp_path / "b.xlsx", b_rows)
     out = tmp_path / "out"
-    code, stdout, err = run_cli(*report_args(good, bad, out=out, extra=("--format", "md")))
+    code, stdout, err = run_cli(*report_args(a, b, out=out, extra=("--format", "md,docx", "--campaign", "HD2026001")))
+    assert code == 0, err
+    assert "已跳过" not in err and "b.xlsx：客户信息 1 行有错误未计入" in err
+    assert "有错误未计入的行：1 行" in stdout
+    text = (out / f"{MAIN_STEM}.md").read_text("utf-8")
+    assert "关联反馈 10 条" in text  # b.xlsx's feedback rows are all there
+    notes = text.split("## 数据说明", 1)[1]
+    assert "a.xlsx、b.xlsx" in notes and "b.xlsx：客户信息 1 行有错误未计入" in notes and "合作阶段" in notes
+    assert any("b.xlsx：客户信息 1 行有错误未计入" in line for line in docx_lines(out / f"{MAIN_STEM}.docx"))
+
+
+def test_structurally_broken_workbook_is_skipped_and_named(tmp_path: Path, run_cli: RunCli,
+                                                          report_args: Callable[..., list[str]]) -> None:
+    from openpyxl import load_workbook
+
+    good = write_campaign_workbook(tmp_path / "good.xlsx")
+    broken = write_workbook(tmp_path / "broken.xlsx", split_rows(campaign_rows(), 2)[1])
+    wb = load_workbook(broken)
+    del wb["活动任务"]  # a required sheet is missing
+    wb.save(broken)
+    out = tmp_path / "out"
+    code, stdout, err = run_cli(*report_args(good, broken, out=out, extra=("--format", "md", "--campaign", "HD2026001")))
     assert code == 1
-    assert "已跳过" in err and "bad.xlsx" in err and "1 个错误" in err
-    assert (out / f"{MAIN_STEM}.md").is_file() and "已生成 2 个" in stdout
+    assert "已跳过" in err and "broken.xlsx" in err and "结构性错误" in err
+    assert "未计入的工作簿：broken.xlsx" in stdout and "已生成 1 份" in stdout
+    notes = (out / f"{MAIN_STEM}.md").read_text("utf-8").split("## 数据说明", 1)[1]
+    assert "broken.xlsx：整个工作簿未计入" in notes
 
 
 def test_existing_reports_need_force(tmp_path: Path, run_cli: RunCli, report_args: Callable[..., list[str]]) -> None:
@@ -265,10 +299,10 @@ def test_existing_reports_need_force(tmp_path: Path, run_cli: RunCli, report_arg
     target = out / f"{MAIN_STEM}.md"
     target.write_text("staff notes", encoding="utf-8")
     code, stdout, err = run_cli(*args)
-    assert code == 0 and "已生成 0 个，跳过 2 个" in stdout and "--force" in err
+    assert code == 0 and "已生成 0 份，跳过 1 份" in stdout and "--force" in err
     assert target.read_text("utf-8") == "staff notes"
     code, stdout, _ = run_cli(*args, "--force")
-    assert code == 0 and "已生成 2 个" in stdout and target.read_text("utf-8").startswith("# 活动复盘报告")
+    assert code == 0 and "已生成 1 份" in stdout and target.read_text("utf-8").startswith("# 活动复盘报告")
 
 
 @pytest.mark.parametrize(("extra", "message"), [
@@ -308,7 +342,7 @@ def test_broken_template_fails_that_report_only(tmp_path: Path, run_cli: RunCli,
     custom.mkdir()
     (custom / "campaign.md.j2").write_text("{{ no_such_section.value }}\n", encoding="utf-8")
     code, stdout, err = run_cli(*report_args(workbook, out=tmp_path / "out", extra=("--template-dir", custom)))
-    assert code == 1 and "生成失败" in err and "已生成 2 个，跳过 0 个，失败 2 个" in stdout
+    assert code == 1 and "生成失败" in err and "已生成 0 份，跳过 0 份，失败 2 份" in stdout  # the md of each failed
 
 
 def test_real_subprocess(tmp_path: Path) -> None:
@@ -316,16 +350,30 @@ def test_real_subprocess(tmp_path: Path) -> None:
     proc = run_subprocess("report", workbook, "--kind", "monthly", "--as-of", AS_OF.isoformat(), "-o", tmp_path / "out",
                           "--format", "md,docx", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert "报告：已生成 2 个，跳过 0 个，失败 0 个" in proc.stdout
+    assert "报告：已生成 1 份，跳过 0 份，失败 0 份" in proc.stdout
     assert "\x1b[" not in proc.stderr  # no progress bar when stderr is not a terminal
 
 
-def test_progress_bar_path(tmp_path: Path, run_cli: RunCli, report_args: Callable[..., list[str]],
-                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from xlcrm.reporting import command
-
-    monkeypatch.setattr(command, "_show_progress", lambda: True)  # as on a terminal
+def test_progress_bar_on_a_terminal(tmp_path: Path, report_args: Callable[..., list[str]]) -> None:
+    """With stderr on a (pseudo-)terminal the run draws a progress bar there; the summary stays on stdout."""
     workbook = write_campaign_workbook(tmp_path / "wb.xlsx")
-    code, stdout, err = run_cli(*report_args(workbook, out=tmp_path / "out", extra=("--format", "md")))
-    assert code == 0, err
-    assert "已生成 2 个" in stdout
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "NO_COLOR")} | {"TERM": "xterm", "COLUMNS": "100"}
+    master, slave = os.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "xlcrm", *report_args(workbook, out=tmp_path / "out", extra=("--format", "md"))],
+                            stdout=subprocess.PIPE, stderr=slave, env=env, cwd=tmp_path)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    stdout = proc.communicate(timeout=300)[0].decode("utf-8")
+    terminal = b"".join(chunks).decode("utf-8", "replace")
+    assert proc.returncode == 0, terminal
+    assert "已生成 2 份" in stdout and "\x1b[" not in stdout
+    assert "生成报告" in terminal and "2/2" in terminal and "\x1b[" in terminal

@@ -7,8 +7,6 @@ review notes, and a previous snapshot so 客户关系状态变化 has something 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from copy import deepcopy
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +19,7 @@ from xlcrm.writing import template
 
 AS_OF = date(2026, 11, 20)
 CAMPAIGN = "HD2026001"
+MAIN_STEM_CAMPAIGN = "活动复盘_HD2026001_秋季客户关怀"
 SPECIAL_CAMPAIGN = "HD2026002"
 LESSONS_GOOD = "提前一周电话预约，重点客户由客户经理亲自拜访；\n礼品按客户分层准备。"
 LESSONS_BAD = "部分 C 类客户名单过期，电话无法接通。"
@@ -90,7 +89,7 @@ def campaign_rows() -> Rows:
         },
         {
             "campaign_id": SPECIAL_CAMPAIGN, "name": NASTY_CAMPAIGN_NAME, "scenario": "其他", "form": "其他",
-            "start": date(2026, 11, 1), "end": date(2026, 11, 30), "owner": "王强",
+            "start": date(2026, 11, 1), "end": date(2026, 11, 18), "owner": "王强",
             "lessons_good": TRICKY_TEXT, "lessons_bad": "表格 | 竖线 | 不应断开", "goal_metric": "a|b",
         },
     ]
@@ -118,21 +117,9 @@ def add_history(path: Path, snapshots: list[tuple[date, str, str, str, str]]) ->
     wb.save(path)
 
 
-@contextmanager
-def _few_formatted_rows() -> Iterator[None]:
-    # dropdowns and formats down to row 5000 cost seconds per file; the reports do not need them
-    saved = template.FORMATTED_ROWS
-    template.FORMATTED_ROWS = 30
-    try:
-        yield
-    finally:
-        template.FORMATTED_ROWS = saved
-
-
 def write_workbook(path: Path, rows: Rows) -> Path:
-    """A standard workbook holding ``rows`` (quickly: few pre-formatted rows)."""
-    with _few_formatted_rows():
-        return template.write_standard_workbook(path, rows, force=True)
+    """A standard workbook holding ``rows``."""
+    return template.write_standard_workbook(path, rows, force=True)
 
 
 def write_campaign_workbook(path: Path, rows: Rows | None = None) -> Path:

@@ -83,11 +83,34 @@ def test_uncovered_year_falls_back_to_monday_to_friday_and_is_recorded() -> None
     assert message is not None and "2099" in message
 
 
+def _first_uncovered_year() -> int:
+    import chinese_calendar
+
+    year = 2004
+    while True:
+        try:
+            chinese_calendar.is_workday(date(year, 6, 1))
+        except NotImplementedError:
+            return year
+        year += 1
+
+
 def test_crossing_into_an_uncovered_year_is_recorded_even_from_cache() -> None:
+    year = _first_uncovered_year()  # whichever year the installed calendar package lacks first
     first, second = WorkCalendar(), WorkCalendar()
-    start = D("2026-12-30")
+    start = date(year - 1, 12, 30)
     assert first.add_workdays(start, 5) == second.add_workdays(start, 5)
-    assert first.uncovered_years == second.uncovered_years == {2027}
+    assert first.uncovered_years == second.uncovered_years == {year}
+
+
+def test_extra_days_correct_the_calendar_and_cover_their_year() -> None:
+    year = _first_uncovered_year()
+    friday = next(date(year, 3, d) for d in range(1, 8) if date(year, 3, d).weekday() == 4)
+    monday = date(year, 3, friday.day + 3)
+    cal = WorkCalendar(holidays=[monday], workdays=[date(year, 3, friday.day + 1)])
+    assert not cal.is_workday(monday) and cal.is_workday(date(year, 3, friday.day + 1))
+    assert cal.add_workdays(friday, 2) == date(year, 3, friday.day + 4)  # Saturday worked, Monday off
+    assert cal.uncovered_years == set()
 
 
 def test_covered_calls_do_not_report_uncovered_years() -> None:

@@ -22,7 +22,7 @@ def workbook_md() -> str:
     out = ["# 标准工作簿 / The standard workbook", "",
            "本文件由 `tools/gen_docs.py` 根据 `xlcrm/schema/` 生成，请勿手工修改。",
            "标记：**必填** 必须填写；**唯一** 不得重复；**引用** 必须在被引用的表中存在；**自动** 由 `xlcrm enrich` 计算，请勿手工填写；"
-           "**空时自动** 可以手填，留空时由 enrich 补全。", ""]
+           "**空时自动** 可以手填，留空时由 enrich 补全；**单人** 只填一个人的姓名，汉字之间的空格不计（“蒋 静”即“蒋静”）。", ""]
     for kind in ALL_SHEETS:
         aliases = "、".join(kind.aliases)
         out += [f"## {kind.name}（`{kind.key}`）", "", kind.description, "",
@@ -31,7 +31,8 @@ def workbook_md() -> str:
         for f in kind.fields:
             marks = [m for m, on in (("必填", f.required and not f.own_id), ("必填（空时自动生成）", f.required and f.own_id),
                                      ("空时自动生成", f.own_id and not f.required), ("唯一", f.unique),
-                                     (f"引用 {f.ref}", bool(f.ref)), ("自动", f.computed), ("空时自动", f.fill_when_blank)) if on]
+                                     (f"引用 {f.ref}", bool(f.ref)), ("自动", f.computed), ("空时自动", f.fill_when_blank),
+                                     ("单人", f.person)) if on]
             desc = f.description + (f"（可选：{' / '.join(f.enum)}）" if f.enum else "")
             if f.aliases:
                 desc += f"；别名：{'、'.join(f.aliases)}"

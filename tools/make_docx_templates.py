@@ -8,7 +8,9 @@ changing the layout and commit the .docx files::
 
 Layout: A4, 宋体 body and 黑体 headings set through ``w:eastAsia`` on the styles *and* on every run
 (Word ignores a Latin font for Chinese text), tables in a bordered table style with a shaded,
-repeating header row, charts as ``{{ img.<key> }}`` (InlineImage, 15 cm wide) and a footer with
+repeating header row, column widths by column kind (identifiers, dates and numbers fixed and never
+wrapped, names and descriptions sharing the rest; a fixed table layout so LibreOffice keeps them),
+long lists capped (``capped_table``) with a line saying where the full list is, charts as ``{{ img.<key> }}`` (InlineImage, 14 cm wide) and a footer with
 ``第 X 页，共 Y 页`` page fields. Table rows repeat with ``{%tr for %}``; optional blocks use
 ``{%p if %}`` so an empty section prints ``本期无……`` instead of disappearing.
 """
@@ -34,7 +36,7 @@ from docx.text.paragraph import Paragraph
 BODY_FONT, HEADING_FONT, LATIN_FONT = "宋体", "黑体", "Times New Roman"
 TABLE_STYLE = "报告表格"
 HEADER_FILL = "D9E2F3"
-Column = tuple[str, str]  # (header, Jinja expression on the loop variable)
+TABLE_FONT_PT = 8
 
 
 # --- fonts ------------------------------------------------------------------------------------
@@ -68,7 +70,7 @@ def _run(paragraph: Paragraph, text: str, *, heading: bool = False, bold: bool =
 def _table_style(doc: DocumentObject) -> None:
     style = doc.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.TABLE)
     style.base_style = doc.styles["Table Grid"]
-    _style_fonts(style, BODY_FONT, LATIN_FONT, 9)
+    _style_fonts(style, BODY_FONT, LATIN_FONT, TABLE_FONT_PT)
     tbl_pr = style.element.find(qn("w:tblPr"))
     if tbl_pr is None:
         tbl_pr = OxmlElement("w:tblPr")
@@ -87,8 +89,8 @@ def _table_style(doc: DocumentObject) -> None:
 def _setup(doc: DocumentObject, title: str) -> None:
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.2)
-    section.top_margin = section.bottom_margin = Cm(2.2)
+    section.left_margin = section.right_margin = Cm(2.0)
+    section.top_margin = section.bottom_margin = Cm(2.0)
     styles = doc.styles
     _style_fonts(styles["Normal"], BODY_FONT, LATIN_FONT, 10.5)
     styles["Normal"].paragraph_format.space_after = Pt(4)
@@ -185,41 +187,123 @@ def _header_row(table: Table) -> None:
 
 def _fill(cell: object, text: str, bold: bool = False) -> None:
     paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
+    # compact rows: no space after, single line spacing (the body style's 1.25 doubles a table's length)
+    paragraph.paragraph_format.space_after = Pt(0)
+    paragraph.paragraph_format.space_before = Pt(0)
+    paragraph.paragraph_format.line_spacing = 1.0
     _run(paragraph, text, bold=bold)
+    for run in paragraph.runs:
+        run.font.size = Pt(TABLE_FONT_PT)
 
 
-def loop_table(doc: DocumentObject, loop: str, columns: Sequence[Column], widths: Sequence[float] | None = None) -> None:
-    """A header row, then one row per item of ``loop`` (``r in reach.by_tier``) via ``{%tr for %}``."""
+# Column kinds: a fixed width (cm) for identifiers, dates, numbers and short words, which never
+# wrap; names and descriptions share what is left of the text width, in proportion to a weight.
+# Widths hold the text at 8 pt even when Times New Roman is missing and a wider Latin font (DejaVu
+# Serif) stands in, plus the cells' 0.38 cm of padding.
+FIXED_CM = {
+    "cid": 3.2,   # 客户编号 HXKJ20240001 (up to six letters)
+    "fid": 2.95,  # 反馈编号 / 记录编号 FK20261015001
+    "hid": 2.25,  # 活动编号 HD2026001
+    "date": 2.1,  # 2026-11-20
+    "dt": 2.95,   # 2026-11-20 09:30
+    "pct": 1.6,   # 100.0%
+    "num": 1.5,
+    "tier": 1.0,  # A / 高
+    "short": 1.45,  # 咨询, 已完成, 预热期
+    "status": 1.95,  # 超时未解决, 按时完成
+    "person": 1.55,  # 2–3 character names
+    "field": 2.4,  # 复盘截止日期 (a field name as a row label)
+    "change": 2.2,  # 风险 中→高
+}
+FLEX_WEIGHT = {"name": 1.0, "text": 1.5, "label": 1.0}
+TEXT_WIDTH_CM = 17.0  # A4 (21 cm) minus 2 × 2.0 cm margins
+MIN_FLEX_CM = 2.4
+Col = tuple[str, str, str]  # (header, Jinja expression on the loop variable, column kind)
+
+
+def column_widths(kinds: Sequence[str], total: float = TEXT_WIDTH_CM) -> list[float]:
+    """Widths in cm: fixed kinds as listed, flexible kinds share the rest (at least MIN_FLEX_CM)."""
+    fixed = sum(FIXED_CM.get(k, 0.0) for k in kinds)
+    weights = [FLEX_WEIGHT.get(k, 0.0) for k in kinds]
+    spare = max(total - fixed, MIN_FLEX_CM * sum(1 for w in weights if w))
+    weight_sum = sum(weights) or 1.0
+    return [FIXED_CM[k] if k in FIXED_CM else max(MIN_FLEX_CM, spare * w / weight_sum)
+            for k, w in zip(kinds, weights, strict=True)]
+
+
+def _no_wrap(cell: object) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()  # type: ignore[attr-defined]
+    tc_pr.append(OxmlElement("w:noWrap"))
+
+
+def _fixed_layout(table: Table, widths: Sequence[float]) -> None:
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")  # LibreOffice and Word keep the grid instead of guessing
+    tbl_pr.append(layout)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)  # w:gridCol, which LibreOffice follows
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
+
+
+def loop_table(doc: DocumentObject, loop: str, columns: Sequence[Col]) -> None:
+    """A header row, then one row per item of ``loop`` (``r in reach.by_tier``) via ``{%tr for %}``.
+
+    Identifier, date, number and short-word columns get a fixed width and never wrap."""
     table = doc.add_table(rows=4, cols=len(columns))
     table.style = doc.styles[TABLE_STYLE]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     var = loop.split(" in ")[0].strip()
-    for i, (header, expr) in enumerate(columns):
+    for i, (header, expr, kind) in enumerate(columns):
         _fill(table.cell(0, i), header, bold=True)
-        _fill(table.cell(2, i), "{{ " + var + "." + expr + " }}" if not expr.startswith("=") else expr[1:])
+        cell = table.cell(2, i)
+        _fill(cell, "{{ " + var + "." + expr + " }}" if not expr.startswith("=") else expr[1:])
+        if kind in FIXED_CM:
+            _no_wrap(cell)
+            _no_wrap(table.cell(0, i))
     _fill(table.cell(1, 0), "{%tr for " + loop + " %}")
     _fill(table.cell(3, 0), "{%tr endfor %}")
     _header_row(table)
-    if widths:
-        table.autofit = False
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = Cm(width)  # w:gridCol, which LibreOffice follows
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = Cm(width)
+    _fixed_layout(table, column_widths([k for _, _, k in columns]))
     doc.add_paragraph()
 
 
-def fixed_table(doc: DocumentObject, columns: Sequence[Column]) -> None:
+def fixed_table(doc: DocumentObject, columns: Sequence[Col]) -> None:
     """A header row and one data row of expressions on the context."""
     table = doc.add_table(rows=2, cols=len(columns))
     table.style = doc.styles[TABLE_STYLE]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for i, (header, expr) in enumerate(columns):
+    for i, (header, expr, kind) in enumerate(columns):
         _fill(table.cell(0, i), header, bold=True)
         _fill(table.cell(1, i), "{{ " + expr + " }}")
+        if kind in FIXED_CM:
+            _no_wrap(table.cell(1, i))
     _header_row(table)
+    _fixed_layout(table, column_widths([k for _, _, k in columns]))
     doc.add_paragraph()
+
+
+def capped_table(doc: DocumentObject, var: str, top: str, columns: Sequence[Col], manager_col: Col | None = None,
+                 insert_at: int = 2) -> None:
+    """A long list in Word: the first rows of ``top.rows`` and, when cut, a line saying how many
+    there are and where the full list is. With ``manager_col``, the column is shown only in the
+    team report (a per-manager report would repeat the manager's name on every row)."""
+    loop = f"{var} in {top}.rows"
+    if manager_col is None:
+        loop_table(doc, loop, columns)
+    else:
+        with_manager = [*columns[:insert_at], manager_col, *columns[insert_at:]]
+        tag(doc, "if manager")
+        loop_table(doc, loop, columns)
+        tag(doc, "else")
+        loop_table(doc, loop, with_manager)
+        tag(doc, "endif")
+    tag(doc, f"if {top}.more")
+    para(doc, "共 {{ " + top + ".total }} 条，此处列出最紧急的 {{ " + top + ".shown }} 条；完整清单见{{ full_list }}。")
+    tag(doc, "endif")
 
 
 def optional(doc: DocumentObject, condition: str, body: object, empty: str) -> None:
@@ -240,7 +324,22 @@ def bullets(doc: DocumentObject, loop: str, expr: str, empty: str) -> None:
 
 
 def counts_table(doc: DocumentObject, loop: str, label: str, count: str = "数量") -> None:
-    loop_table(doc, f"r in {loop}", [(label, "label"), (count, "count"), ("占比", "share")], [5, 4, 4])
+    table_width = 9.0
+    loop_table(doc, f"r in {loop}", [(label, "label", "label"), (count, "count", "num"), ("占比", "share", "pct")])
+    _narrow(doc, table_width)
+
+
+def _narrow(doc: DocumentObject, width_cm: float) -> None:
+    """Give the table just added a total width of ``width_cm`` (small tally tables)."""
+    table = doc.tables[-1]
+    current = [c.width.cm if c.width is not None else 0 for c in table.columns]
+    fixed = sum(current[1:])
+    widths = [max(width_cm - fixed, 2.5), *current[1:]]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
 
 
 def new_document(doc_title: str) -> DocumentObject:
@@ -255,24 +354,44 @@ def save(doc: DocumentObject, path: Path) -> None:
 
 
 # --- the two reports -------------------------------------------------------------------------
+SNAPSHOT_HINT = "本期无可比较的历史快照：需要统计日（{{ as_of }}）之前记录的快照。请在每个复盘日运行一次 xlcrm enrich（每次运行都会记下当天各客户的分层与流失风险），之后的报告即可比较变化。"
+MANAGER: Col = ("客户经理", "manager", "person")
+
+
+def banner(doc: DocumentObject) -> None:
+    """The 未开始 / 进行中 banner of a campaign that is not finished."""
+    tag(doc, "if banner")
+    para(doc, ("{{ banner }}", True))
+    tag(doc, "endif")
+
+
+def data_notes(doc: DocumentObject) -> None:
+    """数据说明 (workbooks used, rows left out and why) and the working-day footnotes."""
+    heading(doc, "数据说明")
+    bullets(doc, "note in data_notes", "note", "本报告未记录数据来源说明。")
+    tag(doc, "for note in footnotes")
+    para(doc, "注：{{ note }}")
+    tag(doc, "endfor")
+
+
 def build_campaign() -> DocumentObject:
-    """活动复盘报告: the ten sections of SPEC §6."""
+    """活动复盘报告: the ten sections of SPEC §6, then 数据说明."""
     doc = new_document("活动复盘报告")
     title(doc, "{{ title }}：{{ subject }}", "统计日：{{ as_of }}")
+    banner(doc)
 
     heading(doc, "一、活动概况")
-    loop_table(doc, "r in overview.rows", [("项目", "label"), ("内容", "value")], [4, 11])
+    loop_table(doc, "r in overview.rows", [("项目", "label", "field"), ("内容", "value", "text")])
 
     heading(doc, "二、目标达成")
-    fixed_table(doc, [("目标指标", "goal.metric"), ("目标值", "goal.target"), ("实际值", "goal.actual"),
-                      ("达成率", "goal.rate"), ("结论", "goal.verdict")])
+    fixed_table(doc, [("目标指标", "goal.metric", "text"), ("目标值", "goal.target", "num"), ("实际值", "goal.actual", "num"),
+                      ("达成率", "goal.rate", "pct"), ("结论", "goal.verdict", "name")])
     chart(doc, "goal")
 
     heading(doc, "三、客户触达")
     para(doc, "目标客群：{{ reach.audience }}；目标客户 {{ reach.target }} 位，已触达 {{ reach.reached }} 位，触达率 ",
          ("{{ reach.rate }}", True), "。")
     counts_table(doc, "reach.by_tier", "客户分层", "已触达客户数")
-    chart(doc, "reach_tier")
     chart(doc, "channel")
 
     heading(doc, "四、满意度")
@@ -280,7 +399,6 @@ def build_campaign() -> DocumentObject:
     def satisfaction(d: DocumentObject) -> None:
         para(d, "共 {{ satisfaction.count }} 个评分，满意度均分 ", ("{{ satisfaction.mean }}", True), " 分。")
         counts_table(d, "satisfaction.bands", "分数段", "评分数")
-        chart(d, "satisfaction")
 
     optional(doc, 'satisfaction.count != "0"', satisfaction, "本期无满意度评分。")
 
@@ -289,31 +407,35 @@ def build_campaign() -> DocumentObject:
     def feedback(d: DocumentObject) -> None:
         para(d, "关联反馈 {{ feedback.total }} 条，已解决 {{ feedback.resolved }} 条，问题解决率 ",
              ("{{ feedback.rate }}", True), "。")
-        loop_table(d, "r in feedback.by_type", [("反馈类型", "label"), ("数量", "count"), ("已解决", "resolved")], [5, 4, 4])
+        loop_table(d, "r in feedback.by_type", [("反馈类型", "label", "label"), ("数量", "count", "num"),
+                                                ("已解决", "resolved", "num")])
+        _narrow(d, 9.0)
         chart(d, "sla")
         heading(d, "未解决问题", 2)
-        optional(d, "feedback.open_items", lambda d2: loop_table(d2, "r in feedback.open_items", [
-            ("反馈编号", "feedback_id"), ("客户", "customer"), ("类型", "type"), ("问题描述", "description"),
-            ("责任人", "assignee"), ("处理进度", "status"), ("处理时限", "deadline"), ("时效状态", "sla_status")]),
-            "本期无未解决问题。")
+        optional(d, "feedback.open_items", lambda d2: capped_table(d2, "r", "feedback.open_top", [
+            ("反馈编号", "feedback_id", "fid"), ("客户", "customer_name", "name"), ("类型", "type", "tier"),
+            ("问题描述", "description", "text"), ("责任人", "assignee", "person"), ("处理时限", "deadline", "dt"),
+            ("时效状态", "sla_status", "status")]), "本期无未解决问题。")
 
     optional(doc, 'feedback.total != "0"', feedback, "本期无关联本活动的客户反馈。")
 
     heading(doc, "六、预算")
-    fixed_table(doc, [("预算（元）", "budget.budget"), ("实际花费（元）", "budget.spent"),
-                      ("预算执行率", "budget.rate"), ("说明", "budget.note")])
+    fixed_table(doc, [("预算（元）", "budget.budget", "dt"), ("实际花费（元）", "budget.spent", "dt"),
+                      ("预算执行率", "budget.rate", "pct"), ("说明", "budget.note", "text")])
 
     heading(doc, "七、任务执行")
 
     def tasks(d: DocumentObject) -> None:
         para(d, "共 {{ tasks.total }} 项任务，已完成 {{ tasks.done }} 项，任务完成率 ", ("{{ tasks.done_rate }}", True),
              "，逾期 {{ tasks.overdue }} 项，延期完成 {{ tasks.late_done }} 项。")
-        loop_table(d, "t in tasks.rows", [("任务", "task"), ("阶段", "phase"), ("负责人", "owner"), ("截止日期", "due"),
-                                          ("任务状态", "status"), ("完成日期", "done_on"), ("是否逾期", "overdue")])
+        loop_table(d, "t in tasks.rows", [("任务", "task", "text"), ("阶段", "phase", "short"), ("负责人", "owner", "person"),
+                                          ("截止日期", "due", "date"), ("任务状态", "status", "short"),
+                                          ("完成日期", "done_on", "date"), ("是否逾期", "overdue", "status")])
         heading(d, "未完成事项", 2)
         optional(d, "tasks.unfinished", lambda d2: loop_table(d2, "t in tasks.unfinished", [
-            ("任务", "task"), ("负责人", "owner"), ("截止日期", "due"), ("任务状态", "status"),
-            ("是否逾期", "overdue"), ("未完成原因", "blocker")]), "本期无未完成事项。")
+            ("任务", "task", "name"), ("负责人", "owner", "person"), ("截止日期", "due", "date"),
+            ("任务状态", "status", "short"), ("是否逾期", "overdue", "status"), ("未完成原因", "blocker", "text")]),
+            "本期无未完成事项。")
 
     optional(doc, "tasks.rows", tasks, "本期无活动任务记录。")
 
@@ -323,22 +445,24 @@ def build_campaign() -> DocumentObject:
         para(d, "与上次快照（{{ changes.snapshot_date }}）相比，已触达的 {{ changes.total }} 位客户中：分层上升 "
                 "{{ changes.tier_up }} 位、下降 {{ changes.tier_down }} 位；流失风险下降 {{ changes.risk_down }} 位、"
                 "上升 {{ changes.risk_up }} 位；无变化 {{ changes.unchanged }} 位，无历史快照 {{ changes.no_history }} 位。")
-        optional(d, "changes.rows", lambda d2: loop_table(d2, "r in changes.rows", [
-            ("客户", "customer"), ("客户经理", "manager"), ("分层", "=分层 {{ r.tier }}"), ("风险", "=风险 {{ r.risk }}")]),
+        optional(d, "changes.rows", lambda d2: capped_table(d2, "r", "changes.top", [
+            ("客户编号", "customer_id", "cid"), ("客户名称", "customer_name", "name"), MANAGER,
+            ("分层", "=分层 {{ r.tier }}", "change"), ("风险", "=风险 {{ r.risk }}", "change")]),
             "本期无分层或风险变化。")
 
-    optional(doc, "changes.has_history", changes,
-             "本期无历史快照，无法比较客户关系状态变化（运行 xlcrm enrich 后会记录快照）。")
+    optional(doc, "changes.has_history", changes, SNAPSHOT_HINT)
 
     heading(doc, "九、后续跟进计划")
     heading(doc, "待办的下一步行动", 2)
-    optional(doc, "plan.actions", lambda d: loop_table(d, "a in plan.actions", [
-        ("客户", "customer"), ("下一步行动", "action"), ("跟进人", "owner"), ("计划日期", "date"), ("状态", "status")]),
+    optional(doc, "plan.actions", lambda d: capped_table(d, "a", "plan.actions_top", [
+        ("客户编号", "customer_id", "cid"), ("客户名称", "customer_name", "name"), ("下一步行动", "action", "text"),
+        ("跟进人", "owner", "person"), ("计划日期", "date", "date"), ("状态", "status", "tier")]),
         "本期无待办的下一步行动。")
     heading(doc, "待处理的客户反馈", 2)
-    optional(doc, "plan.open_feedback", lambda d: loop_table(d, "r in plan.open_feedback", [
-        ("反馈编号", "feedback_id"), ("客户", "customer"), ("问题描述", "description"), ("责任人", "assignee"),
-        ("处理时限", "deadline"), ("时效状态", "sla_status")]), "本期无待处理的客户反馈。")
+    optional(doc, "plan.open_feedback", lambda d: capped_table(d, "r", "plan.open_feedback_top", [
+        ("反馈编号", "feedback_id", "fid"), ("客户", "customer_name", "name"), ("问题描述", "description", "text"),
+        ("责任人", "assignee", "person"), ("处理时限", "deadline", "dt"), ("时效状态", "sla_status", "status")]),
+        "本期无待处理的客户反馈。")
 
     heading(doc, "十、经验总结")
     for label, key in (("成功经验", "good"), ("不足之处", "bad"), ("改进措施", "improvements")):
@@ -346,11 +470,12 @@ def build_campaign() -> DocumentObject:
         para(doc, "{{ lessons." + key + " }}")
     heading(doc, "数据观察", 2)
     bullets(doc, "note in lessons.observations", "note", "本期无数据观察。")
+    data_notes(doc)
     return doc
 
 
 def build_monthly() -> DocumentObject:
-    """月度维护复盘: the seven sections of SPEC §6."""
+    """月度维护复盘: the seven sections of SPEC §6, then 数据说明."""
     doc = new_document("月度维护复盘")
     title(doc, "{{ title }}：{{ subject }}",
           "统计期间：{{ month_start }} 至 {{ month_end }}；统计日：{{ as_of }}；范围：{{ scope }}")
@@ -364,23 +489,25 @@ def build_monthly() -> DocumentObject:
     chart(doc, "tier")
     heading(doc, "本月新客户", 2)
     optional(doc, "customers.new", lambda d: loop_table(d, "c in customers.new", [
-        ("客户", "customer"), ("客户经理", "manager"), ("所属行业", "industry"), ("建档日期", "created"),
-        ("客户分层", "tier")]), "本期无新建档客户。")
+        ("客户编号", "customer_id", "cid"), ("客户名称", "customer_name", "name"), ("客户经理", "manager", "person"),
+        ("所属行业", "industry", "short"), ("建档日期", "created", "date"), ("分层", "tier", "tier")]),
+        "本期无新建档客户。")
 
     heading(doc, "二、跟进执行")
 
     def followups(d: DocumentObject) -> None:
         para(d, "本月跟进 {{ followups.total }} 次；录入及时率 ", ("{{ followups.in_time_rate }}", True),
-             "（{{ followups.recorded_in_time }}/{{ followups.recorded }}，24 小时内录入）。")
+             "（{{ followups.recorded_in_time }}/{{ followups.recorded }}，{{ record_hours }} 小时内录入）。")
         counts_table(d, "followups.by_channel", "跟进方式", "次数")
         counts_table(d, "followups.by_kind", "跟进类型", "次数")
         chart(d, "channel")
 
     optional(doc, "followups.total", followups, "本期无跟进记录。")
     heading(doc, "跟进逾期客户（截至 {{ followups.overdue_basis }}）", 2)
-    optional(doc, "followups.overdue", lambda d: loop_table(d, "c in followups.overdue", [
-        ("客户", "customer"), ("客户经理", "manager"), ("分层", "tier"), ("最近跟进日期", "last_followup"),
-        ("下次跟进日期", "next_due"), ("逾期天数", "overdue_days")]), "本期无跟进逾期的客户。")
+    optional(doc, "followups.overdue", lambda d: capped_table(d, "c", "followups.overdue_top", [
+        ("客户编号", "customer_id", "cid"), ("客户名称", "customer_name", "name"), ("分层", "tier", "tier"),
+        ("最近跟进日期", "last_followup", "date"), ("下次跟进日期", "next_due", "date"),
+        ("逾期天数", "overdue_days", "num")], MANAGER), "本期无跟进逾期的客户。")
 
     heading(doc, "三、反馈处理")
 
@@ -389,7 +516,9 @@ def build_monthly() -> DocumentObject:
              ("{{ feedback.rate }}", True), "；按时率 ", ("{{ feedback.on_time_rate }}", True),
              "（{{ feedback.on_time }}/{{ feedback.decided }}，已解决或已超时的反馈中按时解决的比例）；"
              "平均处理时长 {{ feedback.mean_hours }} 小时。")
-        loop_table(d, "r in feedback.by_type", [("反馈类型", "label"), ("数量", "count"), ("已解决", "resolved")], [5, 4, 4])
+        loop_table(d, "r in feedback.by_type", [("反馈类型", "label", "label"), ("数量", "count", "num"),
+                                                ("已解决", "resolved", "num")])
+        _narrow(d, 9.0)
         counts_table(d, "feedback.by_department", "责任部门")
         chart(d, "sla")
 
@@ -398,9 +527,10 @@ def build_monthly() -> DocumentObject:
 
     def open_feedback(d: DocumentObject) -> None:
         para(d, "共 {{ feedback.open_count }} 条未结，其中 {{ feedback.overdue_count }} 条超时未解决。")
-        loop_table(d, "r in feedback.open", [
-            ("反馈编号", "feedback_id"), ("客户", "customer"), ("类型", "type"), ("问题描述", "description"),
-            ("责任人", "assignee"), ("接收时间", "received"), ("处理时限", "deadline"), ("时效状态", "sla_status")])
+        capped_table(d, "r", "feedback.open_top", [
+            ("反馈编号", "feedback_id", "fid"), ("客户", "customer_name", "name"), ("类型", "type", "tier"),
+            ("问题描述", "description", "text"), ("责任人", "assignee", "person"), ("处理时限", "deadline", "dt"),
+            ("时效状态", "sla_status", "status")])
 
     optional(doc, "feedback.open", open_feedback, "本期无未结反馈。")
 
@@ -416,38 +546,42 @@ def build_monthly() -> DocumentObject:
     def changes(d: DocumentObject) -> None:
         para(d, "与上次快照（{{ changes.snapshot_date }}）相比：分层上升 {{ changes.tier_up }} 位、下降 "
                 "{{ changes.tier_down }} 位；流失风险下降 {{ changes.risk_down }} 位、上升 {{ changes.risk_up }} 位。")
-        optional(d, "changes.rows", lambda d2: loop_table(d2, "r in changes.rows", [
-            ("客户", "customer"), ("客户经理", "manager"), ("分层", "=分层 {{ r.tier }}"), ("风险", "=风险 {{ r.risk }}")]),
+        optional(d, "changes.rows", lambda d2: capped_table(d2, "r", "changes.top", [
+            ("客户编号", "customer_id", "cid"), ("客户名称", "customer_name", "name"),
+            ("分层", "=分层 {{ r.tier }}", "change"), ("风险", "=风险 {{ r.risk }}", "change")], MANAGER),
             "本期无分层或风险变化。")
 
-    optional(doc, "changes.has_history", changes,
-             "本期无历史快照，无法比较分层与风险变化（运行 xlcrm enrich 后会记录快照）。")
+    optional(doc, "changes.has_history", changes, SNAPSHOT_HINT)
 
     heading(doc, "六、维护活动")
 
     def campaigns(d: DocumentObject) -> None:
         loop_table(d, "c in campaigns.rows", [
-            ("活动编号", "campaign_id"), ("活动名称", "name"), ("负责人", "owner"), ("状态", "state"),
-            ("起止日期", "={{ c.start }} 至 {{ c.end }}"), ("触达", "reach"), ("触达率", "reach_rate"),
-            ("目标达成率", "goal_rate"), ("问题解决率", "resolution_rate"), ("预算执行率", "budget_rate"),
-            ("任务完成率", "task_done_rate")])
+            ("活动编号", "campaign_id", "hid"), ("活动名称", "name", "name"), ("状态", "state", "short"),
+            ("触达", "reach", "num"), ("触达率", "reach_rate", "pct"), ("目标达成率", "goal_rate", "pct"),
+            ("问题解决率", "resolution_rate", "pct"), ("预算执行率", "budget_rate", "pct"),
+            ("任务完成率", "task_done_rate", "pct")])
         chart(d, "campaigns")
 
     optional(doc, "campaigns.rows", campaigns, "本期无进行中的维护活动。")
 
     heading(doc, "七、下月重点（{{ next_month.label }}）")
-    heading(doc, "下月到期跟进的客户", 2)
-    optional(doc, "next_month.due", lambda d: loop_table(d, "c in next_month.due", [
-        ("客户", "customer"), ("客户经理", "manager"), ("分层", "tier"), ("下次跟进日期", "next_due"),
-        ("下次深度沟通日期", "next_deep_due")]), "本期无下月到期跟进的客户。")
+    heading(doc, "下月需跟进的重点客户", 2)
+    para(doc, "A/B 类或流失风险为高/中、下次跟进日期在下月底之前（含已逾期）的客户，不含已流失客户；按下次跟进日期排序。")
+    optional(doc, "next_month.due", lambda d: capped_table(d, "c", "next_month.due_top", [
+        ("客户编号", "customer_id", "cid"), ("客户名称", "customer_name", "name"), ("分层", "tier", "tier"),
+        ("风险", "risk", "tier"), ("下次跟进日期", "next_due", "date"), ("下次深度沟通", "next_deep_due", "date")],
+        MANAGER), "下月没有需要重点跟进的客户。")
     heading(doc, "高风险客户", 2)
-    optional(doc, "next_month.high_risk", lambda d: loop_table(d, "c in next_month.high_risk", [
-        ("客户", "customer"), ("客户经理", "manager"), ("分层", "tier"), ("风险原因", "reasons")]),
-        "本期无高风险客户。")
+    optional(doc, "next_month.high_risk", lambda d: capped_table(d, "c", "next_month.high_risk_top", [
+        ("客户编号", "customer_id", "cid"), ("客户名称", "customer_name", "name"), ("分层", "tier", "tier"),
+        ("风险原因", "reasons", "text")], MANAGER), "本期无高风险客户。")
     heading(doc, "待处理反馈", 2)
-    optional(doc, "next_month.open_feedback", lambda d: loop_table(d, "r in next_month.open_feedback", [
-        ("反馈编号", "feedback_id"), ("客户", "customer"), ("责任人", "assignee"), ("处理时限", "deadline"),
-        ("时效状态", "sla_status")]), "本期无待处理反馈。")
+    # the list itself is in section 三 already; Word prints it once
+    optional(doc, "next_month.open_feedback", lambda d: para(
+        d, "共 {{ feedback.open_count }} 条未结反馈，其中 {{ feedback.overdue_count }} 条超时未解决，清单见第三节“未结与超时反馈”。"),
+        "本期无待处理反馈。")
+    data_notes(doc)
     return doc
 
 

@@ -7,4 +7,7 @@ bytes or a binary file object.
 from .api import Source, annotate, enrich, validate
 
 __version__ = "0.1.0"
-__all__ = ["Source", "annotate", "enrich", "validate"]
+__all__ = ["Source", "__version__", "annotate", "enrich", "frames", "validate"]
+
+# imported here so ``xlcrm.frames`` is the function, not its module
+from .frames import frames  # noqa: E402

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import XlcrmError
 from .i18n import tr
-from .output import format_json, format_text, use_color, write
+from .output import format_json, format_text, printable, printable_lines, use_color, write
 
 
 def run_init(path: Path, sample: int | None, seed: int, as_of: date, force: bool) -> int:
@@ -18,10 +18,13 @@ def run_init(path: Path, sample: int | None, seed: int, as_of: date, force: bool
     if sample:
         from .sample import generate_sample
 
-        rows = generate_sample(sample, seed, as_of)
+        rows = generate_sample(sample, seed, as_of, with_history=True)
     write_standard_workbook(path, rows, force=force)
     if sample:
-        counts = "，".join(f"{k} {len(v)}" for k, v in rows.items()) if rows else ""
+        from .schema import SHEETS_BY_KEY
+
+        # sheet names as staff see them in the workbook, not the English keys
+        counts = "，".join(f"{SHEETS_BY_KEY[k].name} {len(v)}" for k, v in rows.items() if k in SHEETS_BY_KEY) if rows else ""
         write(tr("已生成标准工作簿（含 {n} 个示例客户，统计日 {d}；{c}）：{p}\n",
                  "Wrote the standard workbook with {n} sample customers (as of {d}; {c}): {p}\n",
                  n=sample, d=as_of.isoformat(), c=counts, p=path))
@@ -37,7 +40,7 @@ def _annotate_target(out: Path, source: Path, several: bool) -> Path:
 
 
 def run_validate(paths: list[Path], as_of: date, fmt: str, annotate: Path | None, strict: bool,
-                 config: Path | None) -> int:
+                 config: Path | None, overrides: dict[str, str] | None = None) -> int:
     from .validation import validate_file
     from .writing.annotate import write_annotated
 
@@ -45,18 +48,18 @@ def run_validate(paths: list[Path], as_of: date, fmt: str, annotate: Path | None
     unusable = 0
     for path in paths:
         try:
-            report = validate_file(path, as_of, config)
+            report = validate_file(path, as_of, config, overrides=overrides)
         except XlcrmError as exc:
             if len(paths) == 1:
                 raise
             unusable += 1  # one unusable file among several: say so, check the others
-            sys.stderr.write(f"xlcrm: {exc.message}\n")
+            sys.stderr.write(f"xlcrm: {printable_lines(exc.message)}\n")
             continue
         reports.append(report)
         if annotate is not None:
             target = _annotate_target(annotate, path, len(paths) > 1)
             write_annotated(path, report, target)
-            sys.stderr.write(tr("已写入标注副本：{p}\n", "Annotated copy written: {p}\n", p=target))
+            sys.stderr.write(tr("已写入标注副本：{p}\n", "Annotated copy written: {p}\n", p=printable(target)))
     if fmt == "json":
         write(format_json(reports, strict))
     else:
@@ -66,8 +69,21 @@ def run_validate(paths: list[Path], as_of: date, fmt: str, annotate: Path | None
     return 0 if all(r.ok(strict) for r in reports) else 1
 
 
-def _counts_line(label: str, counter: object) -> str:
-    items = "，".join(f"{k} {v}" for k, v in sorted(counter.items()))  # type: ignore[attr-defined]
+def _values_in_order(sheet_key: str, field_key: str) -> tuple[str, ...]:
+    """A field's values in the schema's order: its enum, or for a computed column its vocabulary."""
+    from .schema import SHEETS_BY_KEY
+    from .schema.sheets import FOLLOWUP_STATUSES, RISK_LEVELS, SLA_STATUSES, TIERS
+
+    computed = {("customers", "tier"): TIERS, ("customers", "churn_risk"): RISK_LEVELS,
+                ("customers", "followup_status"): FOLLOWUP_STATUSES, ("feedback", "sla_status"): SLA_STATUSES}
+    return SHEETS_BY_KEY[sheet_key].field(field_key).enum or computed.get((sheet_key, field_key), ())
+
+
+def _counts_line(label: str, counter: dict[str, int], sheet_key: str, field_key: str) -> str:
+    """``label：高 2，中 5，低 9`` with the values in the schema's order (values outside it last)."""
+    order = {v: i for i, v in enumerate(_values_in_order(sheet_key, field_key))}
+    keys = sorted(counter, key=lambda k: (order.get(k, len(order)), str(k)))
+    items = "，".join(f"{printable(k)} {counter[k]}" for k in keys)
     return f"  {label}：{items or '—'}"
 
 
@@ -76,14 +92,18 @@ def enrich_summary(result: object) -> str:
     from .enrichment import EnrichResult
 
     assert isinstance(result, EnrichResult)
+    if not getattr(result, "changed", True):
+        return tr("无需更新（计算结果与工作簿中已有的一致，未写入任何文件，也未生成备份）：{p}\n",
+                  "Nothing to update (the workbook already holds these results; no file written, no backup): {p}\n",
+                  p=printable(result.target))
     lines = [tr("已完成计算：{p}", "Enriched: {p}", p=result.target)]
     rows = "，".join(f"{name} {n} 行" if not _en() else f"{name} {n} rows" for name, n in result.rows_per_sheet().items())
     lines.append(tr("  数据行：{r}", "  rows: {r}", r=rows))
     lines.append(tr("  补全编号：{n} 个", "  IDs filled: {n}", n=len(result.derived.filled_ids)))
-    lines.append(_counts_line(tr("客户分层", "tiers"), result.counts("customers", "tier")))
-    lines.append(_counts_line(tr("流失风险", "churn risk"), result.counts("customers", "churn_risk")))
-    lines.append(_counts_line(tr("跟进状态", "follow-up status"), result.counts("customers", "followup_status")))
-    lines.append(_counts_line(tr("反馈时效", "feedback SLA"), result.counts("feedback", "sla_status")))
+    lines.append(_counts_line(tr("客户分层", "tiers"), result.counts("customers", "tier"), "customers", "tier"))
+    lines.append(_counts_line(tr("流失风险", "churn risk"), result.counts("customers", "churn_risk"), "customers", "churn_risk"))
+    lines.append(_counts_line(tr("跟进状态", "follow-up status"), result.counts("customers", "followup_status"), "customers", "followup_status"))
+    lines.append(_counts_line(tr("反馈时效", "feedback SLA"), result.counts("feedback", "sla_status"), "feedback", "sla_status"))
     rejected = result.rejected
     if rejected:
         lines.append(tr("  因错误未计算的行：{n} 行（计算列留空，请运行 xlcrm validate 修正）：",
@@ -98,7 +118,7 @@ def enrich_summary(result: object) -> str:
         lines.append(tr("  警告：新文件中不包含以下内容：{l}", "  warning: the new file lacks: {l}", l="、".join(result.lost)))
     if result.backup:
         lines.append(tr("  原文件已备份到：{b}", "  backup of the original: {b}", b=result.backup))
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def _en() -> bool:
@@ -108,9 +128,9 @@ def _en() -> bool:
 
 
 def run_enrich(path: Path, output: Path | None, as_of: date, config: Path | None, backup: bool,
-               allow_loss: bool) -> int:
+               allow_loss: bool, overrides: dict[str, str] | None = None) -> int:
     from .enrichment import enrich_workbook
 
-    result = enrich_workbook(path, as_of, output, config, backup, allow_loss)
+    result = enrich_workbook(path, as_of, output, config, backup, allow_loss, overrides=overrides)
     write(enrich_summary(result))
     return 0

@@ -105,10 +105,23 @@ class UnsafeXmlError(InputFileError):
 
 
 class WorkbookLockedError(XlcrmError):
-    """The workbook is open in Excel/WPS (a ``~$name.xlsx`` lock file is beside it)."""
+    """The workbook is open in Excel/WPS (``~$name.xlsx`` beside it) or LibreOffice (``.~lock.name.xlsx#``)."""
 
-    zh = "{path} 正在被 Excel/WPS 打开（发现锁文件 {lock}）。请先保存并关闭该工作簿再运行。"
-    en = "{path} is open in Excel/WPS (lock file {lock} found). Save and close it, then run again."
+    zh = "{path} 正在被 {app} 打开（发现锁文件 {lock}）。请先保存并关闭该工作簿再运行。"
+    en = "{path} is open in {app} (lock file {lock} found). Save and close it, then run again."
+
+    def __init__(self, **fields: object) -> None:
+        fields.setdefault("app", "Excel/WPS")
+        super().__init__(**fields)
+
+
+class FolderNotWritableError(XlcrmError):
+    """The backup or the temporary file cannot be created in the workbook's folder (read-only, no permission, full)."""
+
+    zh = ("无法在文件夹 {folder} 中写入{what}（{detail}），文件未做任何修改。"
+          "请确认该文件夹可以写入（不是只读文件夹、U 盘或网盘的只读目录，磁盘未满），或把工作簿复制到可写的文件夹后再运行。")
+    en = ("Cannot write {what} in the folder {folder} ({detail}); nothing was changed. "
+          "Make the folder writable, or copy the workbook to a writable folder and run again.")
 
 
 class OutputExistsError(XlcrmError):

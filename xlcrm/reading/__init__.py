@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..errors import CorruptFileError
 from ..i18n import tr
 from ..issues import Issue
 from ..model import Book, SheetData, Snapshot, a1
@@ -28,7 +29,7 @@ from ..schema import (
 from .coerce import render_text
 from .engine import RawSheet, read_raw_sheets
 from .fills import mark_refreshable, read_fills
-from .recognize import best_kind_by_headers, find_header, kind_by_name
+from .recognize import HEADER_SCAN_ROWS, best_kind_by_headers, find_header, find_late_header, kind_by_name
 from .rows import merged_issues, type_rows
 from .safety import check_input_file
 from .xmlparts import uncached_formula_cells
@@ -82,6 +83,13 @@ def _assign_kinds(raws: list[RawSheet]) -> tuple[dict[str, tuple[RawSheet, Any]]
 
 def _header_issues(kind: SheetKind, raw: RawSheet, header: Any) -> list[Issue]:
     issues: list[Issue] = []
+    late = None if header else find_late_header(kind, raw.rows)
+    if late is not None:
+        return [_sheet_issue("error", "header.missing", raw.name, tr(
+            "工作表“{s}”在前 {n} 行中找不到表头（第 {row} 行像是表头）。请删除表头上方多余的行，使表头位于前 {n} 行内。",
+            "Sheet '{s}': no header row among the first {n} rows (row {row} looks like the header). "
+            "Delete the rows above it so the header is within the first {n} rows.",
+            s=raw.name, n=HEADER_SCAN_ROWS, row=late))]
     columns = header.columns if header else {}
     for f in kind.fields:
         if f.required and not f.computed and f.key not in columns:
@@ -131,6 +139,21 @@ def _history(raw: RawSheet) -> list[Snapshot]:
     return snaps
 
 
+def _unreadable_sheets(path: Path | None, raws: list[RawSheet]) -> list[Issue]:
+    """A sheet whose part cannot be parsed: fatal when it is one xlcrm reads, else ignored (info)."""
+    issues = []
+    for raw in raws:
+        if raw.error is None:
+            continue
+        if kind_by_name(raw.name) is not None or fold_name(raw.name) == fold_name(HISTORY_SHEET_NAME):
+            raise CorruptFileError(path=str(path), detail=tr(
+                "工作表“{s}”无法读取：{r}", "sheet '{s}' is unreadable: {r}", s=raw.name, r=raw.error))
+        issues.append(_sheet_issue("info", "sheet.unknown", raw.name, tr(
+            "工作表“{s}”无法读取（{r}）；xlcrm 不需要读取这张表，已忽略。",
+            "Sheet '{s}' is unreadable ({r}); xlcrm does not need it and ignores it.", s=raw.name, r=raw.error)))
+    return issues
+
+
 def read_book(path: Path) -> ReadResult:
     """Read and type a workbook; unusable files raise ``InputFileError`` subclasses."""
     path = Path(path)
@@ -151,7 +174,8 @@ def read_raw_book(raws: list[RawSheet], uncached: dict[str, set[str]] | None = N
     the workbook lives, when known (its folder is searched for ``xlcrm.toml``)."""
     uncached = uncached or {}
     book = Book(path=path, sheet_names=[r.name for r in raws])
-    issues: list[Issue] = []
+    issues = _unreadable_sheets(path, raws)
+    raws = [r for r in raws if r.error is None]
     assigned, unknown = _assign_kinds(raws)
     for raw in raws:
         if raw.visible and fold_name(raw.name) in _HIDDEN_SHEETS:

@@ -31,6 +31,8 @@ _EPOCH_1900 = datetime(1899, 12, 30)
 _EPOCH_1900_EARLY = datetime(1899, 12, 31)  # serials 1–59, before the fake leap day
 _EPOCH_1904 = datetime(1904, 1, 1)
 _MAX_SERIAL = 2958466  # 10000-01-01: past datetime.max
+#: Excel's 1900 date system starts on 1900-01-01; a date cell never holds an earlier day.
+FIRST_EXCEL_YEAR = 1900
 _MS_PER_DAY = 86_400_000
 
 
@@ -79,12 +81,13 @@ def fold(value: str) -> str:
 def parse_date(value: object, is_date_format: bool = False, date1904: bool = False) -> CoerceResult:
     """A date field: real dates, serials in date-formatted cells, text dates (warning).
 
-    A datetime (or a text with a time) gives its date.
+    A datetime (or a text with a time) gives its date. A date cell before 1900-01-01 is not a
+    date Excel can hold: the engine makes one only from NaN, so it is ``value.type``.
     """
     if type(value) is datetime:
-        return CoerceResult(value.date())
+        return CoerceResult(value.date()) if value.year >= FIRST_EXCEL_YEAR else _TYPE
     if type(value) is date:
-        return CoerceResult(value)
+        return CoerceResult(value) if value.year >= FIRST_EXCEL_YEAR else _TYPE
     result = parse_datetime(value, is_date_format, date1904)
     if isinstance(result.value, datetime):
         return CoerceResult(result.value.date(), result.code, result.severity)
@@ -97,6 +100,8 @@ def parse_datetime(value: object, is_date_format: bool = False, date1904: bool =
     Numbers count as Excel serials only when the cell is date-formatted (*is_date_format*); an
     8-digit integer such as 20240601 in a General cell is read like the text ``20240601``.
     """
+    if isinstance(value, date) and not isinstance(value, str) and value.year < FIRST_EXCEL_YEAR:
+        return _TYPE  # no Excel date cell holds it: the engine's reading of a NaN
     if type(value) is datetime:
         return CoerceResult(value)
     if type(value) is str:
@@ -217,16 +222,40 @@ def _parse_text_number(raw: str, integer: bool) -> CoerceResult:
 # ---------------------------------------------------------------- text and enums
 
 
+# Whitespace between two CJK characters (U+3000 and NBSP included): a typing habit in Chinese names.
+# Control characters are not whitespace here: they are kept as typed.
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007\U00020000-\U0003134f"
+def fold_person(text: str) -> str:
+    """One person's name: whitespace between Chinese characters dropped (``蒋 静`` → ``蒋静``, also
+    U+3000), any other run of whitespace made one space (``Li  Lei`` → ``Li Lei``)."""
+    return _SPACE_RUN.sub(" ", _CJK_GAP.sub("", text))
+
+
+def parse_person(value: object) -> CoerceResult:
+    """A field naming exactly one person (``Field.person``): text, then ``fold_person``."""
+    text = render_text(value)
+    return CoerceResult(fold_person(text) if text is not None else None)
+
+
 def parse_text(value: object) -> CoerceResult:
     """A text field: strings trimmed; integral numbers without ``.0`` (phones typed as numbers);
     dates in ISO form (a datetime at midnight as a plain date)."""
     return CoerceResult(render_text(value))
 
 
+#: What trimming removes: whitespace, but not the C0 control characters Python also calls
+#: whitespace (VT, FF, U+001C–U+001F): a cell's control characters are kept as they are.
+WHITESPACE = "".join(ch for ch in map(chr, range(0x3001)) if ch.isspace() and ch not in "\x0b\x0c\x1c\x1d\x1e\x1f")
+
+
+_SPACE_RUN = re.compile(f"[{re.escape(WHITESPACE)}]+")
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])[{re.escape(WHITESPACE)}]+(?=[{_CJK}])")
+
+
 def render_text(value: object) -> str | None:
     """The text a cell value stands for; None when blank."""
     if isinstance(value, str):
-        return value.strip() or None
+        return value.strip(WHITESPACE) or None
     if value is None:
         return None
     if isinstance(value, bool):
@@ -243,7 +272,7 @@ def render_text(value: object) -> str | None:
         return value.isoformat(sep=" ")
     if isinstance(value, (date, time)):
         return value.isoformat()
-    return str(value).strip() or None
+    return str(value).strip(WHITESPACE) or None
 
 
 def enum_key(value: str) -> str:

@@ -2,11 +2,29 @@
 
 calamine gives cached formula values, real dates for date-formatted serials, merged ranges and
 sheet visibility. It cannot tell a formula without a cached value from a blank cell; that comes
-from ``xmlparts.uncached_formula_cells``.
+from ``xmlparts.uncached_formula_cells``. calamine looks for the workbook at ``xl/workbook.xml``
+only, so a package that keeps its parts elsewhere (or spells them in another case than its
+relationships) is handed over as a minimal canonical copy (``package.canonical_copy``).
+
+calamine's messages are English; none of them reaches the user: every failure becomes a Chinese
+reason (``calamine_reason``). A number calamine cannot turn into a date (``-1e999`` or ``-INF`` in a
+date-formatted cell) makes it panic, which Rust reports straight to the process's stderr: reads run
+with that stream held back, and a sheet that panicked is read again with such values as text, so
+the cell becomes an ordinary ``value.type`` error instead of an unreadable sheet.
 """
 
 from __future__ import annotations
 
+import io
+import math
+import os
+import re
+import sys
+import tempfile
+import threading
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,44 +32,188 @@ from typing import Any
 import python_calamine as pc
 
 from ..errors import CorruptFileError, EncryptedFileError
+from ..i18n import tr
+from .package import PackageError, canonical_copy, layout
 
 
 @dataclass
 class RawSheet:
-    """A sheet's cells as read: ``rows[i][j]`` is Excel row i+1, column j+1 ('' when empty)."""
+    """A sheet's cells as read: ``rows[i][j]`` is Excel row i+1, column j+1 ('' when empty).
+
+    ``error`` is a Chinese reason when the sheet's part could not be parsed (``rows`` is then
+    empty); the caller decides whether that sheet matters.
+    """
 
     name: str
     index: int
     rows: list[list[Any]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 1-based r1, c1, r2, c2
     visible: bool = True
+    error: str | None = None
+
+
+def calamine_reason(exc: BaseException) -> str:
+    """A Chinese reason for a python-calamine failure (its own text is never shown)."""
+    if isinstance(exc, getattr(pc, "XmlError", ())):
+        return tr("XML 内容无法解析", "unparsable XML")
+    if isinstance(exc, getattr(pc, "ZipError", ())) or isinstance(exc, (zipfile.BadZipFile, EOFError)):
+        return tr("压缩数据损坏", "damaged zip data")
+    text = str(exc).lower()
+    if "not found" in text or "missing" in text:
+        return tr("缺少必要的组成部分", "a required part is missing")
+    return tr("Excel 读取组件无法解析该文件", "the Excel reader cannot parse it")
+
+
+def _is_panic(exc: BaseException) -> bool:
+    # A Rust panic surfaces as pyo3's PanicException, which derives from BaseException.
+    return type(exc).__name__ == "PanicException"
+
+
+def _source(path: Path) -> str | io.BytesIO:
+    """What to hand calamine: the path itself, or a canonical copy of an unusual package."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = layout(zf)
+            if parts.canonical or parts.workbook_rels is None:
+                return str(path)
+            return canonical_copy(zf, parts)
+    except PackageError as exc:
+        raise CorruptFileError(path=str(path), detail=tr(str(exc), "broken package structure")) from None
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError):
+        raise CorruptFileError(path=str(path), detail=tr("压缩数据损坏", "damaged zip data")) from None
+
+
+def _open(path: Path) -> Any:
+    source = _source(path)
+    try:
+        with _rust_panic_output_held_back():
+            if isinstance(source, str):
+                return pc.CalamineWorkbook.from_path(source)
+            return pc.CalamineWorkbook.from_filelike(source)
+    except pc.PasswordError:
+        raise EncryptedFileError(path=str(path)) from None
+    except BaseException as exc:
+        if not isinstance(exc, Exception) and not _is_panic(exc):
+            raise
+        raise CorruptFileError(path=str(path), detail=calamine_reason(exc)) from None
 
 
 def read_raw_sheets(path: Path) -> list[RawSheet]:
-    """Every worksheet of the workbook at ``path`` with its values and merged ranges."""
-    try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
-    except pc.PasswordError:
-        raise EncryptedFileError(path=str(path)) from None
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
-        raise CorruptFileError(path=str(path), detail=_short(exc)) from exc
+    """Every worksheet of the workbook at ``path`` with its values and merged ranges.
+
+    An unopenable workbook raises ``CorruptFileError``/``EncryptedFileError``; a single
+    unparsable worksheet comes back with ``error`` set instead.
+    """
+    wb = _open(path)
     sheets: list[RawSheet] = []
     try:
         for index, meta in enumerate(wb.sheets_metadata):
             if str(meta.typ) != str(pc.SheetTypeEnum.WorkSheet):
                 continue
-            sheet = wb.get_sheet_by_index(index)
-            rows = sheet.to_python(skip_empty_area=False)
-            merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
             visible = str(meta.visible) == str(pc.SheetVisibleEnum.Visible)
+            try:
+                rows, merged = _read_sheet(wb, index)
+            except BaseException as exc:
+                if not isinstance(exc, Exception) and not _is_panic(exc):
+                    raise
+                retried = _read_with_values_as_text(path, meta.name, index) if _is_panic(exc) else None
+                if retried is None:
+                    sheets.append(RawSheet(meta.name, index, [], [], visible, error=calamine_reason(exc)))
+                    continue
+                rows, merged = retried
             sheets.append(RawSheet(meta.name, index, rows, merged, visible))
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError) as exc:
-        raise CorruptFileError(path=str(path), detail=_short(exc)) from exc
     finally:
         wb.close()
     return sheets
 
 
-def _short(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:160]
+def _read_sheet(wb: Any, index: int) -> tuple[list[list[Any]], list[tuple[int, int, int, int]]]:
+    with _rust_panic_output_held_back():
+        sheet = wb.get_sheet_by_index(index)
+        rows = sheet.to_python(skip_empty_area=False)
+        merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
+    return rows, merged
+
+
+@contextmanager
+def _rust_panic_output_held_back() -> Iterator[None]:
+    """Send file descriptor 2 to a temporary file while calamine runs; pass on what was written
+    unless calamine panicked (its panic message is English and useless to staff).
+
+    Only in the main thread: descriptor 2 belongs to the whole process, and a server reading in
+    worker threads must not have its log redirected under it (there the panic text goes to the log).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):
+        yield  # no usable descriptor 2 (embedded use): nothing to hold back
+        return
+    panicked = False
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield
+        except BaseException as exc:
+            panicked = _is_panic(exc)
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            if not panicked and held.tell():
+                held.seek(0)
+                os.write(2, held.read())
+
+
+# A number cell, possibly with a formula before its value: <c r="B2" s="3"><f>…</f><v>-1e999</v>
+_VALUE_CELL = re.compile(rb"<c\b([^>]*)>(\s*<f\b[^>]*(?:/>|>[^<]*</f>))?\s*<v>\s*([^<]*?)\s*</v>")
+_TYPE_ATTR = re.compile(rb"\s+t=\"[^\"]*\"")
+# calamine turns a date-formatted serial into a date with chrono, which panics below this
+_MIN_SAFE_SERIAL = -1e9
+
+
+def _as_text_when_unsafe(match: re.Match[bytes]) -> bytes:
+    attrs, formula, literal = match.group(1), match.group(2), match.group(3)
+    if b't="' in attrs and not re.search(rb'\st="n"', attrs):
+        return match.group(0)  # not a number cell
+    try:
+        number = float(literal)
+    except ValueError:
+        return match.group(0)
+    if math.isfinite(number) and number > _MIN_SAFE_SERIAL:
+        return match.group(0)
+    attrs = _TYPE_ATTR.sub(b"", attrs)
+    if formula:
+        return b"<c" + attrs + b' t="str">' + formula + b"<v>" + literal + b"</v>"
+    return b"<c" + attrs + b' t="inlineStr"><is><t>' + literal + b"</t></is>"
+
+
+def _read_with_values_as_text(path: Path, name: str, index: int) -> tuple[list[list[Any]], list[Any]] | None:
+    """Read one sheet again with every number calamine cannot take turned into text; None if
+    that does not help either."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = layout(zf)
+            part = parts.sheets.get(name)
+            if part is None or parts.workbook_rels is None:
+                return None
+            fixed = _VALUE_CELL.sub(_as_text_when_unsafe, zf.read(part))
+            copy = canonical_copy(zf, parts, {part: fixed})
+        wb = pc.CalamineWorkbook.from_filelike(copy)
+    except (PackageError, zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError):
+        return None
+    except BaseException as exc:
+        if not isinstance(exc, Exception) and not _is_panic(exc):
+            raise
+        return None
+    try:
+        return _read_sheet(wb, index)
+    except BaseException as exc:
+        if not isinstance(exc, Exception) and not _is_panic(exc):
+            raise
+        return None
+    finally:
+        wb.close()

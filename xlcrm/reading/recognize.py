@@ -12,6 +12,8 @@ from typing import Any
 from ..schema import ALL_SHEETS, SheetKind, fold_header, fold_name
 
 HEADER_SCAN_ROWS = 20
+#: How far below row 20 we look for a header, only to say where it is (never to use it).
+LATE_HEADER_SCAN_ROWS = 1000
 
 
 @dataclass
@@ -75,6 +77,18 @@ def find_header(kind: SheetKind, rows: Sequence[Sequence[Any]]) -> HeaderMatch |
         match = match_header_row(kind, index + 1, cells)
         if match:
             return match
+    return None
+
+
+def find_late_header(kind: SheetKind, rows: Sequence[Sequence[Any]]) -> int | None:
+    """The 1-based row, past the first 20, that looks like ``kind``'s header row (None when none).
+
+    SPEC §1 puts the header among the first 20 rows; this only lets the message say where the
+    header really is instead of listing every column as missing.
+    """
+    for index in range(HEADER_SCAN_ROWS, min(len(rows), LATE_HEADER_SCAN_ROWS)):
+        if match_header_row(kind, index + 1, rows[index]):
+            return index + 1
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -32,6 +33,8 @@ def _converter(f: Field) -> Converter:
         return lambda v: coerce.parse_enum(v, allowed)
     if t is FieldType.ID:
         return _parse_id
+    if f.person:
+        return coerce.parse_person
     return coerce.parse_text
 
 
@@ -45,19 +48,25 @@ def _parse_id(value: Any) -> coerce.CoerceResult:
 def _fast(f: Field) -> Callable[[Any], Any]:
     """A per-type fast path returning the typed value, or ``_SLOW`` to fall back to coercion."""
     t = f.type
+    ws = coerce.WHITESPACE
+    if f.person:  # a name with no inner whitespace needs no folding
+        return lambda v: (v.strip(ws) or None) if type(v) is str and len(v.split()) <= 1 else _SLOW
     if t in (FieldType.TEXT, FieldType.PHONE, FieldType.EMAIL):
-        return lambda v: (v.strip() or None) if type(v) is str else _SLOW
+        return lambda v: (v.strip(ws) or None) if type(v) is str else _SLOW
     if t is FieldType.ID:  # ASCII IDs need no NFKC folding
-        return lambda v: (v.strip() or None) if type(v) is str and v.isascii() else _SLOW
+        return lambda v: (v.strip(ws) or None) if type(v) is str and v.isascii() else _SLOW
     if t is FieldType.ENUM:
         allowed = frozenset(f.enum)
         return lambda v: v if v in allowed else _SLOW
+    first = coerce.FIRST_EXCEL_YEAR  # earlier days take the slow path, which refuses them
     if t is FieldType.DATE:
-        return lambda v: v.date() if type(v) is datetime else (v if type(v) is date else _SLOW)
+        return lambda v: (v.date() if type(v) is datetime and v.year >= first
+                          else (v if type(v) is date and v.year >= first else _SLOW))
     if t is FieldType.DATETIME:
-        return lambda v: v if type(v) is datetime else _SLOW
+        return lambda v: v if type(v) is datetime and v.year >= first else _SLOW
     if t in (FieldType.MONEY, FieldType.NUMBER, FieldType.SCORE):
-        return lambda v: v if type(v) is float else _SLOW
+        # v - v is 0.0 only for finite floats: inf (a stored 1e999) and NaN take the slow path to value.type
+        return lambda v: v if type(v) is float and v - v == 0.0 else _SLOW
     if t is FieldType.INT:
         return lambda v: int(v) if type(v) is float and v.is_integer() else _SLOW
     return lambda v: _SLOW
@@ -75,7 +84,11 @@ _TYPE_TEXT = {
 def _issue_for(sheet: SheetData, row: int, f: Field, raw: Any, res: coerce.CoerceResult) -> Issue:
     h = f.header
     shown = coerce.render_text(raw)
-    if res.code == coerce.TYPE_ERROR:
+    if res.code == coerce.TYPE_ERROR and isinstance(raw, float) and not math.isfinite(raw):
+        # e.g. 1e999 stored in a number cell: the engine gives infinity, which no rule can use
+        msg = tr("“{h}”的数值无效（超出范围或不是数字），请改为正常的数字。",
+                 "'{h}' holds an invalid number (out of range or not a number); enter a normal number.", h=h)
+    elif res.code == coerce.TYPE_ERROR:
         want_zh, want_en = _TYPE_TEXT.get(f.type, ("数字", "a number"))
         msg = tr("“{h}”应填写{w}，但填写的是“{v}”。请改为正确的值。",
                  "'{h}' must be {w_en}, got '{v}'. Please correct it.", h=h, w=want_zh, w_en=want_en, v=shown)

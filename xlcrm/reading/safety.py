@@ -30,6 +30,7 @@ from ..errors import (
     ZipBombError,
 )
 from ..i18n import tr
+from .package import PackageError, workbook_part
 
 #: Declared uncompressed size of all members together.
 MAX_TOTAL_UNCOMPRESSED = 1024**3
@@ -47,7 +48,6 @@ TEXT_SNIFF_BYTES = 64 * 1024
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 TEXT_EXTENSIONS = frozenset({".csv", ".txt", ".tsv", ".tab"})
-WORKBOOK_PART = "xl/workbook.xml"
 
 _EOCD = b"PK\x05\x06"
 _EOCD64_LOCATOR = b"PK\x06\x07"
@@ -59,8 +59,9 @@ def check_input_file(path: pathlib.Path) -> None:
     """Raise the matching ``InputFileError`` when *path* is not a workbook xlcrm can safely read.
 
     Checks, in order: exists and is a file; not empty; OLE2 (encrypted workbook or legacy .xls);
-    CSV/plain text; a readable zip with ``xl/workbook.xml``; zip-bomb limits from the central
-    directory; no DOCTYPE/ENTITY in any XML part. ``.xlsx`` and ``.xlsm`` are treated alike and
+    CSV/plain text; a readable zip; zip-bomb limits from the central directory; no DOCTYPE/ENTITY
+    in any XML part; a workbook part, found through ``_rels/.rels`` (``xl/workbook.xml`` in most
+    packages, but OPC lets it live anywhere). ``.xlsx`` and ``.xlsm`` are treated alike and
     the file type is decided by content, never by the extension alone.
     """
     assert_defused()
@@ -160,17 +161,22 @@ def _check_zip(fh: BinaryIO, name: str) -> None:
     with zf:
         infos = zf.infolist()
         _check_bomb(infos, name)
-        _check_parts(infos, name)
         for info in infos:
             if not info.is_dir():
                 _check_xml_head(zf, info, name)
+        _check_parts(zf, infos, name)
 
 
-def _check_parts(infos: list[zipfile.ZipInfo], name: str) -> None:
-    names = {info.filename for info in infos}
-    if WORKBOOK_PART in names:
+def _check_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> None:
+    """The package must have a workbook part, found through ``_rels/.rels`` as OPC says."""
+    try:
+        workbook = workbook_part(zf)
+    except PackageError as exc:
+        raise CorruptFileError(path=name, detail=tr(str(exc), "broken package relationships")) from None
+    if workbook is not None and not workbook.lower().endswith(".bin"):
         return
-    if "xl/workbook.bin" in names:
+    names = {info.filename for info in infos}
+    if "xl/workbook.bin" in names or workbook is not None:
         detail = tr("这是 .xlsb 二进制工作簿，请另存为 .xlsx", "an .xlsb binary workbook")
     elif "content.xml" in names and "mimetype" in names:
         detail = tr("这是 OpenDocument 表格（.ods），请另存为 .xlsx", "an OpenDocument spreadsheet")

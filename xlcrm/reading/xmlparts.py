@@ -6,35 +6,24 @@ sheet with no ``<f`` tag at all (the usual case) costs one decompression pass an
 
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
+import zlib
 from pathlib import Path
-from xml.etree.ElementTree import iterparse  # safe here: safety.check_input_file refused DOCTYPEs
+from xml.etree.ElementTree import ParseError, iterparse  # safe here: safety.check_input_file refused DOCTYPEs
 
-from defusedxml import ElementTree as SafeET
+from .package import PackageError, layout
 
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 _CHUNK = 1 << 20
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → part path inside the zip (e.g. ``xl/worksheets/sheet1.xml``)."""
-    wb = SafeET.fromstring(zf.read("xl/workbook.xml"))
-    rels_xml = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels_xml.iter(f"{{{_NS_PKG_REL}}}Relationship")}
-    parts: dict[str, str] = {}
-    for s in wb.iter(f"{{{_NS_MAIN}}}sheet"):
-        target = targets.get(s.get(f"{{{_NS_REL}}}id"), "")
-        if not target:
-            continue
-        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        parts[s.get("name", "")] = path
-    return parts
+    """Sheet name → zip entry of its part (e.g. ``xl/worksheets/sheet1.xml``), found through
+    ``_rels/.rels`` and the workbook's relationships, part names compared case-insensitively."""
+    return layout(zf).sheets
 
 
 def _has_formula(zf: zipfile.ZipFile, part: str) -> bool:
@@ -83,14 +72,16 @@ def uncached_formula_cells(path: Path, names: list[str] | None = None) -> dict[s
     with zipfile.ZipFile(path) as zf:
         try:
             parts = sheet_parts(zf)
-        except (KeyError, SafeET.ParseError):
-            return result
+        except (KeyError, PackageError):
+            return result  # the engine reports an unreadable package
         for name in parts if names is None else names:
             part = parts.get(name)
-            if not part or part not in zf.namelist():
+            if not part:
                 continue
-            if _has_formula(zf, part):
-                cells = _uncached_in_part(zf, part)
-                if cells:
-                    result[name] = cells
+            try:
+                cells = _uncached_in_part(zf, part) if _has_formula(zf, part) else set()
+            except (ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+                continue  # an unparsable part: the engine decides whether that sheet matters
+            if cells:
+                result[name] = cells
     return result

@@ -9,10 +9,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from ..config import Config
 from ..derive import Derived
 from ..derive.common import Record
 from ..derive.feedback import is_resolved
 from ..derive.vocab import (
+    CAMPAIGN_NOT_STARTED,
+    CAMPAIGN_RUNNING,
     FEEDBACK_COMPLAINT,
     NEXT_DONE,
     SLA_BREACHED,
@@ -22,16 +25,22 @@ from ..derive.vocab import (
     TASK_OVERDUE_MARK,
 )
 from ..schema import CAMPAIGNS
-from ..schema.sheets import CHANNELS, FEEDBACK_TYPES, SLA_STATUSES, TIERS
-from .formatting import BLANK, chart_numbers, counted, day, money, num, pct, stamp, text
-from .people import customer_label, relation_changes
+from ..schema.sheets import FEEDBACK_TYPES, SLA_STATUSES, TIERS
+from .charts_spec import campaign_charts
+from .formatting import BLANK, capped, counted, day, mean1, money, num, pct, stamp, text
+from .people import customer_label, customer_name, relation_changes
 
 VERDICT_EXCEEDED, VERDICT_MET, VERDICT_MISSED = "超额完成", "达成", "未达成"
 VERDICT_UNKNOWN = "无法判断（目标值或实际值未填写）"
-REACH_GOOD_SHARE = 0.8  # a campaign should reach at least eight in ten of its audience
-SATISFACTION_LOW, SATISFACTION_HIGH = 60, 85
-SATISFACTION_BANDS = (("90–100 分", 90), ("80–89 分", 80), ("60–79 分", 60), ("60 分以下", None))
+VERDICT_PENDING = "活动未结束，暂不评价"
+# wording of the observations, not rule thresholds (those come from the config)
+REACH_GOOD_SHARE = 0.8  # "已覆盖目标客户的八成以上"
+SATISFACTION_PRAISE = 85  # "客户认可度较高"
 NOT_GIVEN = "（未填写）"
+BANNERS = {
+    CAMPAIGN_NOT_STARTED: "活动未开始（开始日期 {start}）：以下为截至统计日的数据，仅供参考，不作达成结论。",
+    CAMPAIGN_RUNNING: "活动进行中（{start} 至 {end}）：以下为截至统计日的中期数据，不作达成结论。",
+}
 OVERVIEW_FIELDS = ("campaign_id", "name", "scenario", "form", "audience", "start", "end", "owner",
                    "state", "review_due", "reviewed_on")
 
@@ -59,10 +68,21 @@ def _overview(camp: Record) -> dict[str, Any]:
     return {"rows": rows, "name": text(camp.get("name")), "campaign_id": text(camp.get("campaign_id"))}
 
 
+def satisfaction_bands(low: float) -> tuple[tuple[str, float | None], ...]:
+    """Score bands; the lowest one ends at the config's low-satisfaction threshold."""
+    low_label = num(low)
+    return (("90–100 分", 90), ("80–89 分", 80), (f"{low_label}–79 分", low), (f"{low_label} 分以下", None))
+
+
+def _finished(camp: Record) -> bool:
+    return camp.get("state") not in BANNERS
+
+
 def _goal(camp: Record) -> dict[str, str]:
     rate = camp.get("goal_rate")
     return {"metric": text(camp.get("goal_metric")), "target": num(camp.get("goal_target")),
-            "actual": num(camp.get("goal_actual")), "rate": pct(rate), "verdict": verdict(rate)}
+            "actual": num(camp.get("goal_actual")), "rate": pct(rate),
+            "verdict": verdict(rate) if _finished(camp) else VERDICT_PENDING}
 
 
 def _reach(camp: Record, reached: list[Record]) -> dict[str, Any]:
@@ -71,22 +91,24 @@ def _reach(camp: Record, reached: list[Record]) -> dict[str, Any]:
             "reached": num(camp.get("reached_count")), "rate": pct(camp.get("reach_rate")), "by_tier": by_tier}
 
 
-def _band(score: float) -> str:
-    for label, floor in SATISFACTION_BANDS:
+def _band(score: float, bands: tuple[tuple[str, float | None], ...]) -> str:
+    for label, floor in bands:
         if floor is None or score >= floor:
             return label
-    return SATISFACTION_BANDS[-1][0]
+    return bands[-1][0]
 
 
-def _satisfaction(camp: Record, scored: list[Record]) -> dict[str, Any]:
+def _satisfaction(camp: Record, scored: list[Record], config: Config) -> dict[str, Any]:
     scores = [r["satisfaction"] for r in scored if r.get("satisfaction") is not None]
-    bands = counted((_band(s) for s in scores), [label for label, _ in SATISFACTION_BANDS])
-    return {"count": str(len(scores)), "mean": num(camp.get("satisfaction_avg")), "bands": bands}
+    bands = satisfaction_bands(config.risk_low_satisfaction)
+    counts = counted((_band(s, bands) for s in scores), [label for label, _ in bands])
+    return {"count": str(len(scores)), "mean": mean1(camp.get("satisfaction_avg")), "bands": counts}
 
 
 def open_feedback_row(f: Record, derived: Derived) -> dict[str, str]:
     """One unresolved feedback row for a report table."""
     return {"feedback_id": text(f.get("feedback_id")), "customer": customer_label(f, derived),
+            "customer_id": text(f.get("customer_id")), "customer_name": customer_name(f, derived),
             "type": text(f.get("type")), "description": text(f.get("description")),
             "assignee": text(f.get("assignee")), "status": text(f.get("status")),
             "received": stamp(f.get("received")), "deadline": stamp(f.get("deadline")),
@@ -102,6 +124,7 @@ def _feedback(camp: Record, rows: list[Record], derived: Derived) -> dict[str, A
     open_items = [open_feedback_row(f, derived) for f in rows if not is_resolved(f)]
     return {"total": num(camp.get("issues_total")), "resolved": num(camp.get("issues_resolved")),
             "rate": pct(camp.get("resolution_rate")), "by_type": by_type, "open_items": open_items,
+            "open_top": capped(open_items, "未解决问题"),
             "sla": counted((f.get("sla_status") for f in rows), SLA_STATUSES)}
 
 
@@ -134,20 +157,27 @@ def _tasks(camp: Record, tasks: list[Record]) -> dict[str, Any]:
 def _plan(followups: list[Record], feedback: list[Record], derived: Derived) -> dict[str, Any]:
     open_actions = [f for f in followups if f.get("next_action") and f.get("next_action_status") != NEXT_DONE]
     open_actions.sort(key=lambda f: (f.get("next_action_date") is None, f.get("next_action_date") or date.min))
-    actions = [{"customer": customer_label(f, derived), "action": text(f.get("next_action")),
+    actions = [{"customer": customer_label(f, derived), "customer_id": text(f.get("customer_id")),
+                "customer_name": customer_name(f, derived), "action": text(f.get("next_action")),
                 "owner": text(f.get("owner")), "date": day(f.get("next_action_date")),
                 "status": text(f.get("next_action_status"))} for f in open_actions]
-    return {"actions": actions, "open_feedback": [open_feedback_row(f, derived) for f in feedback if not is_resolved(f)]}
+    open_rows = [open_feedback_row(f, derived) for f in feedback if not is_resolved(f)]
+    return {"actions": actions, "actions_top": capped(actions, "待办的下一步行动"), "open_feedback": open_rows,
+            "open_feedback_top": capped(open_rows, "待处理的客户反馈")}
 
 
-def _observations(ctx: dict[str, Any], camp: Record, feedback: list[Record], tasks: list[Record]) -> list[str]:
+def _observations(ctx: dict[str, Any], camp: Record, feedback: list[Record], tasks: list[Record],
+                  config: Config) -> list[str]:
     notes = []
+    finished = _finished(camp)
     rate = camp.get("goal_rate")
     if rate is not None:
         notes.append(f"目标指标“{ctx['goal']['metric']}”目标 {ctx['goal']['target']}、实际 {ctx['goal']['actual']}，"
-                     f"达成率 {pct(rate)}，{verdict(rate)}。")
+                     f"达成率 {pct(rate)}，{ctx['goal']['verdict']}。")
     reach = camp.get("reach_rate")
-    if reach is not None:
+    if reach is not None and not finished:
+        notes.append(f"截至统计日触达率 {pct(reach)}。")
+    elif reach is not None:
         if reach < REACH_GOOD_SHARE:
             notes.append(f"触达率 {pct(reach)}，低于目标客户的八成，需补充触达未覆盖的客户。")
         elif reach > 1:
@@ -166,13 +196,14 @@ def _observations(ctx: dict[str, Any], camp: Record, feedback: list[Record], tas
         notes.append(f"问题解决率 {pct(camp.get('resolution_rate'))}，" +
                      (f"仍有 {left} 个问题未解决。" if left else "反馈问题已全部解决。"))
     mean = camp.get("satisfaction_avg")
+    low = config.risk_low_satisfaction
     if mean is not None:
-        if mean < SATISFACTION_LOW:
-            notes.append(f"满意度均分 {num(mean)} 分，低于 {SATISFACTION_LOW} 分，需逐一回访了解原因。")
-        elif mean >= SATISFACTION_HIGH:
-            notes.append(f"满意度均分 {num(mean)} 分，客户认可度较高。")
+        if mean < low:
+            notes.append(f"满意度均分 {mean1(mean)} 分，低于 {num(low)} 分，需逐一回访了解原因。")
+        elif mean >= max(SATISFACTION_PRAISE, low):
+            notes.append(f"满意度均分 {mean1(mean)} 分，客户认可度较高。")
         else:
-            notes.append(f"满意度均分 {num(mean)} 分，仍有提升空间。")
+            notes.append(f"满意度均分 {mean1(mean)} 分，仍有提升空间。")
     budget_rate = camp.get("budget_rate")
     if budget_rate is not None and budget_rate > 1:
         notes.append(f"预算执行率 {pct(budget_rate)}，{ctx['budget']['note']}。")
@@ -185,27 +216,13 @@ def _observations(ctx: dict[str, Any], camp: Record, feedback: list[Record], tas
     return notes
 
 
-def _charts(ctx: dict[str, Any], camp: Record, followups: list[Record]) -> dict[str, dict[str, Any]]:
-    goal_label = camp.get("goal_metric") or "目标指标"
-    channels = counted((f.get("channel") for f in followups), CHANNELS)
-    return {
-        "goal": {"type": "grouped", "title": "目标与实际", "labels": [str(goal_label), "触达客户数"],
-                 "series": {"目标": [camp.get("goal_target"), camp.get("target_count")],
-                            "实际": [camp.get("goal_actual"), camp.get("reached_count")]}},
-        "reach_tier": {"type": "bar", "title": "已触达客户分层", "ylabel": "客户数",
-                       **dict(zip(("labels", "values"), chart_numbers(ctx["reach"]["by_tier"]), strict=True))},
-        "channel": {"type": "bar", "title": "活动跟进方式", "ylabel": "次数",
-                    **dict(zip(("labels", "values"), chart_numbers(channels), strict=True))},
-        "sla": {"type": "pie", "title": "反馈处理时效",
-                **dict(zip(("labels", "values"), chart_numbers(ctx["feedback"]["sla"]), strict=True))},
-        "satisfaction": {"type": "bar", "title": "满意度分布", "ylabel": "评分数",
-                         **dict(zip(("labels", "values"), chart_numbers(ctx["satisfaction"]["bands"]), strict=True))},
-    }
+def campaign_context(derived: Derived, campaign_id: str, as_of: date, config: Config | None = None) -> dict[str, Any]:
+    """Every section of the 活动复盘报告 for one campaign, as plain (picklable) dicts of text.
 
-
-def campaign_context(derived: Derived, campaign_id: str, as_of: date) -> dict[str, Any]:
-    """Every section of the 活动复盘报告 for one campaign, as plain (picklable) dicts of text."""
+    A campaign that is not finished (未开始 / 进行中) gets a ``banner`` and no verdict."""
+    config = config or Config()
     camp = derived.campaigns[campaign_id]
+    state = camp.get("state")
     followups = [f for f in derived.followup_rows if f.get("campaign_id") == campaign_id]
     feedback = [f for f in derived.feedback_rows if f.get("campaign_id") == campaign_id]
     tasks = derived.tasks_of(campaign_id)
@@ -216,10 +233,11 @@ def campaign_context(derived: Derived, campaign_id: str, as_of: date) -> dict[st
         "title": "活动复盘报告",
         "subject": f"{text(camp.get('name'))}（{campaign_id}）",
         "as_of": as_of.isoformat(),
+        "banner": BANNERS[state].format(start=day(camp.get("start")), end=day(camp.get("end"))) if state in BANNERS else "",
         "overview": _overview(camp),
         "goal": _goal(camp),
         "reach": _reach(camp, reached),
-        "satisfaction": _satisfaction(camp, followups + feedback),
+        "satisfaction": _satisfaction(camp, followups + feedback, config),
         "feedback": _feedback(camp, feedback, derived),
         "budget": _budget(camp),
         "tasks": _tasks(camp, tasks),
@@ -230,7 +248,7 @@ def campaign_context(derived: Derived, campaign_id: str, as_of: date) -> dict[st
         "good": text(camp.get("lessons_good")) if camp.get("lessons_good") else NOT_GIVEN,
         "bad": text(camp.get("lessons_bad")) if camp.get("lessons_bad") else NOT_GIVEN,
         "improvements": text(camp.get("improvements")) if camp.get("improvements") else NOT_GIVEN,
-        "observations": _observations(ctx, camp, feedback, tasks),
+        "observations": _observations(ctx, camp, feedback, tasks, config),
     }
-    ctx["charts"] = _charts(ctx, camp, followups)
+    ctx["charts"] = campaign_charts(ctx, camp, followups)
     return ctx

@@ -1,8 +1,12 @@
 """``xlcrm report``: consolidate workbooks, build contexts, render files, print a summary.
 
-Exit codes (SPEC §5): 0 when every report was written (or left alone without ``--force``);
-1 when a workbook was skipped for errors, workbooks conflict, or a report failed; 2 for a usage
-problem (raised as ``UsageError``).
+Exit codes (SPEC §5): 0 when every report was written (or left alone without ``--force``), also
+when some rows were left out for errors (each report says so in its 数据说明); 1 when a workbook
+was skipped whole (unusable or structurally broken), workbooks conflict, or a report failed; 2 for
+a usage problem (raised as ``UsageError``).
+
+Options read here that the argument parser may add: ``overrides`` (``--set KEY=VALUE`` as a dict)
+and ``all`` (``--all``: review campaigns that are not finished too); both are optional.
 """
 
 from __future__ import annotations
@@ -24,9 +28,9 @@ from ..errors import UsageError
 from ..i18n import tr
 from ..output import write
 from .consolidate import Consolidated, consolidate
-from .jobs import PlannedReport, campaign_reports, monthly_reports, target_paths
-from .monthly import Period
-from .render import Outcome, Output, RenderJob, render_job
+from .jobs import PlannedReport, campaign_reports, campaigns_to_review, monthly_reports, target_paths
+from .monthly import Period, shift_month
+from .render import Outcome, Output, RenderJob, render_job, warm_up
 from .templates import find_template
 
 FORMATS = ("md", "docx")
@@ -68,9 +72,11 @@ def _say(text: str) -> None:
 
 
 def _report_consolidation(merged: Consolidated, on_conflict: str | None) -> bool:
-    """Print skipped workbooks and conflicts; False when the run must stop."""
+    """Print skipped workbooks, left-out rows and conflicts; False when the run must stop."""
     for skipped in merged.skipped:
         _say(skipped.message())
+    for rows in merged.left_out:
+        _say(rows.note())
     if merged.conflicts:
         for conflict in merged.conflicts:
             _say(conflict.message())
@@ -91,25 +97,52 @@ def _report_consolidation(merged: Consolidated, on_conflict: str | None) -> bool
 def _plan(args: argparse.Namespace, merged: Consolidated, derived: Derived, as_of: date, period: Period | None
           ) -> list[PlannedReport]:
     if args.kind == "campaign":
-        return campaign_reports(derived, as_of, args.campaign)
+        reports = campaign_reports(derived, as_of, args.campaign, _include_all(args), merged.config)
+    else:
+        assert period is not None
+        reports = monthly_reports(derived, period, as_of, args.by == "manager",
+                                  lambda day: derive(merged.book, merged.config, day), merged.config)
+    notes = merged.data_notes()
+    for report in reports:
+        report.context["data_notes"] = notes
+        report.context["footnotes"] = _footnotes(derived, _years_shown(args.kind, report, derived, period))
+    return reports
+
+
+def _years_shown(kind: str, report: PlannedReport, derived: Derived, period: Period | None) -> set[int]:
+    """Years whose working days a report's figures may rest on: a campaign's 复盘截止日期 (and its
+    end), a month's deadlines (that month and the next)."""
+    if kind == "campaign":
+        camp = derived.campaigns.get(report.name_parts[1], {})
+        return {d.year for d in (camp.get("review_due"), camp.get("end")) if d is not None}
     assert period is not None
-    return monthly_reports(derived, period, as_of, args.by == "manager",
-                           lambda day: derive(merged.book, merged.config, day))
+    return {period[0], shift_month(period, 1)[0]}
+
+
+def _footnotes(derived: Derived, years: set[int]) -> list[str]:
+    """The calendar warnings (``Derived.warnings``) that concern ``years``: a report says that a
+    working day was guessed only when its own figures used one."""
+    return [w for w in derived.warnings if any(str(year) in w for year in years)]
+
+
+def _include_all(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "all", False))
 
 
 @dataclass
 class _Tally:
-    written: list[Path] = field(default_factory=list)
-    skipped: list[Path] = field(default_factory=list)
+    """Counts reports, not files: a campaign's md and docx are one report."""
+
+    written: int = 0
+    skipped: int = 0
     failed: list[Outcome] = field(default_factory=list)
 
     def add(self, outcomes: list[Outcome]) -> None:
-        for outcome in outcomes:
-            if outcome.ok:
-                self.written.append(outcome.path)
-            else:
-                self.failed.append(outcome)
-                _say(tr("生成失败：{p}（{m}）", "Failed: {p} ({m})", p=outcome.path, m=outcome.message))
+        bad = [o for o in outcomes if not o.ok]
+        for outcome in bad:
+            self.failed.append(outcome)
+            _say(tr("生成失败：{p}（{m}）", "Failed: {p} ({m})", p=outcome.path, m=outcome.message))
+        self.written += not bad
 
 
 def _jobs(reports: list[PlannedReport], formats: tuple[str, ...], templates: dict[str, Path], folder: Path,
@@ -121,12 +154,13 @@ def _jobs(reports: list[PlannedReport], formats: tuple[str, ...], templates: dic
         for fmt in formats:
             target = targets[fmt][index]
             if target.exists() and not force:
-                tally.skipped.append(target)
                 _say(tr("已存在，跳过：{p}（加 --force 覆盖）", "Exists, skipped: {p} (use --force to overwrite)", p=target))
                 continue
             outputs.append(Output(fmt, target, templates[fmt]))
         if outputs:
             jobs.append(RenderJob(report.context, tuple(outputs)))
+        else:
+            tally.skipped += 1
     return jobs
 
 
@@ -149,14 +183,25 @@ def _progress(total: int) -> Iterator[Any]:
         yield lambda: progress.advance(task)
 
 
-def _render(jobs: list[RenderJob], workers: int, tally: _Tally) -> None:
+def _start_pool(workers: int) -> ProcessPoolExecutor | None:
+    """With ``--jobs N`` > 1, start the workers at once: each imports matplotlib and the Word
+    libraries (``warm_up``) while this process reads and consolidates the workbooks."""
+    if workers <= 1:
+        return None
+    pool = ProcessPoolExecutor(max_workers=workers)
+    for _ in range(workers):
+        pool.submit(warm_up)
+    return pool
+
+
+def _render(jobs: list[RenderJob], pool: ProcessPoolExecutor | None, tally: _Tally) -> None:
     with _progress(len(jobs)) as advance:
-        if workers <= 1 or len(jobs) <= 1:
+        if pool is None or len(jobs) <= 1:
             for job in jobs:
                 tally.add(render_job(job))
                 advance()
             return
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
+        with pool:
             futures = {pool.submit(render_job, job): job for job in jobs}
             for future in as_completed(futures):
                 try:
@@ -166,26 +211,53 @@ def _render(jobs: list[RenderJob], workers: int, tally: _Tally) -> None:
                 advance()
 
 
+def _summary(tally: _Tally, merged: Consolidated, folder: Path, unreviewed: int) -> str:
+    failed_reports = len({o.path.with_suffix("") for o in tally.failed})
+    line = tr("报告：已生成 {n} 份，跳过 {m} 份，失败 {k} 份（输出文件夹：{d}）",
+              "Reports: {n} written, {m} skipped, {k} failed (output folder: {d})",
+              n=tally.written, m=tally.skipped, k=failed_reports, d=folder)
+    if merged.skipped:
+        line += tr("；未计入的工作簿：{w}", "; workbooks left out: {w}", w="、".join(s.path.name for s in merged.skipped))
+    rows = sum(r.rows for r in merged.left_out)
+    if rows:
+        line += tr("；有错误未计入的行：{r} 行", "; rows left out for errors: {r}", r=rows)
+    if unreviewed:
+        line += tr("；{u} 个未结束的活动未复盘（加 --all 生成中期报告）", "; {u} unfinished campaigns not reviewed (--all adds them)",
+                   u=unreviewed)
+    return line + "\n"
+
+
 def run_report(args: argparse.Namespace, as_of: date) -> int:
     """The ``report`` command (SPEC §5, §6); returns the exit code."""
     formats = parse_formats(args.format)
     _check_options(args)
     period = parse_period(args.period, as_of) if args.kind == "monthly" else None
     templates = {fmt: find_template(args.kind, fmt, args.template_dir) for fmt in formats}
-    merged = consolidate(args.paths, as_of, args.config, args.on_conflict)
+    pool = _start_pool(args.jobs or 1)
+    try:
+        return _run(args, as_of, formats, period, templates, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _run(args: argparse.Namespace, as_of: date, formats: tuple[str, ...], period: Period | None,
+         templates: dict[str, Path], pool: ProcessPoolExecutor | None) -> int:
+    merged = consolidate(args.paths, as_of, args.config, args.on_conflict, getattr(args, "overrides", None))
     if not _report_consolidation(merged, args.on_conflict):
         return 1
     derived = derive(merged.book, merged.config, as_of)
     for warning in derived.warnings:
         _say(warning)
     reports = _plan(args, merged, derived, as_of, period)
+    unreviewed = 0
+    if args.kind == "campaign" and not args.campaign:
+        unreviewed = len(derived.campaigns) - len(campaigns_to_review(derived, None, _include_all(args)))
     folder = Path(args.output)
     tally = _Tally()
     jobs = _jobs(reports, formats, templates, folder, bool(args.force), tally)
     if jobs:
         folder.mkdir(parents=True, exist_ok=True)
-    _render(jobs, args.jobs or 1, tally)
-    write(tr("报告：已生成 {n} 个，跳过 {m} 个，失败 {k} 个（输出文件夹：{d}）\n",
-             "Reports: {n} written, {m} skipped, {k} failed (output folder: {d})\n",
-             n=len(tally.written), m=len(tally.skipped), k=len(tally.failed), d=folder))
+    _render(jobs, pool, tally)
+    write(_summary(tally, merged, folder, unreviewed))
     return 1 if merged.skipped or tally.failed else 0

@@ -1,7 +1,10 @@
 """Several submitted workbooks → one ``Book`` for the reports (SPEC §5 ``report``).
 
-Each workbook is read and checked on its own; one with validation errors is skipped (and named).
-The valid ones are merged by sheet kind. The same own ID in two workbooks is the same record when
+Each workbook is read and checked on its own, with its own config (``xlcrm.toml`` beside it or
+``--config``, its 配置 sheet, then ``--set`` overrides), exactly as ``enrich`` would: rows with
+row-level errors are left out and counted (``LeftOutRows``); a workbook is skipped whole only when
+it is unusable or structurally broken (missing sheet or column, duplicate IDs). The kept rows are
+merged by sheet kind. The same own ID in two workbooks is the same record when
 its input content is identical (kept once) and a *conflict* otherwise: both files and cells are
 named and, unless the caller chose ``first`` or ``last``, the run must stop. Task rows have no own
 ID: identical ones are kept once.
@@ -19,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..errors import FileMissingError, InputFileError, UsageError
+from ..errors import ConfigError, FileMissingError, InputFileError, UsageError
 from ..i18n import tr
+from ..issues import Issue
 from ..model import Book, Row, SheetData, Snapshot
 from ..schema import DATA_SHEETS, SheetKind
 from ..validation import CheckedBook, check_book
@@ -67,7 +71,7 @@ class Conflict:
 
 @dataclass(frozen=True)
 class SkippedWorkbook:
-    """A workbook left out of the reports: validation errors, or unusable (``reason``)."""
+    """A workbook left out whole: unusable (``reason``) or with ``errors`` structural errors."""
 
     path: Path
     errors: int
@@ -77,10 +81,43 @@ class SkippedWorkbook:
         if self.reason:
             return tr("已跳过 {p}：{r}", "Skipped {p}: {r}", p=self.path, r=self.reason)
         return tr(
-            "已跳过 {p}：有 {n} 个错误，请先运行 xlcrm validate \"{p}\" 修正后重新提交",
-            "Skipped {p}: {n} errors; run xlcrm validate \"{p}\" and fix them first",
+            "已跳过 {p}：有 {n} 个结构性错误（缺少工作表或列、编号重复），请先运行 xlcrm validate \"{p}\" 修正后重新提交",
+            "Skipped {p}: {n} structural errors (missing sheet or column, duplicate IDs); run xlcrm validate \"{p}\" first",
             p=self.path, n=self.errors,
         )
+
+    def note(self) -> str:
+        """The 数据说明 line of a report."""
+        why = self.reason or tr("有 {n} 个结构性错误（缺少工作表或列、编号重复）", "{n} structural errors", n=self.errors)
+        return tr("{f}：整个工作簿未计入，原因：{r}。", "{f}: left out whole: {r}.", f=self.path.name, r=why)
+
+
+@dataclass(frozen=True)
+class LeftOutRows:
+    """Rows of one sheet of one workbook left out for row-level errors (as enrich leaves them out)."""
+
+    path: Path
+    sheet: str
+    rows: int
+    examples: tuple[str, ...]
+
+    def note(self) -> str:
+        """``a.xlsx：客户信息 2 行有错误未计入（如 客户信息!K3 …）。``"""
+        return tr("{f}：{s} {n} 行有错误未计入（{e}）。", "{f}: {n} rows of {s} left out for errors ({e}).",
+                  f=self.path.name, s=self.sheet, n=self.rows, e="；".join(self.examples))
+
+
+def left_out_rows(path: Path, issues: Sequence[Issue], limit: int = 2) -> list[LeftOutRows]:
+    """Per sheet, the rows that carry an error (first error of each row as an example)."""
+    first: dict[str, dict[int, Issue]] = {}
+    for issue in issues:
+        if issue.severity == "error" and issue.row is not None and issue.sheet:
+            first.setdefault(issue.sheet, {}).setdefault(issue.row, issue)
+    return [
+        LeftOutRows(path, sheet, len(rows), tuple(f"{i.sheet}!{i.cell or i.row} {i.message}"
+                                                  for i in list(rows.values())[:limit]))
+        for sheet, rows in first.items()
+    ]
 
 
 @dataclass
@@ -93,6 +130,21 @@ class Consolidated:
     skipped: list[SkippedWorkbook] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     origin: dict[tuple[str, int], Origin] = field(default_factory=dict)
+    left_out: list[LeftOutRows] = field(default_factory=list)
+    config_differs: bool = False
+
+    def data_notes(self) -> list[str]:
+        """The 数据说明 of every report: which workbooks were used, what was left out and why."""
+        names = "、".join(p.name for p in self.sources)
+        notes = [tr("本报告汇总了 {n} 个工作簿：{f}。", "Consolidated {n} workbooks: {f}.", n=len(self.sources), f=names)]
+        notes += [s.note() for s in self.skipped]
+        notes += [r.note() for r in self.left_out]
+        if not self.skipped and not self.left_out:
+            notes.append(tr("所有记录均已计入，没有因错误而略去的行。", "Every row was used; none was left out for errors."))
+        if self.config_differs:
+            notes.append(tr("各工作簿的配置（阈值）不同，统计按 {f} 的配置计算。", "Workbooks have different settings; {f}'s were used.",
+                            f=self.sources[0].name))
+        return notes
 
 
 def is_workbook_file(path: Path) -> bool:
@@ -207,13 +259,20 @@ def _merge_history(histories: Iterable[list[Snapshot]]) -> list[Snapshot]:
     return list(seen)
 
 
-def _check(path: Path, as_of: date, config_file: Path | None, alone: bool) -> CheckedBook | SkippedWorkbook:
+def _check(path: Path, as_of: date, config_file: Path | None, overrides: dict[str, str] | None,
+           alone: bool) -> CheckedBook | SkippedWorkbook:
     try:
-        return check_book(path, as_of, config_file)
-    except InputFileError as exc:  # one unreadable file among several: report the rest
+        return check_book(path, as_of, config_file, overrides)
+    except (InputFileError, ConfigError) as exc:  # one unusable file among several: report the rest
         if alone:
             raise
         return SkippedWorkbook(path, 0, exc.message)
+
+
+def _structural(checked: CheckedBook) -> int:
+    from ..enrichment import STRUCTURAL_CODES  # the same codes that make enrich refuse a workbook
+
+    return sum(1 for i in checked.report.issues if i.severity == "error" and i.code in STRUCTURAL_CODES)
 
 
 def consolidate(
@@ -221,25 +280,30 @@ def consolidate(
     as_of: date,
     config_file: Path | None = None,
     on_conflict: str | None = None,
+    overrides: dict[str, str] | None = None,
 ) -> Consolidated:
-    """Check every workbook under ``paths`` and merge the valid ones (see the module docstring).
+    """Check every workbook under ``paths`` and merge their kept rows (see the module docstring).
 
-    The thresholds are those of the first valid workbook (its ``xlcrm.toml`` and 配置 sheet);
-    ``config_file`` applies to all. An unusable file stops the run when it is the only input.
+    Each workbook is checked with its own config (``config_file`` and ``overrides`` apply to
+    all); the merged figures use the first kept workbook's. An unusable file stops the run when it
+    is the only input.
     """
     if on_conflict is not None and on_conflict not in ON_CONFLICT_CHOICES:
         raise UsageError(detail=f"--on-conflict {on_conflict}")
     files = collect_workbooks(paths)
     valid: list[tuple[Path, CheckedBook]] = []
     skipped: list[SkippedWorkbook] = []
+    left_out: list[LeftOutRows] = []
     for path in files:
-        result = _check(path, as_of, config_file, alone=len(files) == 1)
+        result = _check(path, as_of, config_file, overrides, alone=len(files) == 1)
         if isinstance(result, SkippedWorkbook):
             skipped.append(result)
-        elif result.report.errors:
-            skipped.append(SkippedWorkbook(path, result.report.errors))
+        elif _structural(result):
+            skipped.append(SkippedWorkbook(path, _structural(result)))
         else:
             valid.append((path, result))
+            left_out.extend(left_out_rows(path, result.report.issues))
     book, conflicts, origins = merge_books([(p, c.book) for p, c in valid], on_conflict)
     config = valid[0][1].config if valid else Config()
-    return Consolidated(book, config, [p for p, _ in valid], skipped, conflicts, origins)
+    differs = any(c.config != config for _, c in valid[1:])
+    return Consolidated(book, config, [p for p, _ in valid], skipped, conflicts, origins, left_out, differs)

@@ -38,6 +38,13 @@ def num(value: float | int | None) -> str:
     return f"{_half_up(value, _TENTH):,}"
 
 
+def mean1(value: float | None) -> str:
+    """A mean (满意度均分, 处理时长): always one decimal, ``77.0`` beside ``77.8``."""
+    if value is None:
+        return BLANK
+    return f"{_half_up(value, _TENTH):,.1f}"
+
+
 def money(value: float | None) -> str:
     """``5,000.00`` (元)."""
     if value is None:
@@ -82,3 +89,13 @@ def counted(values: Iterable[Any], order: Sequence[str] = (), blank_label: str =
 def chart_numbers(rows: list[dict[str, Any]]) -> tuple[list[str], list[int]]:
     """Labels and counts of ``counted`` rows, for a chart."""
     return [r["label"] for r in rows], [int(str(r["count"]).replace(",", "")) for r in rows]
+
+
+WORD_LIST_LIMIT = 20  # rows of a long list printed in the Word report; Markdown has them all
+
+
+def capped(rows: list[dict[str, Any]], title: str, limit: int = WORD_LIST_LIMIT) -> dict[str, Any]:
+    """The first ``limit`` rows (already sorted most urgent first) and the count, for Word tables:
+    ``{rows, total, shown, more, title, all}``; ``all`` goes to the .xlsx appendix when cut."""
+    return {"rows": rows[:limit], "total": len(rows), "shown": min(len(rows), limit), "more": len(rows) > limit,
+            "title": title, "all": rows}

@@ -13,7 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..config import Config
 from ..derive import Derived
+from ..derive.vocab import CAMPAIGN_REVIEWED, CAMPAIGN_TO_REVIEW
 from ..errors import UsageError
 from ..i18n import tr
 from .campaign import campaign_context
@@ -32,19 +34,32 @@ class PlannedReport:
     context: dict[str, Any]
 
 
-def campaign_reports(derived: Derived, as_of: date, only: str | None = None) -> list[PlannedReport]:
-    """One report per campaign (sheet order), or only ``only``; an unknown ID is a usage error."""
+REVIEWABLE = (CAMPAIGN_TO_REVIEW, CAMPAIGN_REVIEWED)
+
+
+def campaigns_to_review(derived: Derived, only: str | None = None, include_all: bool = False) -> list[str]:
+    """The campaigns a run reviews: 待复盘 and 已复盘 ones (sheet order); every one with
+    ``include_all``; ``only`` whatever its state. An unknown ``only`` is a usage error."""
     ids = list(derived.campaigns)
     if only is not None:
         if only not in derived.campaigns:
             known = "、".join(ids[:20]) or tr("（无）", "(none)")
             raise UsageError(detail=tr("找不到活动编号 {i}；可用的活动编号：{k}", "unknown campaign {i}; known: {k}",
                                        i=only, k=known))
-        ids = [only]
+        return [only]
+    if include_all:
+        return ids
+    return [cid for cid in ids if derived.campaigns[cid].get("state") in REVIEWABLE]
+
+
+def campaign_reports(derived: Derived, as_of: date, only: str | None = None, include_all: bool = False,
+                     config: Config | None = None) -> list[PlannedReport]:
+    """One report per campaign chosen by ``campaigns_to_review``."""
+    cfg = config or Config()
     return [
         PlannedReport((CAMPAIGN_PREFIX, cid, str(derived.campaigns[cid].get("name") or "")),
-                      campaign_context(derived, cid, as_of))
-        for cid in ids
+                      campaign_context(derived, cid, as_of, cfg))
+        for cid in campaigns_to_review(derived, only, include_all)
     ]
 
 
@@ -54,7 +69,7 @@ def managers_of(derived: Derived) -> list[str]:
 
 
 def monthly_reports(derived: Derived, period: Period, as_of: date, by_manager: bool,
-                    derive_at: Callable[[date], Derived]) -> list[PlannedReport]:
+                    derive_at: Callable[[date], Derived], config: Config | None = None) -> list[PlannedReport]:
     """The team report for ``period`` and, ``by_manager``, one per 客户经理.
 
     ``derive_at(day)`` runs the derive layer at another date; it is called once, at the month's
@@ -63,10 +78,11 @@ def monthly_reports(derived: Derived, period: Period, as_of: date, by_manager: b
     month_end = month_bounds(period)[1]
     at_month_end = derive_at(month_end) if month_end < as_of else None
     label = f"{period[0]}-{period[1]:02d}"
-    reports = [PlannedReport((MONTHLY_PREFIX, label), monthly_context(derived, period, as_of, None, at_month_end))]
+    cfg = config or Config()
+    reports = [PlannedReport((MONTHLY_PREFIX, label), monthly_context(derived, period, as_of, None, at_month_end, cfg))]
     if by_manager:
         for manager in managers_of(derived):
-            ctx = monthly_context(derived, period, as_of, manager, at_month_end)
+            ctx = monthly_context(derived, period, as_of, manager, at_month_end, cfg)
             reports.append(PlannedReport((MONTHLY_PREFIX, label, manager), ctx))
     return reports
 

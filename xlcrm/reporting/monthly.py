@@ -11,10 +11,22 @@ import calendar
 from datetime import date
 from typing import Any
 
+from ..config import Config
 from ..derive import Derived
 from ..derive.common import Record, day_of, mean, ratio, round1
 from ..derive.feedback import is_resolved
-from ..derive.vocab import FU_OVERDUE, RISK_HIGH, SLA_BREACHED, SLA_LATE, SLA_ON_TIME, YES
+from ..derive.vocab import (
+    FU_OVERDUE,
+    RISK_HIGH,
+    RISK_MEDIUM,
+    SLA_BREACHED,
+    SLA_LATE,
+    SLA_ON_TIME,
+    STAGE_CHURNED,
+    TIER_A,
+    TIER_B,
+    YES,
+)
 from ..schema.sheets import (
     CHANNELS,
     FEEDBACK_TYPES,
@@ -25,7 +37,8 @@ from ..schema.sheets import (
     VALUE_SEGMENTS,
 )
 from .campaign import open_feedback_row
-from .formatting import BLANK, chart_numbers, counted, day, num, pct, text
+from .charts_spec import monthly_charts
+from .formatting import BLANK, capped, counted, day, mean1, num, pct, text
 from .people import customer_label, relation_changes
 
 TREND_MONTHS = 12
@@ -61,7 +74,8 @@ def _customers(customers: list[Record], period: Period, derived: Derived) -> dic
         "by_tier": counted((c.get("tier") for c in customers), TIERS),
         "by_value": counted((c.get("value_segment") for c in customers), VALUE_SEGMENTS),
         "by_risk": counted((c.get("churn_risk") for c in customers), RISK_LEVELS),
-        "new": [{"customer": customer_label(c, derived), "manager": text(c.get("manager")),
+        "new": [{"customer": customer_label(c, derived), "customer_id": text(c.get("customer_id")),
+                 "customer_name": text(c.get("name")), "manager": text(c.get("manager")),
                  "industry": text(c.get("industry")), "created": day(c.get("created")), "tier": text(c.get("tier"))}
                 for c in new],
         "new_count": len(new),
@@ -71,7 +85,8 @@ def _customers(customers: list[Record], period: Period, derived: Derived) -> dic
 def _overdue_rows(source: Derived, scope: set[str]) -> list[dict[str, Any]]:
     late = [c for cid, c in source.customers.items() if cid in scope and c.get("followup_status") == FU_OVERDUE]
     late.sort(key=lambda c: -(c.get("overdue_days") or 0))
-    return [{"customer": customer_label(c, source), "manager": text(c.get("manager")), "tier": text(c.get("tier")),
+    return [{"customer": customer_label(c, source), "customer_id": text(c.get("customer_id")),
+             "customer_name": text(c.get("name")), "manager": text(c.get("manager")), "tier": text(c.get("tier")),
              "last_followup": day(c.get("last_followup")), "next_due": day(c.get("next_due")),
              "overdue_days": num(c.get("overdue_days"))} for c in late]
 
@@ -88,7 +103,8 @@ def _followups(rows: list[Record], scope: set[str], derived: Derived, at_month_e
         "by_channel": counted((f.get("channel") for f in in_month), CHANNELS),
         "by_kind": counted((f.get("kind") for f in in_month), FOLLOWUP_KINDS),
         "recorded": len(marks), "recorded_in_time": on_time, "in_time_rate": pct(ratio(on_time, len(marks))),
-        "overdue": overdue, "overdue_count": len(overdue), "overdue_basis": day(source.as_of),
+        "overdue": overdue, "overdue_top": capped(overdue, "跟进逾期客户"), "overdue_count": len(overdue),
+        "overdue_basis": day(source.as_of),
     }
 
 
@@ -104,11 +120,12 @@ def _feedback(rows: list[Record], period: Period, derived: Derived) -> dict[str,
     return {
         "received": len(in_month), "resolved": len(resolved), "rate": pct(ratio(len(resolved), len(in_month))),
         "on_time_rate": pct(ratio(on_time, len(decided))), "decided": len(decided), "on_time": on_time,
-        "mean_hours": num(round1(mean(hours))),
+        "mean_hours": mean1(mean(hours)),
         "by_type": by_type,
         "by_department": counted(f.get("department") for f in in_month),
         "sla": counted((f.get("sla_status") for f in in_month), SLA_STATUSES),
         "open": [open_feedback_row(f, derived) for f in open_rows],
+        "open_top": capped([open_feedback_row(f, derived) for f in open_rows], "未结与超时反馈"),
         "open_count": len(open_rows),
         "overdue_count": sum(1 for f in open_rows if f.get("sla_status") == SLA_BREACHED),
     }
@@ -128,15 +145,16 @@ def _satisfaction(followups: list[Record], feedback: list[Record], period: Perio
         delta = "上月无满意度评分，无法比较"
     else:
         diff = round1(now - before) or 0.0
-        moved = "持平" if diff == 0 else f"{'上升' if diff > 0 else '下降'} {num(abs(diff))} 分"
-        delta = f"较上月（{num(round1(before))} 分）{moved}"
+        moved = "持平" if diff == 0 else f"{'上升' if diff > 0 else '下降'} {mean1(abs(diff))} 分"
+        delta = f"较上月（{mean1(before)} 分）{moved}"
     trend = []
     for back in range(TREND_MONTHS - 1, -1, -1):
         month = shift_month(period, -back)
         scores = _scores(followups, feedback, month)
-        trend.append({"month": f"{month[0]}-{month[1]:02d}", "mean": round1(mean(scores)), "count": len(scores)})
-    return {"count": len(_scores(followups, feedback, period)), "mean": num(round1(now)),
-            "previous_mean": num(round1(before)), "delta": delta, "trend": trend}
+        trend.append({"month": f"{month[0]}-{month[1]:02d}", "label": f"{month[1]}月", "mean": round1(mean(scores)),
+                      "count": len(scores)})
+    return {"count": len(_scores(followups, feedback, period)), "mean": mean1(now),
+            "previous_mean": mean1(before), "delta": delta, "trend": trend}
 
 
 def _campaigns(derived: Derived, period: Period, scope: set[str], manager: str | None) -> dict[str, Any]:
@@ -162,41 +180,38 @@ def _campaigns(derived: Derived, period: Period, scope: set[str], manager: str |
     return {"rows": rows}
 
 
+def matters_next_month(c: Record, last_day: date) -> bool:
+    """下月重点: not 已流失, tier A/B or risk 高/中, and due (or overdue) by the end of next month."""
+    if c.get("stage") == STAGE_CHURNED:
+        return False
+    if c.get("tier") not in (TIER_A, TIER_B) and c.get("churn_risk") not in (RISK_HIGH, RISK_MEDIUM):
+        return False
+    due = day_of(c.get("next_due"))
+    return due is not None and due <= last_day
+
+
+def _focus_row(c: Record, derived: Derived) -> dict[str, str]:
+    return {"customer": customer_label(c, derived), "customer_id": text(c.get("customer_id")),
+            "customer_name": text(c.get("name")), "manager": text(c.get("manager")), "tier": text(c.get("tier")),
+            "risk": text(c.get("churn_risk")), "next_due": day(c.get("next_due")),
+            "next_deep_due": day(c.get("next_deep_due")), "reasons": text(c.get("risk_reasons"))}
+
+
 def _next_month(customers: list[Record], period: Period, derived: Derived, open_rows: list[dict[str, str]]) -> dict[str, Any]:
     coming = shift_month(period, 1)
-    due = sorted((c for c in customers if _in(c.get("next_due"), coming)), key=lambda c: c["next_due"])
-    risky = [c for c in customers if c.get("churn_risk") == RISK_HIGH]
+    last_day = month_bounds(coming)[1]
+    risk_rank = {RISK_HIGH: 0, RISK_MEDIUM: 1}
+    due = sorted((c for c in customers if matters_next_month(c, last_day)),
+                 key=lambda c: (day_of(c["next_due"]), risk_rank.get(c.get("churn_risk"), 2), c.get("tier") or ""))
+    risky = sorted((c for c in customers if c.get("churn_risk") == RISK_HIGH and c.get("stage") != STAGE_CHURNED),
+                   key=lambda c: (-len(c.get("risk_reason_list") or ()), c.get("tier") or "", str(c.get("customer_id"))))
+    due_rows = [_focus_row(c, derived) for c in due]
+    risky_rows = [_focus_row(c, derived) for c in risky]
     return {
         "label": period_label(coming),
-        "due": [{"customer": customer_label(c, derived), "manager": text(c.get("manager")), "tier": text(c.get("tier")),
-                 "next_due": day(c.get("next_due")), "next_deep_due": day(c.get("next_deep_due"))} for c in due],
-        "high_risk": [{"customer": customer_label(c, derived), "manager": text(c.get("manager")),
-                       "tier": text(c.get("tier")), "reasons": text(c.get("risk_reasons"))} for c in risky],
-        "open_feedback": open_rows,
-    }
-
-
-def _percent(rate: float | None) -> float | None:
-    return None if rate is None else round1(rate * 100)
-
-
-def _charts(ctx: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    def pairs(rows: list[dict[str, Any]]) -> dict[str, Any]:
-        labels, values = chart_numbers(rows)
-        return {"labels": labels, "values": values}
-
-    trend = ctx["satisfaction"]["trend"]
-    camps = ctx["campaigns"]["rows"]
-    return {
-        "tier": {"type": "pie", "title": "客户分层分布", **pairs(ctx["customers"]["by_tier"])},
-        "channel": {"type": "bar", "title": "本月跟进方式", "ylabel": "次数", **pairs(ctx["followups"]["by_channel"])},
-        "sla": {"type": "pie", "title": "本月反馈处理时效", **pairs(ctx["feedback"]["sla"])},
-        "satisfaction_trend": {"type": "line", "title": "满意度月度趋势", "ylabel": "均分",
-                               "labels": [t["month"] for t in trend], "values": [t["mean"] for t in trend]},
-        "campaigns": {"type": "grouped", "title": "活动触达率与目标达成率（%）", "ylabel": "%",
-                      "labels": [r["name"] for r in camps],
-                      "series": {"触达率": [_percent(r["reach_value"]) for r in camps],
-                                 "目标达成率": [_percent(r["goal_value"]) for r in camps]}},
+        "due": due_rows, "due_top": capped(due_rows, "下月需跟进的重点客户"),
+        "high_risk": risky_rows, "high_risk_top": capped(risky_rows, "高风险客户"),
+        "open_feedback": open_rows, "open_feedback_top": capped(open_rows, "待处理反馈"),
     }
 
 
@@ -213,7 +228,7 @@ def _highlights(ctx: dict[str, Any]) -> list[str]:
 
 
 def monthly_context(derived: Derived, period: Period, as_of: date, manager: str | None = None,
-                    at_month_end: Derived | None = None) -> dict[str, Any]:
+                    at_month_end: Derived | None = None, config: Config | None = None) -> dict[str, Any]:
     """Every section of the 月度维护复盘 for ``period`` (year, month); with ``manager`` only that
     客户经理's customers and their rows. ``at_month_end``: a ``Derived`` at the month's last day
     (when that is before as-of), for the customers overdue at month end."""
@@ -241,7 +256,8 @@ def monthly_context(derived: Derived, period: Period, as_of: date, manager: str 
     }
     ctx["next_month"] = _next_month(customers, period, derived, ctx["feedback"]["open"])
     ctx["highlights"] = _highlights(ctx)
-    ctx["charts"] = _charts(ctx)
+    ctx["record_hours"] = num((config or Config()).record_in_time_hours)
+    ctx["charts"] = monthly_charts(ctx)
     return ctx
 
 

@@ -8,7 +8,7 @@ from ..derive import Derived
 from ..derive.common import Record
 from ..derive.snapshots import change
 from ..schema.sheets import RISK_LEVELS, TIERS
-from .formatting import BLANK, day, text
+from .formatting import BLANK, capped, day, text
 
 
 def customer_label(row: Record, derived: Derived) -> str:
@@ -19,6 +19,13 @@ def customer_label(row: Record, derived: Derived) -> str:
     if cid and name:
         return f"{name}（{cid}）"
     return text(name or cid)
+
+
+def customer_name(row: Record, derived: Derived) -> str:
+    """The customer's name of a follow-up/feedback row or a customer record (``—`` when unknown)."""
+    cid = row.get("customer_id")
+    customer = derived.customers.get(cid) if cid else None
+    return text((row.get("customer_name") or row.get("name")) if customer is None else customer.get("name"))
 
 
 def _direction(old: str | None, new: str | None, order: tuple[str, ...]) -> int:
@@ -56,11 +63,13 @@ def relation_changes(customers: list[Record], derived: Derived) -> dict[str, Any
             counts["unchanged"] += 1
             continue
         rows.append({
-            "customer": customer_label(c, derived), "manager": text(c.get("manager")),
+            "customer": customer_label(c, derived), "customer_id": text(c.get("customer_id")),
+            "customer_name": text(c.get("name")), "manager": text(c.get("manager")),
             "tier": tier_change or text(c.get("tier")), "risk": risk_change or text(c.get("churn_risk")),
             "since": day(snap.as_of),
         })
     return {
+        "top": capped(rows, "客户关系状态变化"),
         "has_history": bool(dates),
         "snapshot_date": day(max(dates)) if dates else BLANK,
         "rows": rows,

@@ -18,7 +18,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +26,13 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from . import charts
+from .appendix import appendix_bytes, capped_lists
 from .filenames import safe_filename
 from .markdown import finalize, image, md_cell, md_text
 
-CHART_WIDTH_MM = 150
+CHART_WIDTH_MM = 140
 CHART_FOLDER_SUFFIX = "_图表"
+APPENDIX_SUFFIX = "_清单.xlsx"
 _NOT_WORD = re.compile(r"[^\w\-]+")  # chart file names: no %, brackets or spaces in a link
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
@@ -64,27 +65,45 @@ class Outcome:
 
 # --- charts -----------------------------------------------------------------------------------
 def chart_png(spec: dict[str, Any]) -> bytes:
-    """The PNG of one chart spec from a context (``type`` bar / grouped / pie / line)."""
+    """The PNG of one chart spec from a context (``type`` bar / grouped / pie / line / percent)."""
+    from . import charts  # matplotlib is imported where charts are drawn: in the workers with --jobs N
+
     kind, title = spec["type"], spec["title"]
     if kind == "grouped":
         return charts.grouped_bar_chart(title, spec["labels"], spec["series"], spec.get("ylabel", ""))
     if kind == "pie":
         return charts.pie_chart(title, spec["labels"], spec["values"])
+    if kind == "percent":
+        return charts.percent_chart(title, spec["labels"], spec["series"])
     if kind == "line":
         return charts.line_chart(title, spec["labels"], spec["values"], spec.get("ylabel", ""))
     return charts.bar_chart(title, spec["labels"], spec["values"], spec.get("ylabel", ""))
 
 
-def chart_images(context: dict[str, Any]) -> dict[str, tuple[str, str, bytes]]:
-    """Per chart key: (title, file name, PNG bytes); file names are numbered in context order."""
-    result = {}
+def chart_images(context: dict[str, Any]) -> dict[str, tuple[str, str, bytes | None]]:
+    """Per chart key: (title, file name, PNG bytes); file names are numbered in context order.
+    An ``empty`` chart is not drawn: its bytes are None and the report says 暂无数据."""
+    result: dict[str, tuple[str, str, bytes | None]] = {}
     for index, (key, spec) in enumerate(context.get("charts", {}).items(), start=1):
         name = f"{index:02d}_{safe_filename(_NOT_WORD.sub('', spec['title']), 60)}.png"
-        result[key] = (spec["title"], name, chart_png(spec))
+        result[key] = (spec["title"], name, None if spec.get("empty") else chart_png(spec))
     return result
 
 
+def no_chart(title: str) -> str:
+    """What a report prints instead of an empty chart."""
+    return f"{title}：暂无数据"
+
+
 # --- files ------------------------------------------------------------------------------------
+def file_mode() -> int:
+    """The mode of a file the user creates (0o666 minus the umask): ``mkstemp`` alone gives 0600,
+    which colleagues on a shared folder could not open."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _atomic_write(target: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file in the same folder, then replace: never a half file."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -92,10 +111,20 @@ def _atomic_write(target: Path, write: Callable[[Path], object]) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, file_mode())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def chart_width_mm(spec: dict[str, Any]) -> float:
+    """Width of a chart in the Word report: pies and short bar charts narrower than the text."""
+    if spec.get("type") == "pie":
+        return CHART_WIDTH_MM * 0.7
+    if spec.get("type") == "bar" and len(spec.get("labels", ())) <= 4:
+        return CHART_WIDTH_MM * 0.75
+    return CHART_WIDTH_MM
 
 
 def chart_folder(target: Path) -> Path:
@@ -104,7 +133,10 @@ def chart_folder(target: Path) -> Path:
 
 
 # --- Markdown ---------------------------------------------------------------------------------
+@lru_cache(maxsize=8)
 def markdown_environment(folder: Path) -> SandboxedEnvironment:
+    """The Markdown environment of a template folder, one per process: a batch compiles each
+    template once (Jinja caches compiled templates per environment)."""
     env = SandboxedEnvironment(
         loader=FileSystemLoader(str(folder)),
         autoescape=False,
@@ -120,15 +152,17 @@ def markdown_environment(folder: Path) -> SandboxedEnvironment:
 
 
 def render_markdown(context: dict[str, Any], template: Path, target: Path,
-                    images: dict[str, tuple[str, str, bytes]]) -> None:
+                    images: dict[str, tuple[str, str, bytes | None]]) -> None:
     """Write the Markdown report and its charts (``<name>_图表/*.png``, linked relatively)."""
     folder = chart_folder(target)
-    links = {}
-    if images:
+    links: dict[str, Any] = {}
+    for key, (title, name, png) in images.items():
+        if png is None:
+            links[key] = md_cell(no_chart(title))
+            continue
         folder.mkdir(parents=True, exist_ok=True)
-        for key, (title, name, png) in images.items():
-            _atomic_write(folder / name, partial(Path.write_bytes, data=png))
-            links[key] = image(title, f"{folder.name}/{name}")
+        _atomic_write(folder / name, partial(Path.write_bytes, data=png))
+        links[key] = image(title, f"{folder.name}/{name}")
     env = markdown_environment(template.parent)
     text = env.get_template(template.name).render(**context, img=links)
     _atomic_write(target, lambda p: p.write_text(text, encoding="utf-8"))
@@ -148,21 +182,91 @@ def docx_text(value: Any) -> Any:
     return value
 
 
+class _CompilingOnceEnvironment(SandboxedEnvironment):
+    """docxtpl compiles the XML of every part of every report with ``from_string``; in a batch the
+    XML is the same for each report of a kind, so compile it once per process."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._compiled: dict[str, Any] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            if len(self._compiled) > 64:
+                self._compiled.clear()
+            compiled = self._compiled[source] = super().from_string(source)
+        return compiled
+
+
+_PATCHED: dict[str, str] = {}
+
+
+def _docx_template_class() -> type:
+    """docxtpl's ``DocxTemplate`` whose XML clean-up (a few dozen regular expressions over each
+    part, the same for every report of a kind) runs once per process."""
+    from docxtpl import DocxTemplate
+
+    class CachedDocxTemplate(DocxTemplate):  # type: ignore[misc]
+        def patch_xml(self, src_xml: str) -> str:
+            patched = _PATCHED.get(src_xml)
+            if patched is None:
+                if len(_PATCHED) > 64:
+                    _PATCHED.clear()
+                patched = _PATCHED[src_xml] = super().patch_xml(src_xml)
+            return patched
+
+    return CachedDocxTemplate
+
+
+@lru_cache(maxsize=1)
+def docx_environment() -> SandboxedEnvironment:
+    """The sandboxed Jinja environment of Word templates (one per process)."""
+    return _CompilingOnceEnvironment(undefined=StrictUndefined, autoescape=True)
+
+
 def render_docx(context: dict[str, Any], template: Path, target: Path,
-                images: dict[str, tuple[str, str, bytes]]) -> None:
+                images: dict[str, tuple[str, str, bytes | None]]) -> None:
     """Write the Word report with the charts embedded (InlineImage, 15 cm wide)."""
     from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
+    from docxtpl import InlineImage
 
-    doc = DocxTemplate(str(template))
-    pictures = {key: InlineImage(doc, io.BytesIO(png), width=Mm(CHART_WIDTH_MM)) for key, (_, _, png) in images.items()}
+    doc = _template_class()(str(template))
+    specs = context.get("charts", {})
+    pictures = {key: InlineImage(doc, io.BytesIO(png), width=Mm(chart_width_mm(specs.get(key, {})))) if png is not None
+                else docx_text(no_chart(title)) for key, (title, _, png) in images.items()}
     data = docx_text({k: v for k, v in context.items() if k != "charts"})
-    env = SandboxedEnvironment(undefined=StrictUndefined)
-    doc.render({**data, "img": pictures}, env, autoescape=True)
+    data["full_list"] = docx_text(full_list_hint(target))
+    lists = list(capped_lists(context))
+    if lists:
+        content = appendix_bytes(lists)
+        _atomic_write(appendix_path(target), lambda p: p.write_bytes(content))
+    doc.render({**data, "img": pictures}, docx_environment(), autoescape=True)
     _atomic_write(target, lambda p: doc.save(str(p)))
 
 
+def appendix_path(target: Path) -> Path:
+    """``<report name>_清单.xlsx`` beside a Word report: the long lists in full."""
+    return target.with_name(target.stem + APPENDIX_SUFFIX)
+
+
+def full_list_hint(target: Path) -> str:
+    """Where the complete lists of a Word report are (the Markdown report lists them all too)."""
+    return f"附件 {appendix_path(target).name}（Markdown 版报告也列出全部）"
+
+
+_template_class = lru_cache(maxsize=1)(_docx_template_class)
+
 RENDERERS = {"md": render_markdown, "docx": render_docx}
+
+
+def warm_up() -> None:
+    """Import the chart and Word libraries and register the font (run first in each worker)."""
+    import docxtpl  # noqa: F401
+
+    chart_png({"type": "bar", "title": "预热", "labels": ["A"], "values": [1]})
 
 
 def render_job(job: RenderJob) -> list[Outcome]:

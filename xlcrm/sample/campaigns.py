@@ -91,8 +91,41 @@ def _dates(rng: random.Random, state: str, as_of: date) -> tuple[date, date, dat
     else:
         start = as_of - (rng.randint(25, 320) + dur) * day
     end = start + dur * day
+    if state in (NOT_STARTED, RUNNING):
+        start, end = _within_calendar(start, end, as_of, state)
     reviewed = end + rng.randint(1, 10) * day if state == REVIEWED else None
     return start, end, reviewed
+
+
+def _within_calendar(start: date, end: date, as_of: date, state: str) -> tuple[date, date]:
+    """Keep a future campaign's review due date in a year the holiday calendar covers, when the
+    state allows it: the sample is meant to validate without warnings (no ``calendar.fallback``)."""
+    limit = last_reviewable_end(as_of)
+    if end <= limit:
+        return start, end
+    day = timedelta(days=1)
+    if state == NOT_STARTED:
+        if limit - as_of < 17 * day:  # no room left this year: keep the dates, the warning is true
+            return start, end
+        start = min(start, limit - 14 * day)
+        return start, max(start + 14 * day, min(end, limit))
+    return start, max(as_of, limit)
+
+
+def last_reviewable_end(as_of: date) -> date:
+    """The last end date whose 复盘截止日期 (end + the default working days) the calendar covers."""
+    from ..config import Config
+    from ..derive.workdays import WorkCalendar
+
+    workdays = Config().review_due_workdays
+    d = as_of + timedelta(days=400)
+    while d > as_of:
+        cal = WorkCalendar()
+        cal.add_workdays(d, workdays)
+        if not cal.uncovered_years:
+            return d
+        d -= timedelta(days=1)
+    return as_of
 
 
 def _campaign(rng: random.Random, kind: CampaignKind, state: str, as_of: date, owners: list[str],
@@ -118,8 +151,6 @@ def _campaign(rng: random.Random, kind: CampaignKind, state: str, as_of: date, o
             if kind.metric.endswith("评分"):  # a score: near the target, at most 100
                 actual = min(99.0, target * (0.9 + ratio / 10))
             row["goal_actual"] = round(actual, kind.decimals) if kind.decimals else round(actual)
-    if rng.random() < 0.4:
-        row["target_count"] = rng.randint(max(5, n_customers // 20), max(10, n_customers // 6))
     if reviewed is not None:
         row["reviewed_on"] = reviewed
         row["lessons_good"] = rng.choice(texts.LESSONS_GOOD)

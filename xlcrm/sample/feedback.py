@@ -19,7 +19,7 @@ from ..schema.sheets import (
 from . import texts
 from .campaigns import CampaignCalendar
 from .customers import Customer
-from .followups import clock
+from .followups import clock, with_time
 
 PENDING, IN_PROGRESS, RESOLVED, CLOSED, REOPENED = FEEDBACK_STATUSES
 INQUIRY, SUGGESTION, COMPLAINT = FEEDBACK_TYPES
@@ -120,7 +120,7 @@ def _resolved_at(rng: random.Random, p: Plan, as_of: date) -> datetime:
     cap = datetime.combine(as_of, time(23, 0))
     late = p.late and p.received + timedelta(hours=1.1 * sla) <= cap
     hours = rng.uniform(1.1 * sla, 3.5 * sla) if late else rng.uniform(0.5, 0.9 * sla)
-    return min(p.received + timedelta(minutes=int(hours * 60)), cap)
+    return with_time(min(p.received + timedelta(minutes=int(hours * 60)), cap))
 
 
 def _row(rng: random.Random, p: Plan, as_of: date, calendar: CampaignCalendar,

@@ -8,9 +8,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from ..config import Config
-from ..schema.sheets import CHANNELS, FOLLOWUP_STATUSES, MOODS, TIERS
+from ..schema.sheets import AUDIENCES, CHANNELS, FOLLOWUP_STATUSES, MOODS, TIERS
 from . import texts
-from .campaigns import CampaignCalendar
+from .campaigns import Campaign, CampaignCalendar
 from .customers import Customer
 from .texts import CAMPAIGN_TOUCH, COMPLAINT_VISIT, DEEP, DISCOVERY, INFO_UPDATE, ROUTINE, SENIOR
 
@@ -18,11 +18,14 @@ PHONE, VISIT, MAIL, WECHAT, VIDEO, OTHER_CHANNEL = CHANNELS
 HAPPY, NEUTRAL, UNHAPPY, WORRIED = MOODS
 S_OVERDUE, S_TODAY, S_SOON, S_NORMAL = FOLLOWUP_STATUSES
 TIER_A, TIER_B, TIER_C = TIERS
+AUD_ALL, AUD_A, AUD_B, AUD_C, AUD_HIGH_VALUE, AUD_POTENTIAL, AUD_AT_RISK = AUDIENCES
 
 _DEFAULTS = Config()
 CADENCE = _DEFAULTS.cadence_days
 DUE_SOON = _DEFAULTS.due_soon_days
-NO_FOLLOWUP_SHARE = 0.03  # customers (with an ID) never followed up
+NO_FOLLOWUP_SHARE = 0.03  # customers (with an ID) never followed up: C tier, lost or paused only
+CAMPAIGN_TOUCH_SHARE = 0.25  # of a customer's follow-ups while a campaign for its audience runs
+OUTSIDE_AUDIENCE_SHARE = 0.02  # a campaign touch of a customer outside the audience (it happens)
 STATUS_WEIGHTS = (35, 6, 17, 42)  # 已逾期 今日到期 即将到期 正常
 
 KIND_WEIGHTS: dict[str, tuple[tuple[str, int], ...]] = {
@@ -51,7 +54,9 @@ def make_followups(rng: random.Random, customers: list[Customer], as_of: date,
                    calendar: CampaignCalendar, colleagues: list[str]) -> list[dict[str, Any]]:
     """Follow-up rows (without 记录编号) for customers with an ID, in no particular order."""
     eligible = [c for c in customers if c.has_id]
-    silent = {c.index for c in rng.sample(eligible, round(NO_FOLLOWUP_SHARE * len(eligible)))}
+    # nobody would leave a cooperating B/A customer unreached for a year: only C tier, lost, paused
+    quiet = [c for c in eligible if c.tier == TIER_C or c.profile in ("lost", "paused")]
+    silent = {c.index for c in rng.sample(quiet, min(len(quiet), round(NO_FOLLOWUP_SHARE * len(eligible))))}
     followed = [c for c in eligible if c.index not in silent]
     order = list(range(len(followed)))
     rng.shuffle(order)
@@ -129,11 +134,24 @@ def _mood(rng: random.Random, c: Customer) -> str | None:
     return rng.choices(MOODS, weights=(55, 33, 4, 8))[0]
 
 
-def _followup(rng: random.Random, c: Customer, day: date, as_of: date, calendar: CampaignCalendar,
-              colleagues: list[str]) -> dict[str, Any]:
+def campaign_touch(rng: random.Random, c: Customer, day: date, as_of: date, campaign: Campaign,
+                   colleagues: list[str]) -> dict[str, Any]:
+    """One 活动触达 follow-up of ``c`` for ``campaign`` on ``day``."""
+    return _followup(rng, c, day, as_of, None, colleagues, campaign)
+
+
+def _followup(rng: random.Random, c: Customer, day: date, as_of: date, calendar: CampaignCalendar | None,
+              colleagues: list[str], forced: Campaign | None = None) -> dict[str, Any]:
     at = clock(rng, day)
-    running = calendar.on(day)
-    campaign = rng.choice(running) if running and rng.random() < 0.18 else None
+    running = calendar.on(day) if calendar is not None else []
+    fitting = [r for r in running if in_audience(c, r.row.get("audience"))]
+    campaign = forced
+    if campaign is not None:
+        pass
+    elif fitting and rng.random() < CAMPAIGN_TOUCH_SHARE:
+        campaign = rng.choice(fitting)
+    elif running and rng.random() < OUTSIDE_AUDIENCE_SHARE:
+        campaign = rng.choice(running)
     kind = CAMPAIGN_TOUCH if campaign else rng.choices(*zip(*KIND_WEIGHTS[c.tier], strict=True))[0]
     mood = _mood(rng, c)
     product = rng.choice(texts.PRODUCTS)
@@ -164,6 +182,20 @@ def _followup(rng: random.Random, c: Customer, day: date, as_of: date, calendar:
     return {k: v for k, v in row.items() if v is not None}
 
 
+def in_audience(c: Customer, audience: str | None) -> bool:
+    """Whether a campaign for ``audience`` (目标客群) would address ``c`` (by its expected tier and
+    profile; 全部 leaves out lost customers)."""
+    if audience in (None, AUD_ALL):
+        return c.profile != "lost"
+    if audience in (AUD_A, AUD_B, AUD_C):
+        return c.tier == {AUD_A: TIER_A, AUD_B: TIER_B, AUD_C: TIER_C}[audience]
+    if audience == AUD_HIGH_VALUE:
+        return c.profile == "vip"
+    if audience == AUD_POTENTIAL:
+        return c.profile == "potential"
+    return c.unhappy or c.complainer or c.profile in ("lost", "paused")  # 流失风险
+
+
 def _recorded(rng: random.Random, at: datetime, as_of: date) -> datetime | None:
     """录入日期: mostly within 24 h, some days later, a few blank; never after the as-of day."""
     r = rng.random()
@@ -171,4 +203,10 @@ def _recorded(rng: random.Random, at: datetime, as_of: date) -> datetime | None:
         return None
     minutes = rng.randint(10, 20 * 60) if r < 0.86 else rng.randint(25 * 60, 96 * 60)
     latest = datetime.combine(as_of, time(23, 30))
-    return max(at, min(at + timedelta(minutes=minutes), latest))
+    return with_time(max(at, min(at + timedelta(minutes=minutes), latest)))
+
+
+def with_time(value: datetime) -> datetime:
+    """Never exactly midnight: a completion time at 00:00 reads as a date typed without a time
+    (``value.date_only``), and the sample is meant to validate without warnings."""
+    return value + timedelta(minutes=1) if value.time() == time() else value

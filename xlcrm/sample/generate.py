@@ -13,6 +13,7 @@ from .customers import Customer, expected_tiers, make_customers
 from .feedback import make_feedback
 from .followups import make_followups
 from .names import distinct_people
+from .outcomes import add_campaign_reach, align_goals, earlier_snapshot
 from .texts import MARKETING_DEPT
 
 PROSPECT_STAGE, INTENT_STAGE, ACTIVE_STAGE, PAUSED_STAGE, LOST_STAGE = STAGES
@@ -20,11 +21,14 @@ TAG_CLEAR_NEED, TAG_TO_SIGN, TAG_COMPLAINT, TAG_NORMAL = STATUS_TAGS
 BLANK_ID_SHARE = 0.02  # own IDs left blank for enrich to fill (an info, not an error)
 
 
-def generate_sample(n_customers: int, seed: int, as_of: date) -> dict[str, list[dict[str, Any]]]:
+def generate_sample(n_customers: int, seed: int, as_of: date, *,
+                    with_history: bool = False) -> dict[str, list[dict[str, Any]]]:
     """Realistic sample rows per sheet key (customers, followups, feedback, campaigns, tasks).
 
     Each row maps input field keys to typed values (date, datetime, float, int, str); blank cells
-    are omitted and computed columns are never present. Pure: the same arguments give the same
+    are omitted and computed columns are never present. ``with_history`` adds ``history``: the
+    rows of the hidden ``xlcrm_历史`` sheet (``as_of``, ``customer_id``, ``tier``,
+    ``value_segment``, ``churn_risk``) of an earlier review day, for the workbook writer to store. Pure: the same arguments give the same
     rows. The rows are valid for ``as_of`` (no errors, no warnings) and, from about 200 customers,
     make every enum value and every computed status of SPEC §2 occur.
     """
@@ -46,15 +50,20 @@ def generate_sample(n_customers: int, seed: int, as_of: date) -> dict[str, list[
     calendar = CampaignCalendar(campaigns, as_of)
     followups = make_followups(rng, customers, as_of, calendar, everyone)
     feedback = make_feedback(rng, customers, as_of, calendar, staff)
+    add_campaign_reach(rng, campaigns, customers, followups, as_of, everyone)
+    align_goals(rng, campaigns, customers, followups)
     for c in customers:
         _status_tag(rng, c)
-    return {
+    rows = {
         "customers": [_clean(c.row, "customer_id") for c in customers],
         "followups": _number(rng, followups, "at", "GJ", "followup_id"),
         "feedback": _number(rng, feedback, "received", "FK", "feedback_id"),
         "campaigns": [_clean(c.row, "campaign_id") for c in campaigns],
         "tasks": [_clean(t, "campaign_id") for c in campaigns for t in c.tasks],
     }
+    if with_history:
+        rows["history"] = earlier_snapshot(random.Random(f"{seed}-history"), rows, as_of)
+    return rows
 
 
 def _clean(row: dict[str, Any], first: str) -> dict[str, Any]:

@@ -48,6 +48,8 @@ class Field:
     staff but completed by ``enrich`` when left blank (a staff value always wins). ``own_id`` marks
     the sheet's own ID, which ``enrich`` generates when blank. ``completion`` marks a datetime
     that ends something (解决时间, 录入日期): typed as a plain date it means the end of that day.
+    ``person`` marks a text field that names exactly one person: whitespace between Chinese
+    characters is folded away when read (``蒋 静`` = ``蒋静``) so one person is never counted as two.
     """
 
     key: str
@@ -63,6 +65,7 @@ class Field:
     fill_when_blank: bool = False
     own_id: bool = False
     completion: bool = False  # a completion time: date-only means the end of that day (SPEC §2)
+    person: bool = False
     pattern: str | None = None
     aliases: tuple[str, ...] = ()
     number_format: str | None = None

@@ -1,7 +1,13 @@
-"""Saving without ever losing a staff member's file: lock check, backup, temp file + atomic rename."""
+"""Saving without ever losing a staff member's file: lock check, backup, temp file + atomic rename.
+
+A workbook reached through a symbolic link is saved into the file the link points to (the link
+stays a link), and its backup is written beside that file.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import shutil
 import tempfile
@@ -9,22 +15,52 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from ..errors import WorkbookLockedError
+from ..errors import FolderNotWritableError, WorkbookLockedError
+from ..i18n import tr
+
+# errors that mean "this folder does not take new files" (permissions, read-only media, full disk)
+_NOT_WRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT)
+
+
+def real_file(path: Path) -> Path:
+    """The file a (chain of) symbolic link(s) points to; ``path`` itself when it is not a link."""
+    path = Path(path)
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
 def lock_file_for(path: Path) -> Path | None:
-    """The Excel/WPS owner file (``~$name.xlsx``) beside ``path`` if the workbook is open.
+    """The lock file beside ``path`` if the workbook is open in a spreadsheet program, else ``None``.
 
-    Excel shortens long names (``~$`` replaces the first two characters), so both forms count.
+    Excel/WPS write ``~$name.xlsx`` (for long names ``~$`` replaces the first two characters, so
+    both forms count); LibreOffice writes ``.~lock.name.xlsx#``. For a symbolic link, lock files
+    beside the link and beside the file it points to both count.
     """
-    candidates = [path.with_name("~$" + path.name), path.with_name("~$" + path.name[2:])]
-    return next((c for c in candidates if c.exists()), None)
+    places = dict.fromkeys([Path(path), real_file(path)])
+    for place in places:
+        candidates = [place.with_name("~$" + place.name), place.with_name("~$" + place.name[2:]),
+                      place.with_name(f".~lock.{place.name}#")]
+        found = next((c for c in candidates if c.exists()), None)
+        if found is not None:
+            return found
+    return None
 
 
 def refuse_if_open(path: Path) -> None:
+    """Raise ``WorkbookLockedError`` when Excel, WPS or LibreOffice has the workbook open."""
     lock = lock_file_for(path)
     if lock is not None:
-        raise WorkbookLockedError(path=str(path), lock=lock.name)
+        app = "LibreOffice" if lock.name.startswith(".~lock.") else "Excel/WPS"
+        raise WorkbookLockedError(path=str(path), lock=lock.name, app=app)
+
+
+def _not_writable(folder: Path, what_zh: str, what_en: str, exc: OSError) -> FolderNotWritableError:
+    if exc.errno == errno.EROFS:
+        reason = tr("只读文件系统", "read-only file system")
+    elif exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        reason = tr("磁盘空间不足", "no space left")
+    else:
+        reason = tr("没有写入权限", "permission denied")
+    return FolderNotWritableError(folder=str(folder), what=tr(what_zh, what_en), detail=reason)
 
 
 def backup_path(path: Path, now: datetime) -> Path:
@@ -39,8 +75,17 @@ def backup_path(path: Path, now: datetime) -> Path:
 
 
 def make_backup(path: Path, now: datetime) -> Path:
+    """Copy the workbook (the file a link points to) to a new backup file beside it."""
+    path = real_file(path)
     target = backup_path(path, now)
-    shutil.copy2(path, target)
+    try:
+        shutil.copy2(path, target)
+    except OSError as exc:
+        if exc.errno not in _NOT_WRITABLE:
+            raise
+        with contextlib.suppress(OSError):  # a partial copy, if the folder let us start one
+            target.unlink(missing_ok=True)
+        raise _not_writable(path.parent, "备份文件", "the backup file", exc) from None
     return target
 
 
@@ -48,9 +93,15 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
     """Call ``write(tmp)`` on a temp file in the target's folder, fsync, then rename over ``target``.
 
     If ``write`` fails (or the process dies) the original file is untouched; the temp file is removed.
+    A symbolic link ``target`` keeps being a link: the file it points to is replaced.
     """
-    target = Path(target)
-    fd, tmp_name = tempfile.mkstemp(prefix=".xlcrm-", suffix=target.suffix, dir=target.parent)
+    target = real_file(target)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".xlcrm-", suffix=target.suffix, dir=target.parent)
+    except OSError as exc:
+        if exc.errno not in _NOT_WRITABLE:
+            raise
+        raise _not_writable(target.parent, "临时文件", "the temporary file", exc) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -62,6 +113,10 @@ def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
+    except OSError as exc:
+        if exc.errno not in _NOT_WRITABLE:
+            raise
+        raise _not_writable(target.parent, "临时文件", "the temporary file", exc) from None
     finally:
         if tmp.exists():
             tmp.unlink()

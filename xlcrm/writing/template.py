@@ -15,15 +15,34 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..config import defaults_as_rows
 from ..errors import OutputExistsError
 from ..i18n import tr
-from ..schema import CONFIG, DATA_SHEETS, HELP_SHEET_NAME, FieldType, SheetKind
+from ..schema import (
+    CONFIG,
+    DATA_SHEETS,
+    HELP_SHEET_NAME,
+    HISTORY_HEADERS,
+    HISTORY_SHEET_NAME,
+    Field,
+    FieldType,
+    SheetKind,
+)
 from .cells import set_value
 from .safe_save import atomic_write, refuse_if_open
 from .styles import style_header_cell
 
-FORMATTED_ROWS = 5000  # dropdowns and number formats reach at least this many data rows
+LAST_ROW = 1_048_576  # Excel's last row: dropdowns cover the whole column, however long the sheet grows
 
 
-def _dropdown(ws: Worksheet, kind: SheetKind, col: int, values: tuple[str, ...], last_row: int) -> None:
+def _column_format(f: Field) -> str | None:
+    """The number format a column carries: every typed input column, and computed date/percent columns."""
+    fmt = f.excel_format
+    if not fmt or fmt == "General":
+        return None
+    if f.computed and f.type not in (FieldType.DATE, FieldType.DATETIME, FieldType.PERCENT):
+        return None
+    return fmt
+
+
+def _dropdown(ws: Worksheet, kind: SheetKind, col: int, values: tuple[str, ...]) -> None:
     f = kind.fields[col - 1]
     dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
     dv.error = tr("请从下拉列表中选择：{v}", "Choose one of: {v}", v=" / ".join(values))
@@ -32,29 +51,35 @@ def _dropdown(ws: Worksheet, kind: SheetKind, col: int, values: tuple[str, ...],
     dv.showErrorMessage = True
     dv.showInputMessage = False
     letter = get_column_letter(col)
-    dv.add(f"{letter}2:{letter}{last_row}")
+    dv.add(f"{letter}2:{letter}{LAST_ROW}")
     ws.add_data_validation(dv)
 
 
 def _write_data_sheet(ws: Worksheet, kind: SheetKind, rows: list[dict[str, Any]]) -> None:
+    """Header row, whole-column formats and dropdowns (no pre-formatted empty rows), then ``rows``.
+
+    A column style makes Excel, WPS and LibreOffice give a newly typed cell the column's number
+    format; cells written here carry the format themselves, since a cell's own style wins.
+    """
     ws.append([f.header for f in kind.fields])
+    formats = [_column_format(f) for f in kind.fields]
     for col, f in enumerate(kind.fields, start=1):
         style_header_cell(ws.cell(1, col), f)
-        ws.column_dimensions[get_column_letter(col)].width = max(f.width, len(f.header) * 2 + 4)
+        dim = ws.column_dimensions[get_column_letter(col)]
+        dim.width = max(f.width, len(f.header) * 2 + 4)
+        if formats[col - 1]:
+            dim.number_format = formats[col - 1]
+        if f.enum and not f.computed:  # computed columns are written by enrich, not chosen
+            _dropdown(ws, kind, col, f.enum)
     ws.row_dimensions[1].height = 30
     for r, row in enumerate(rows, start=2):
         for c, f in enumerate(kind.fields, start=1):
             value = row.get(f.key)
             if value is not None:
-                set_value(ws.cell(r, c), value)
-    last_row = max(FORMATTED_ROWS, len(rows)) + 1
-    for col, f in enumerate(kind.fields, start=1):
-        fmt = f.excel_format
-        if f.enum:
-            _dropdown(ws, kind, col, f.enum, last_row)
-        if fmt and fmt != "General" and (not f.computed or f.type in (FieldType.DATE, FieldType.DATETIME, FieldType.PERCENT)):
-            for r in range(2, last_row + 1):
-                ws.cell(r, col).number_format = fmt
+                cell = ws.cell(r, c)
+                set_value(cell, value)
+                if formats[c - 1]:
+                    cell.number_format = formats[c - 1]
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(kind.fields))}{max(len(rows) + 1, 2)}"
 
@@ -113,7 +138,19 @@ def build_workbook(rows: dict[str, list[dict[str, Any]]] | None = None) -> Workb
         _write_data_sheet(wb.create_sheet(kind.name), kind, (rows or {}).get(kind.key, []))
     _write_config_sheet(wb.create_sheet(CONFIG.name))
     _write_help_sheet(wb.create_sheet(HELP_SHEET_NAME))
+    history = (rows or {}).get("history")
+    if history:  # an earlier review day's snapshot (the sample's), as enrich would have kept it
+        _write_history_sheet(wb.create_sheet(HISTORY_SHEET_NAME), history)
     return wb
+
+
+def _write_history_sheet(ws: Worksheet, snapshots: list[dict[str, Any]]) -> None:
+    ws.append(list(HISTORY_HEADERS))
+    for snap in snapshots:
+        ws.append([snap.get("as_of"), snap.get("customer_id"), snap.get("tier"), snap.get("value_segment"),
+                   snap.get("churn_risk")])
+        ws.cell(ws.max_row, 1).number_format = "yyyy-mm-dd"
+    ws.sheet_state = "hidden"
 
 
 def write_standard_workbook(path: Path, rows: dict[str, list[dict[str, Any]]] | None = None,
