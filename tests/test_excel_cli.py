@@ -4,7 +4,6 @@ nothing but ``xlcrm/excel`` imports xlwings."""
 from __future__ import annotations
 
 import ast
-import importlib.util
 import subprocess
 import sys
 import types
@@ -183,18 +182,30 @@ def test_a_failing_button_shows_a_message_box_not_a_traceback(tmp_path: Path, mo
     assert mode == "critical" and "缺少工作表" in prompt and "xlcrm validate" in prompt
 
 
-def test_agenda_button_writes_the_agenda_or_asks_for_a_newer_xlcrm(book_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_agenda_button_writes_todays_agenda_first(book_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     book = open_standin(book_path)
     monkeypatch.setattr(buttons, "active_book", lambda: book)
     monkeypatch.setattr(buttons, "_today", lambda: AS_OF)
     xlcrm.excel.agenda_active()
     prompt, _, mode = book.app.alerts[-1]
-    if importlib.util.find_spec("xlcrm.agenda") is None:
-        assert mode == "critical" and "升级 xlcrm" in prompt
-        assert "今日待办" not in book.names()
-    else:
-        assert mode == "info" and book.names()[0] == "今日待办"
+    assert mode == "info" and "今日待办" in prompt
+    assert book.names()[0] == "今日待办" and book.sheets.active.name == "今日待办"
+    sheet = book.sheet("今日待办")
+    column_a = [sheet.range((r, 1)).value for r in range(1, 40)]
+    assert column_a[0] == "今日待办（统计日 2026-11-20，向后看 7 天）"
+    assert any(str(v).startswith("【逾期未跟进】") for v in column_a)
+    xlcrm.excel.agenda_active()  # pressed again: replaced, not added
+    assert book.names().count("今日待办") == 1
+
+
+def test_agenda_button_without_the_agenda_asks_for_a_newer_xlcrm(book_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    book = open_standin(book_path)
+    monkeypatch.setattr(buttons, "active_book", lambda: book)
+    monkeypatch.setitem(sys.modules, "xlcrm.agenda", None)  # an xlcrm from before the agenda
+    xlcrm.excel.agenda_active()
+    prompt, _, mode = book.app.alerts[-1]
+    assert mode == "critical" and "升级 xlcrm" in prompt and "今日待办" not in book.names()
 
 
 # --- packaging and imports -----------------------------------------------------------------------
@@ -250,9 +261,8 @@ def test_an_unexpected_failure_in_a_button_is_a_message_box(book_path: Path, mon
     assert mode == "critical" and "意外错误" in prompt and "boom" in prompt
 
 
-def test_set_overrides_reach_the_live_run(book_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import argparse
-
+def test_set_overrides_reach_the_live_run(book_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch,
+                                          tmp_path: Path) -> None:
     import python_calamine as pc
 
     overrides = {"cadence_days.A": "10", "cadence_days.B": "10", "cadence_days.C": "10"}
@@ -262,8 +272,9 @@ def test_set_overrides_reach_the_live_run(book_path: Path, monkeypatch: pytest.M
     col = rows[0].index("跟进周期(天)")
     book = open_standin(book_path)
     monkeypatch.setattr(command, "find_open_book", lambda path: book)
-    args = argparse.Namespace(path=book_path, output=None, config=None, overrides=overrides)
-    assert command.run_live_enrich(args, AS_OF) == 0
+    sets = [a for k, v in overrides.items() for a in ("--set", f"{k}={v}")]
+    code, _, err = run_cli("enrich", book_path, "--live", "--as-of", AS_OF, *sets)
+    assert code == 0, err
     got = book.sheet("客户信息").range((3, col + 1)).value  # row 2 has an error: not computed
     assert got == rows[2][col] == 10
 
