@@ -166,11 +166,11 @@ def read_book(path: Path) -> ReadResult:
     return read_raw_book(raws, uncached, path)
 
 
-def read_raw_book(raws: list[RawSheet], uncached: dict[str, set[str]] | None = None,
+def read_raw_book(raws: list[RawSheet], uncached: dict[str, set[tuple[int, int]]] | None = None,
                   path: Path | None = None) -> ReadResult:
     """Recognise and type sheets already read as raw cells (from a file, or from a live Excel book).
 
-    ``uncached`` maps a sheet name to its formula cells without a cached value; ``path`` is where
+    ``uncached`` maps a sheet name to its formula cells (row, column) without a cached value; ``path`` is where
     the workbook lives, when known (its folder is searched for ``xlcrm.toml``)."""
     uncached = uncached or {}
     book = Book(path=path, sheet_names=[r.name for r in raws])
