@@ -126,6 +126,13 @@ def test_lock_but_no_excel_running_points_to_wps_and_the_inbox(book_path: Path, 
     assert code == 2 and "Excel 没有在运行" in err and "WPS" in err and "xlcrm serve" in err
 
 
+def test_open_in_libreoffice_points_to_the_inbox(book_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    book_path.with_name(f".~lock.{book_path.name}#").write_text("x", encoding="utf-8")
+    _fake_xlwings(monkeypatch, [])
+    code, _, err = run_cli("enrich", book_path, "--live")
+    assert code == 2 and "LibreOffice" in err and "xlcrm serve" in err
+
+
 def test_open_in_another_program_points_to_wps_and_the_inbox(book_path: Path, run_cli: Any,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     _lock(book_path)
