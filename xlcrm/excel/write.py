@@ -55,7 +55,9 @@ def ensure_computed_columns(xsheet: Any, sheet: SheetData, raw: RawSheet) -> dic
     headers.font.italic = True
     for col, f in enumerate(missing, start=first):
         columns[f.key] = col
-        xsheet.range((sheet.header_row, col)).add_note(header_comment(f).text)
+        cell = xsheet.range((sheet.header_row, col))
+        if cell.note is None:  # a note someone left there stays
+            cell.add_note(header_comment(f).text)
         xsheet.range((sheet.header_row, col)).column_width = max(f.width, len(f.header) * 2 + 4)
     return columns
 
