@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--as-of", metavar="YYYY-MM-DD", help=tr("统计日（默认今天）", "as-of date (default today)"))
     q.add_argument("--strict", action="store_true", help=tr("警告也视为不通过", "warnings fail too"))
     q.add_argument("--config", type=Path, metavar="F", help=tr("配置文件 xlcrm.toml", "config file"))
+    q.add_argument("--live", action="store_true", help=tr(
+        "直接校验 Excel 中打开的这个工作簿：在单元格上标出问题并更新“校验结果”（需 xlcrm[excel]，Windows/macOS 的 Excel）",
+        "check the workbook open in Excel and mark it there (needs xlcrm[excel] and Excel)"))
     _add_common(q, computes=True)
 
     q = sub.add_parser("enrich", help=tr("填写计算列（分层、RFM、跟进、风险、时效等）", "fill the computed columns"),
@@ -110,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--config", type=Path, metavar="F", help=tr("配置文件 xlcrm.toml", "config file"))
     q.add_argument("--no-backup", action="store_true", help=tr("不生成备份", "skip the backup"))
     q.add_argument("--allow-loss", action="store_true", help=tr("允许丢弃无法保留的内容（图表、图片等）", "allow dropping charts, images …"))
+    q.add_argument("--live", action="store_true", help=tr(
+        "直接在 Excel 中打开的这个工作簿里计算，由您检查后保存（需 xlcrm[excel]，Windows/macOS 的 Excel）",
+        "enrich the workbook open in Excel; you save it (needs xlcrm[excel] and Excel)"))
     _add_common(q, computes=True)
 
     q = sub.add_parser("report", help=tr("批量生成复盘报告（Word/Markdown）", "generate review reports"),
@@ -153,11 +159,19 @@ def _run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per comman
         from .commands import run_init
 
         return run_init(args.path, args.sample, args.seed, _as_of(args), args.force)
+    if args.command == "validate" and args.live:
+        from .excel.command import run_live_validate
+
+        return run_live_validate(args, _as_of(args))
     if args.command == "validate":
         from .commands import run_validate
 
         return run_validate(args.paths, _as_of(args), args.format, args.annotate, args.strict, args.config,
                             args.overrides)
+    if args.command == "enrich" and args.live:
+        from .excel.command import run_live_enrich
+
+        return run_live_enrich(args, _as_of(args))
     if args.command == "enrich":
         from .commands import run_enrich
 

@@ -66,6 +66,12 @@ def check_book(path: Path, as_of: date, config_file: Path | None = None,
     ``overrides`` are ``--set KEY=VALUE`` pairs (SPEC §4), the last and strongest config layer."""
     read = read_book(Path(path))
     config = load_config(read.book, config_file, overrides)
+    return check_read(read, as_of, config, str(path))
+
+
+def check_read(read: ReadResult, as_of: date, config: Config, name: str) -> CheckedBook:
+    """Run every check on a workbook already read (from a file or a live Excel book); rows with
+    errors are marked rejected. ``name`` is what the report calls the workbook."""
     issues = read.issues + run_checks(read.book, as_of, config)
     mark_rejected(read.book, issues)
     issues += calendar_issues(read.book, config)
@@ -73,7 +79,7 @@ def check_book(path: Path, as_of: date, config_file: Path | None = None,
     if any(row.stored for sheet in read.book.sheets.values() for row in sheet.rows):
         derived = derive(read.book, config, as_of)  # enriched before: are its computed cells current?
         issues += stale_issues(read.book, derived)
-    report = FileReport(str(path), order_issues(read.book, issues))
+    report = FileReport(name, order_issues(read.book, issues))
     return CheckedBook(read, report, config, derived)
 
 

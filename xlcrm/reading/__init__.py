@@ -21,6 +21,7 @@ from ..schema import (
     FILLS_SHEET_NAME,
     HELP_SHEET_NAME,
     HISTORY_SHEET_NAME,
+    MARKS_SHEET_NAME,
     RESULTS_SHEET_NAME,
     SheetKind,
     fold_name,
@@ -33,10 +34,11 @@ from .rows import merged_issues, type_rows
 from .safety import check_input_file
 from .xmlparts import uncached_formula_cells
 
-__all__ = ["ReadResult", "read_book"]
+__all__ = ["ReadResult", "read_book", "read_raw_book"]
 
 _HIDDEN_SHEETS = {fold_name(HISTORY_SHEET_NAME), fold_name(FILLS_SHEET_NAME)}
-_OWN_SHEETS = {fold_name(n) for n in (HELP_SHEET_NAME, HISTORY_SHEET_NAME, FILLS_SHEET_NAME, RESULTS_SHEET_NAME)}
+_OWN_SHEETS = {fold_name(n) for n in (HELP_SHEET_NAME, HISTORY_SHEET_NAME, FILLS_SHEET_NAME, RESULTS_SHEET_NAME,
+                                      MARKS_SHEET_NAME)}
 
 
 @dataclass
@@ -137,7 +139,7 @@ def _history(raw: RawSheet) -> list[Snapshot]:
     return snaps
 
 
-def _unreadable_sheets(path: Path, raws: list[RawSheet]) -> list[Issue]:
+def _unreadable_sheets(path: Path | None, raws: list[RawSheet]) -> list[Issue]:
     """A sheet whose part cannot be parsed: fatal when it is one xlcrm reads, else ignored (info)."""
     issues = []
     for raw in raws:
@@ -161,6 +163,16 @@ def read_book(path: Path) -> ReadResult:
         scan = pool.submit(uncached_formula_cells, path)
         raws = read_raw_sheets(path)
         uncached = scan.result()
+    return read_raw_book(raws, uncached, path)
+
+
+def read_raw_book(raws: list[RawSheet], uncached: dict[str, set[tuple[int, int]]] | None = None,
+                  path: Path | None = None) -> ReadResult:
+    """Recognise and type sheets already read as raw cells (from a file, or from a live Excel book).
+
+    ``uncached`` maps a sheet name to its formula cells (row, column) without a cached value; ``path`` is where
+    the workbook lives, when known (its folder is searched for ``xlcrm.toml``)."""
+    uncached = uncached or {}
     book = Book(path=path, sheet_names=[r.name for r in raws])
     issues = _unreadable_sheets(path, raws)
     raws = [r for r in raws if r.error is None]

@@ -275,6 +275,9 @@ RESULTS_SHEET_NAME = "校验结果"
 # What enrich wrote into fill-when-blank input cells (SPEC §2 "Cells enrich fills and keeps up to date")
 FILLS_SHEET_NAME = "xlcrm_填写"
 FILLS_HEADERS = ("工作表", "编号", "字段", "值")
+# The marks a live validate put on problem cells in an open workbook (fill, note), to replace them next time
+MARKS_SHEET_NAME = "xlcrm_标注"
+MARKS_HEADERS = ("工作表", "单元格", "原底色", "标注底色", "批注")
 
 DATA_SHEETS: tuple[SheetKind, ...] = (CUSTOMERS, FOLLOWUPS, FEEDBACK, CAMPAIGNS, TASKS)
 ALL_SHEETS: tuple[SheetKind, ...] = (*DATA_SHEETS, CONFIG)
