@@ -74,7 +74,6 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--as-of", metavar="YYYY-MM-DD", help=tr("统计日（默认今天）", "as-of date (default today)"))
     q.add_argument("--config", type=Path, metavar="F", help=tr("配置文件 xlcrm.toml", "config file"))
     q.add_argument("--no-backup", action="store_true", help=tr("不生成备份", "skip the backup"))
-    q.add_argument("--allow-loss", action="store_true", help=tr("允许丢弃无法保留的内容（图表、图片等）", "allow dropping charts, images …"))
 
     q = sub.add_parser("report", help=tr("批量生成复盘报告（Word/Markdown）", "generate review reports"),
                        description=tr("汇总一个或多个工作簿（或文件夹），生成活动复盘或月度复盘报告。",
@@ -107,7 +106,7 @@ def _run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per comman
     if args.command == "enrich":
         from .commands import run_enrich
 
-        return run_enrich(args.path, args.output, _as_of(args), args.config, not args.no_backup, args.allow_loss)
+        return run_enrich(args.path, args.output, _as_of(args), args.config, not args.no_backup)
     if args.command == "report":
         from .reporting.command import run_report
 

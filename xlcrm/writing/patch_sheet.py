@@ -1,0 +1,398 @@
+"""Stream one worksheet part, replacing or inserting exactly the target ``<c>`` elements.
+
+The part is read in chunks and copied through as bytes. Only the ``<row>`` elements that hold a
+target cell are split into cells; every other row, and every other cell of a patched row, is
+written back byte for byte. Rows that do not exist yet are inserted in row order. After the last
+target row the rest of ``<sheetData>`` is copied without looking at it, so a sheet formatted down
+to row 1,048,576 costs one decompress/compress pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from .cellxml import CellContext, cell_style, column_letters, comparable, old_value, render_cell, same_value, split_ref
+from .xmlbytes import end_tag, get_attr, set_attr, start_tag
+
+CHUNK = 1 << 20
+MAX_COLUMN = 16384
+
+
+class _Keep:
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Any = _Keep()  # a write that changes only the style and keeps the value
+
+
+@dataclass
+class CellWrite:
+    """What to do with one cell: ``value`` (``KEEP`` for style only), ``style`` maps the cell's
+    current style index to the new one (None keeps it), ``only_if_blank`` protects staff input."""
+
+    value: Any = KEEP
+    style: Callable[[int], int] | None = None
+    only_if_blank: bool = False
+
+
+@dataclass
+class SheetPatch:
+    """Cell writes of one sheet (row → column → write) and optional edits of the bytes before
+    ``<sheetData>`` (head) and after it (tail)."""
+
+    cells: dict[int, dict[int, CellWrite]] = field(default_factory=dict)
+    head: Callable[[bytes], bytes] | None = None
+    tail: Callable[[bytes], bytes] | None = None
+
+    def put(self, row: int, column: int, write: CellWrite) -> None:
+        if 1 <= column <= MAX_COLUMN and 1 <= row <= 1_048_576:
+            self.cells.setdefault(row, {})[column] = write
+
+
+class SheetFormatError(ValueError):
+    """The worksheet XML is not what SpreadsheetML requires (no ``<sheetData>``, unclosed rows)."""
+
+
+_COL = start_tag("col")
+_DIMENSION = start_tag("dimension")
+
+
+class _Reader:
+    def __init__(self, src: IO[bytes]) -> None:
+        self.src, self.buf, self.pos, self.eof = src, b"", 0, False
+
+    def more(self) -> bool:
+        chunk = self.src.read(CHUNK)
+        if not chunk:
+            self.eof = True
+            return False
+        self.buf = self.buf[self.pos:] + chunk
+        self.pos = 0
+        return True
+
+
+def _column_styles(head: bytes) -> dict[int, int]:
+    styles: dict[int, int] = {}
+    for m in _COL.finditer(head):
+        tag = m.group(0)
+        lo, hi, s = get_attr(tag, "min"), get_attr(tag, "max"), get_attr(tag, "style")
+        if lo and hi and s and lo.isdigit() and hi.isdigit() and s.isdigit() and int(s):
+            for c in range(int(lo), min(int(hi), MAX_COLUMN) + 1):
+                styles[c] = int(s)
+    return styles
+
+
+def _grow_dimension(head: bytes, patch: SheetPatch) -> bytes:
+    m = _DIMENSION.search(head)
+    written = [(r, c) for r, cols in patch.cells.items() for c, w in cols.items()
+               if w.value is KEEP or w.value not in (None, "")]
+    if m is None or not written:
+        return head
+    ref = get_attr(m.group(0), "ref") or "A1"
+    parts = [split_ref(p) for p in ref.split(":")]
+    if not all(parts):
+        return head
+    rows = [p[0] for p in parts if p] + [r for r, _ in written]
+    cols = [p[1] for p in parts if p] + [c for _, c in written]
+    first = parts[0]
+    assert first is not None
+    if first == (1, 1) and len(parts) == 1:  # "A1" of an empty sheet
+        rows, cols = [r for r, _ in written] + [1], [c for _, c in written] + [1]
+    new = f"{column_letters(min(cols))}{min(rows)}:{column_letters(max(cols))}{max(rows)}"
+    if new == ref:
+        return head
+    return head[: m.start()] + set_attr(m.group(0), "ref", new) + head[m.end():]
+
+
+class _Patcher:
+    def __init__(self, patch: SheetPatch, ctx: CellContext, out: IO[bytes]) -> None:
+        self.patch, self.ctx, self.out = patch, ctx, out
+        self.pending = sorted(patch.cells)
+        self.changed = False
+        self.prefix = b""
+        self.col_styles: dict[int, int] = {}
+
+    # --- cells ---------------------------------------------------------------------------------
+    def _new_cell(self, row: int, col: int, write: CellWrite, base: int) -> bytes | None:
+        style = write.style(base) if write.style else base
+        value = None if write.value is KEEP else write.value
+        if comparable(value, self.ctx) is None and (write.value is not KEEP and style == base):
+            return None  # a blank cell that needs nothing
+        self.changed = True
+        return render_cell(self.prefix, f"{column_letters(col)}{row}", style, value, self.ctx)
+
+    def _existing_cell(self, cell: bytes, ref: str, write: CellWrite) -> bytes:
+        old_s = cell_style(cell)
+        new_s = write.style(old_s) if write.style else old_s
+        if write.value is KEEP:
+            if new_s == old_s:
+                return cell
+            tag = start_tag("c").match(cell)
+            assert tag is not None
+            self.changed = True
+            return set_attr(tag.group(0), "s", str(new_s) if new_s else None) + cell[tag.end():]
+        old, has_formula = old_value(cell, self.ctx)
+        if write.only_if_blank and (old is not None or has_formula):
+            return cell
+        new = comparable(write.value, self.ctx)
+        if not has_formula and new_s == old_s and same_value(old, new):
+            return cell
+        self.changed = True
+        return render_cell(self.prefix, ref, new_s, write.value, self.ctx)
+
+    def _row_base_style(self, row_tag: bytes, col: int) -> int:
+        s = get_attr(row_tag, "s")
+        if s and s.isdigit() and (get_attr(row_tag, "customFormat") or "") in ("1", "true"):
+            return int(s)
+        return self.col_styles.get(col, 0)
+
+    def _patch_row(self, row_bytes: bytes, row: int) -> bytes:
+        writes = dict(self.patch.cells[row])
+        m = start_tag("row").match(row_bytes)
+        assert m is not None
+        row_tag = m.group(0)
+        if get_attr(row_tag, "r") is None:
+            row_tag = set_attr(row_tag, "r", str(row))
+        if m.group(2):
+            inner, close = b"", end_tag(self.prefix, "row")
+            row_tag = row_tag[:-2].rstrip() + b">"
+        else:
+            close = end_tag(m.group(1), "row")
+            inner = row_bytes[m.end(): len(row_bytes) - len(close)]
+        pieces: list[bytes] = []
+        pos, col = 0, 0
+        cell_re = start_tag("c")
+        columns: list[int] = []
+        while True:
+            c = cell_re.search(inner, pos)
+            if c is None:
+                break
+            if c.group(2):
+                end = c.end()
+            else:
+                e = inner.find(end_tag(c.group(1), "c"), c.end())
+                if e < 0:
+                    raise SheetFormatError("unclosed <c>")
+                end = e + len(end_tag(c.group(1), "c"))
+            cell = inner[c.start():end]
+            ref = get_attr(c.group(0), "r")
+            where = split_ref(ref) if ref else None
+            col = where[1] if where else col + 1
+            if ref is None:
+                cell = set_attr(c.group(0), "r", f"{column_letters(col)}{row}") + inner[c.end():end]
+            pieces.append(inner[pos:c.start()])
+            for new_col in sorted(k for k in writes if k < col):
+                new = self._new_cell(row, new_col, writes.pop(new_col), self._row_base_style(row_tag, new_col))
+                if new:
+                    pieces.append(new)
+                    columns.append(new_col)
+            write = writes.pop(col, None)
+            pieces.append(self._existing_cell(cell, f"{column_letters(col)}{row}", write) if write else cell)
+            columns.append(col)
+            pos = end
+        tail = inner[pos:]
+        for new_col in sorted(writes):
+            new = self._new_cell(row, new_col, writes[new_col], self._row_base_style(row_tag, new_col))
+            if new:
+                pieces.append(new)
+                columns.append(new_col)
+        pieces.append(tail)
+        spans = get_attr(row_tag, "spans")
+        if spans and columns and ":" in spans and " " not in spans.strip():
+            lo, hi = spans.split(":")
+            if lo.isdigit() and hi.isdigit() and (min(columns) < int(lo) or max(columns) > int(hi)):
+                row_tag = set_attr(row_tag, "spans", f"{min(min(columns), int(lo))}:{max(max(columns), int(hi))}")
+        body = b"".join(pieces)
+        if not body.strip() and m.group(2):
+            return row_bytes
+        return row_tag + body + close
+
+    def _new_row(self, row: int) -> bytes:
+        p = self.prefix.decode()
+        cells = b"".join(filter(None, (self._new_cell(row, c, w, self.col_styles.get(c, 0))
+                                       for c, w in sorted(self.patch.cells[row].items()))))
+        if not cells:
+            return b""
+        return f'<{p}row r="{row}">'.encode() + cells + f"</{p}row>".encode()
+
+    # --- stream --------------------------------------------------------------------------------
+    def run(self, src: IO[bytes]) -> None:
+        rd = _Reader(src)
+        sd_re = start_tag("sheetData")
+        while True:
+            m = sd_re.search(rd.buf, rd.pos)
+            if m is not None:
+                break
+            if not rd.more():
+                raise SheetFormatError("no <sheetData>")
+        self.prefix = m.group(1)
+        head = rd.buf[: m.start()]
+        self.col_styles = _column_styles(head)
+        new_head = _grow_dimension(head, self.patch)
+        if self.patch.head:
+            new_head = self.patch.head(new_head)
+        if new_head != head:
+            self.changed = True
+        self.out.write(new_head)
+        if m.group(2):  # <sheetData/>
+            rows = b"".join(self._new_row(r) for r in self.pending)
+            if rows:
+                self.out.write(m.group(0)[:-2].rstrip() + b">" + rows + end_tag(self.prefix, "sheetData"))
+            else:
+                self.out.write(m.group(0))
+            rd.pos = m.end()
+        else:
+            self.out.write(m.group(0))
+            rd.pos = m.end()
+            self._body(rd)
+        self._tail(rd)
+
+    def _body(self, rd: _Reader) -> None:
+        row_re = start_tag("row")
+        close_sd = end_tag(self.prefix, "sheetData")
+        last, implicit = 0, False
+        while True:
+            if not self.pending and not implicit:
+                self._copy_until(rd, close_sd)
+                return
+            m = row_re.search(rd.buf, rd.pos)
+            e = rd.buf.find(close_sd, rd.pos)
+            if e >= 0 and (m is None or e < m.start()):
+                self.out.write(rd.buf[rd.pos:e])
+                rd.pos = e
+                for r in self.pending:
+                    self.out.write(self._new_row(r))
+                self.pending = []
+                return
+            if m is None:
+                keep = max(rd.pos, len(rd.buf) - 4096)
+                self.out.write(rd.buf[rd.pos:keep])
+                rd.pos = keep
+                if not rd.more():
+                    raise SheetFormatError("no </sheetData>")
+                continue
+            self.out.write(rd.buf[rd.pos:m.start()])
+            rd.pos = m.start()
+            tag = m.group(0)
+            r_attr = get_attr(tag, "r")
+            if r_attr is None:
+                implicit = True
+            row = int(r_attr) if r_attr and r_attr.isdigit() else last + 1
+            while self.pending and self.pending[0] < row:
+                self.out.write(self._new_row(self.pending.pop(0)))
+            if m.group(2):
+                end = m.end() - rd.pos
+            else:
+                close = end_tag(m.group(1), "row")
+                while True:
+                    idx = rd.buf.find(close, rd.pos + len(tag))
+                    if idx >= 0:
+                        end = idx + len(close) - rd.pos
+                        break
+                    if not rd.more():
+                        raise SheetFormatError("unclosed <row>")
+            row_bytes = rd.buf[rd.pos:rd.pos + end]
+            if self.pending and self.pending[0] == row:
+                self.pending.pop(0)
+                new = self._patch_row(row_bytes, row)
+                self.out.write(new)
+            elif r_attr is None and implicit and self.changed:
+                self.changed = True
+                self.out.write(set_attr(tag, "r", str(row)) + row_bytes[len(tag):])
+            else:
+                self.out.write(row_bytes)
+            rd.pos += end
+            last = row
+
+    def _copy_until(self, rd: _Reader, marker: bytes) -> None:
+        while True:
+            idx = rd.buf.find(marker, rd.pos)
+            if idx >= 0:
+                self.out.write(rd.buf[rd.pos:idx])
+                rd.pos = idx
+                return
+            keep = max(rd.pos, len(rd.buf) - len(marker))
+            self.out.write(rd.buf[rd.pos:keep])
+            rd.pos = keep
+            if not rd.more():
+                raise SheetFormatError("no </sheetData>")
+
+    def _tail(self, rd: _Reader) -> None:
+        if self.patch.tail is None:
+            self.out.write(rd.buf[rd.pos:])
+            while rd.more():
+                self.out.write(rd.buf)
+                rd.pos = len(rd.buf)
+            return
+        while rd.more():
+            pass
+        tail = rd.buf[rd.pos:]
+        new = self.patch.tail(tail)
+        if new != tail:
+            self.changed = True
+        self.out.write(new)
+
+
+def patch_sheet(src: IO[bytes], out: IO[bytes], patch: SheetPatch, ctx: CellContext) -> bool:
+    """Copy the worksheet XML from ``src`` to ``out`` with ``patch`` applied; True when any byte
+    changed. Raises ``SheetFormatError`` for XML that is not a worksheet."""
+    p = _Patcher(patch, ctx, out)
+    p.run(src)
+    return p.changed
+
+
+_SHEET_VIEW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetView(?=[\s/>])[^>]*>")
+
+
+def drop_tab_selected(head: bytes) -> bytes:
+    """The head with ``tabSelected`` removed from every sheet view (another tab becomes active)."""
+    return _SHEET_VIEW.sub(lambda m: set_attr(m.group(0), "tabSelected", None), head)
+
+
+def row_values(src: IO[bytes], row: int, ctx: CellContext) -> dict[int, Any]:
+    """Column → value of the non-empty cells of one row (read up to that row only)."""
+    rd = _Reader(src)
+    row_re, cell_re = start_tag("row"), start_tag("c")
+    last = 0
+    while True:
+        m = row_re.search(rd.buf, rd.pos)
+        if m is None:
+            rd.pos = max(rd.pos, len(rd.buf) - 4096)
+            if not rd.more():
+                return {}
+            continue
+        r_attr = get_attr(m.group(0), "r")
+        number = int(r_attr) if r_attr and r_attr.isdigit() else last + 1
+        if number > row:
+            return {}
+        if m.group(2):
+            rd.pos, last = m.end(), number
+            continue
+        close = end_tag(m.group(1), "row")
+        idx = rd.buf.find(close, m.end())
+        if idx < 0:
+            rd.pos = m.start()
+            if not rd.more():
+                return {}
+            continue
+        if number < row:
+            rd.pos, last = idx, number
+            continue
+        inner = rd.buf[m.end():idx]
+        values: dict[int, Any] = {}
+        col, pos = 0, 0
+        while (c := cell_re.search(inner, pos)) is not None:
+            e = c.end() if c.group(2) else inner.find(end_tag(c.group(1), "c"), c.end())
+            end = c.end() if c.group(2) else (e + len(end_tag(c.group(1), "c")) if e >= 0 else len(inner))
+            ref = get_attr(c.group(0), "r")
+            where = split_ref(ref) if ref else None
+            col = where[1] if where else col + 1
+            value, _ = old_value(inner[c.start():end], ctx)
+            if value is not None and not (isinstance(value, str) and not value.strip()):
+                values[col] = value
+            pos = end
+        return values
