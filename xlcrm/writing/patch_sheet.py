@@ -47,6 +47,8 @@ class SheetPatch:
     cells: dict[int, dict[int, CellWrite]] = field(default_factory=dict)
     head: Callable[[bytes], bytes] | None = None
     tail: Callable[[bytes], bytes] | None = None
+    restyle: dict[int, int] = field(default_factory=dict)  # style index → index, for every cell
+    optional: bool = False  # an unreadable sheet is then left as it is instead of failing
 
     def put(self, row: int, column: int, write: CellWrite) -> None:
         if 1 <= column <= MAX_COLUMN and 1 <= row <= 1_048_576:
@@ -58,6 +60,7 @@ class SheetFormatError(ValueError):
 
 
 _COL = start_tag("col")
+_CELL_TAG = start_tag("c")
 _DIMENSION = start_tag("dimension")
 
 
@@ -125,9 +128,26 @@ class _Patcher:
         self.changed = True
         return render_cell(self.prefix, f"{column_letters(col)}{row}", style, value, self.ctx)
 
+    def _restyled(self, data: bytes) -> bytes:
+        """``data`` with every cell whose style is a key of ``restyle`` given the mapped style."""
+        restyle = self.patch.restyle
+        if not restyle:
+            return data
+
+        def swap(m: re.Match[bytes]) -> bytes:
+            s = get_attr(m.group(0), "s")
+            if s and s.isdigit() and int(s) in restyle:
+                return set_attr(m.group(0), "s", str(restyle[int(s)]) if restyle[int(s)] else None)
+            return m.group(0)
+        new = _CELL_TAG.sub(swap, data)
+        if new != data:
+            self.changed = True
+        return new
+
     def _existing_cell(self, cell: bytes, ref: str, write: CellWrite) -> bytes:
         old_s = cell_style(cell)
-        new_s = write.style(old_s) if write.style else old_s
+        base = self.patch.restyle.get(old_s, old_s)
+        new_s = write.style(base) if write.style else base
         if write.value is KEEP:
             if new_s == old_s:
                 return cell
@@ -191,7 +211,7 @@ class _Patcher:
                     pieces.append(new)
                     columns.append(new_col)
             write = writes.pop(col, None)
-            pieces.append(self._existing_cell(cell, f"{column_letters(col)}{row}", write) if write else cell)
+            pieces.append(self._existing_cell(cell, f"{column_letters(col)}{row}", write) if write else self._restyled(cell))
             columns.append(col)
             pos = end
         tail = inner[pos:]
@@ -256,7 +276,7 @@ class _Patcher:
         close_sd = end_tag(self.prefix, "sheetData")
         last, implicit = 0, False
         while True:
-            if not self.pending and not implicit:
+            if not self.pending and not implicit and not self.patch.restyle:
                 self._copy_until(rd, close_sd)
                 return
             m = row_re.search(rd.buf, rd.pos)
@@ -304,7 +324,7 @@ class _Patcher:
                 self.changed = True
                 self.out.write(set_attr(tag, "r", str(row)) + row_bytes[len(tag):])
             else:
-                self.out.write(row_bytes)
+                self.out.write(self._restyled(row_bytes))
             rd.pos += end
             last = row
 

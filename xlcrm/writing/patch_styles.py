@@ -106,9 +106,11 @@ class StylesPatch:
         return all_xfs[index] if 0 <= index < len(all_xfs) else None
 
     def derive(self, base: int, *, number_format: str | None = None, fill: int | None = None,
-               font: int | None = None, border: int | None = None, alignment: str | None = None) -> int:
-        """The index of an xf like ``base`` with the given parts replaced (reused when it exists)."""
-        key = (base, number_format, fill, font, border, alignment)
+               font: int | None = None, border: int | None = None, alignment: str | None = None,
+               reuse: set[int] | None = None) -> int:
+        """The index of an xf like ``base`` with the given parts replaced (reused when it exists;
+        with ``reuse``, only those existing entries may be reused, besides ``base`` itself)."""
+        key = (base, number_format, fill, font, border, alignment, frozenset(reuse) if reuse is not None else None)
         if key in self._cache:
             return self._cache[key]
         xf = self.xf_bytes(base) or self.xf_bytes(0) or self.tag('<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>')
@@ -132,7 +134,9 @@ class StylesPatch:
             else:
                 rest = align + rest
         new = tag + rest
-        index = base if new == xf else next((i for i, x in enumerate(self.xfs + self.added["xf"]) if x == new), -1)
+        allowed = (lambda i: True) if reuse is None else (lambda i: i in reuse or i >= len(self.xfs))
+        index = base if new == xf else next(
+            (i for i, x in enumerate(self.xfs + self.added["xf"]) if x == new and allowed(i)), -1)
         if index < 0:
             self.added["xf"].append(new)
             index = len(self.xfs) + len(self.added["xf"]) - 1

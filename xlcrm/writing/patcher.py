@@ -103,8 +103,10 @@ class WorkbookPatcher:
         return 0
 
     # --- building ------------------------------------------------------------------------------
-    def build(self, *, touch_core: bool = True, now: datetime | None = None) -> tuple[bytes, bool]:
-        """The patched package as bytes and whether anything but core.xml changed."""
+    def build(self, *, touch_core: bool = True, now: datetime | None = None,
+              before_write: Callable[[], None] | None = None) -> tuple[bytes, bool]:
+        """The patched package as bytes and whether anything but core.xml changed.
+        ``before_write`` runs once every sheet is patched, before the package is written."""
         changed = self.extra_changed
         for part, patch in self.patches.items():
             changed |= self._patch_part(part, patch)
@@ -128,6 +130,8 @@ class WorkbookPatcher:
                 assert rel is not None and rel.part is not None
                 self.pkg.set(rel.part, styles)
                 changed = True
+        if before_write is not None:
+            before_write()
         if changed and touch_core:
             touch_modified(self.pkg, now)
         out = io.BytesIO()
@@ -146,6 +150,8 @@ class WorkbookPatcher:
                 changed = patch_sheet(src, buffer, patch, self.ctx)
         except (SheetFormatError, ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
             buffer.close()
+            if patch.optional:
+                return False
             raise self.pkg.corrupt(f"{part}: {str(exc)[:120]}") from exc
         if not changed:
             buffer.close()
