@@ -57,7 +57,7 @@ def render_sheet(rows: list[list[Any]], ctx: CellContext, style: Callable[[int, 
         body.append(f'<row r="{r}"{ht}>'.encode() + cells + b"</row>")
     tail: list[str] = ["</sheetData>"]
     if layout.links:
-        links = "".join(f'<hyperlink ref="{ref}" location="{escape_attr(loc)}" display="{escape_attr(tip)}"/>'
+        links = "".join(f'<hyperlink ref="{ref}" location="{escape_attr(loc)}" tooltip="{escape_attr(tip)}"/>'
                         for ref, loc, tip in layout.links)
         tail.append(f"<hyperlinks>{links}</hyperlinks>")
     tail.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>')

@@ -16,14 +16,14 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Union
+from typing import IO
 from urllib.parse import unquote
 
 from ..errors import CorruptFileError
 from ..i18n import tr
 from .xmlbytes import get_attr, start_tag
 
-Source = Union[str, Path, bytes, IO[bytes]]
+Source = str | Path | bytes | IO[bytes]
 
 REL_OFFICE_DOC = "/officeDocument"
 REL_WORKSHEET = "/worksheet"

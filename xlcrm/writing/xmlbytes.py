@@ -9,7 +9,7 @@ read and set attributes, and escape text the way SpreadsheetML expects (XML esca
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from html import unescape
 
 # Attributes of a start tag: name = "value" | 'value' (a '>' may legally sit inside a value).
@@ -22,7 +22,7 @@ _X_LITERAL = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 _X_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
-@lru_cache(maxsize=None)
+@cache
 def start_tag(local: str) -> re.Pattern[bytes]:
     """A start (or empty-element) tag of ``local`` with any prefix.
 
@@ -30,13 +30,13 @@ def start_tag(local: str) -> re.Pattern[bytes]:
     return re.compile(rb"<" + _PREFIX + re.escape(local.encode()) + rb"(?=[\s/>])" + _ATTRS + rb"(/?)>")
 
 
-@lru_cache(maxsize=None)
+@cache
 def end_tag(prefix: bytes, local: str) -> bytes:
     """The closing tag bytes for ``local`` with ``prefix`` (``b'x:'`` or ``b''``)."""
     return b"</" + prefix + local.encode() + b">"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _attr_pattern(name: str) -> re.Pattern[bytes]:
     return re.compile(rb"(\s)" + re.escape(name.encode()) + rb"\s*=\s*(\"([^\"]*)\"|'([^']*)')")
 
