@@ -14,7 +14,7 @@ from .cellxml import split_ref
 from .package import CT_COMMENTS, CT_VML, REL_COMMENTS, REL_VML
 from .patcher import WorkbookPatcher
 from .workbook_parts import add_override, add_relationship, ensure_default
-from .xmlbytes import end_tag, escape_attr, escape_text, get_attr, start_tag, text_of
+from .xmlbytes import end_tag, escape_text, get_attr, start_tag, text_of
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -94,8 +94,10 @@ def _legacy_drawing_edit(rid: str) -> object:
     return edit
 
 
-def set_notes(patcher: WorkbookPatcher, sheet_name: str, notes: dict[str, str], author: str) -> None:
-    """Replace ``author``'s notes on a sheet with ``notes`` (A1 ref → text)."""
+def set_notes(patcher: WorkbookPatcher, sheet_name: str, notes: dict[str, str], author: str,
+              replace: bool = True) -> None:
+    """Replace ``author``'s notes on a sheet with ``notes`` (A1 ref → text); with ``replace``
+    False, add ``notes`` and keep every note already there."""
     entry = patcher.entry(sheet_name)
     if entry is None or entry.part is None:
         return
@@ -108,7 +110,7 @@ def set_notes(patcher: WorkbookPatcher, sheet_name: str, notes: dict[str, str], 
     kept: set[str] = set()
     authors = _authors(comments) if comments else []
     if comments is not None:
-        ours = {str(i) for i, a in enumerate(authors) if a == author}
+        ours = {str(i) for i, a in enumerate(authors) if a == author} if replace else set()
         for start, end, tag in reversed(_comment_elements(comments)):
             ref = get_attr(tag, "ref") or ""
             if (get_attr(tag, "authorId") or "0") in ours:
@@ -195,7 +197,3 @@ def _merge_vml(patcher: WorkbookPatcher, vml: bytes | None, removed: set[str], n
     close = vml.rfind(b"</xml>")
     return vml[:close] + b"".join(shapes) + vml[close:]
 
-
-def escape_note(text: str) -> str:
-    """Note text as an attribute-safe string (used in tests and tooltips)."""
-    return escape_attr(text)

@@ -16,10 +16,12 @@ from typing import Any
 from ..i18n import tr
 from ..model import Book, CellUpdate, SheetData, Snapshot
 from ..schema import HISTORY_HEADERS
+from .cellxml import column_letters
+from .comments import set_notes
 from .package import Source
 from .patch_sheet import MAX_COLUMN, CellWrite, row_values
 from .patcher import WorkbookPatcher
-from .styles import COMPUTED_FILL, COMPUTED_FONT, THIN
+from .styles import COMMENT_AUTHOR, COMPUTED_FILL, COMPUTED_FONT, THIN, header_comment
 from .xmlbytes import get_attr, start_tag
 
 
@@ -108,6 +110,9 @@ def _plan_sheet(patcher: WorkbookPatcher, sheet: SheetData, updates: list[CellUp
             patch.put(sheet.header_row, last, CellWrite(f.header, style=lambda base: _header_style(patcher, base)))
         if widths:
             patch.head = _widen(widths)
+            notes = {f"{column_letters(columns[f.key])}{sheet.header_row}": header_comment(f).text
+                     for f in missing if f.key in columns}
+            set_notes(patcher, sheet.name, notes, COMMENT_AUTHOR, replace=False)
     computed = {f.key for f in kind.computed_fields}
     formats = {f.key: f.excel_format for f in kind.fields}
     for u in updates:
