@@ -14,7 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from .cellxml import CellContext, cell_style, column_letters, comparable, old_value, render_cell, same_value, split_ref
+from .cellxml import (
+    CellContext,
+    cell_style,
+    column_index,
+    column_letters,
+    comparable,
+    old_value,
+    render_cell,
+    same_value,
+    split_ref,
+)
 from .xmlbytes import end_tag, get_attr, set_attr, start_tag
 
 CHUNK = 1 << 20
@@ -61,6 +71,9 @@ class SheetFormatError(ValueError):
 
 _COL = start_tag("col")
 _CELL_TAG = start_tag("c")
+# Cell start tags never hold '>' inside attribute values (r, s, t, cm, vm, ph): a simple pattern is enough.
+_CELL_OPEN = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)c(?=[\s/>])[^>]*?(/?)>")
+_R_ATTR = re.compile(rb'\sr\s*=\s*["\']([A-Z]{1,3})\d+["\']')
 _DIMENSION = start_tag("dimension")
 
 
@@ -171,7 +184,8 @@ class _Patcher:
         return self.col_styles.get(col, 0)
 
     def _patch_row(self, row_bytes: bytes, row: int) -> bytes:
-        writes = dict(self.patch.cells[row])
+        writes = self.patch.cells[row]
+        targets = sorted(writes)
         m = start_tag("row").match(row_bytes)
         assert m is not None
         row_tag = m.group(0)
@@ -183,12 +197,17 @@ class _Patcher:
         else:
             close = end_tag(m.group(1), "row")
             inner = row_bytes[m.end(): len(row_bytes) - len(close)]
-        pieces: list[bytes] = []
-        pos, col = 0, 0
-        cell_re = start_tag("c")
-        columns: list[int] = []
+        out: list[bytes] = []
+        added: list[int] = []
+        copied = pos = col = last_end = 0
+        i, n = 0, len(targets)
+        restyle = bool(self.patch.restyle)
+        exhausted = True
         while True:
-            c = cell_re.search(inner, pos)
+            if i >= n and not restyle:
+                exhausted = False  # the rest of the row is copied as it is
+                break
+            c = _CELL_OPEN.search(inner, pos)
             if c is None:
                 break
             if c.group(2):
@@ -197,36 +216,43 @@ class _Patcher:
                 e = inner.find(end_tag(c.group(1), "c"), c.end())
                 if e < 0:
                     raise SheetFormatError("unclosed <c>")
-                end = e + len(end_tag(c.group(1), "c"))
-            cell = inner[c.start():end]
-            ref = get_attr(c.group(0), "r")
-            where = split_ref(ref) if ref else None
-            col = where[1] if where else col + 1
-            if ref is None:
-                cell = set_attr(c.group(0), "r", f"{column_letters(col)}{row}") + inner[c.end():end]
-            pieces.append(inner[pos:c.start()])
-            for new_col in sorted(k for k in writes if k < col):
-                new = self._new_cell(row, new_col, writes.pop(new_col), self._row_base_style(row_tag, new_col))
+                end = e + 3 + len(c.group(1)) + 1
+            r = _R_ATTR.search(c.group(0))
+            col = column_index(r.group(1).decode()) if r else col + 1
+            while i < n and targets[i] < col:
+                new = self._new_cell(row, targets[i], writes[targets[i]], self._row_base_style(row_tag, targets[i]))
                 if new:
-                    pieces.append(new)
-                    columns.append(new_col)
-            write = writes.pop(col, None)
-            pieces.append(self._existing_cell(cell, f"{column_letters(col)}{row}", write) if write else self._restyled(cell))
-            columns.append(col)
-            pos = end
-        tail = inner[pos:]
-        for new_col in sorted(writes):
-            new = self._new_cell(row, new_col, writes[new_col], self._row_base_style(row_tag, new_col))
-            if new:
-                pieces.append(new)
-                columns.append(new_col)
-        pieces.append(tail)
+                    out += [inner[copied:c.start()], new]
+                    copied = c.start()
+                    added.append(targets[i])
+                i += 1
+            cell = inner[c.start():end]
+            if r is None:  # an implicit position becomes explicit
+                cell = set_attr(c.group(0), "r", f"{column_letters(col)}{row}") + inner[c.end():end]
+            if i < n and targets[i] == col:
+                cell = self._existing_cell(cell, f"{column_letters(col)}{row}", writes[col])
+                i += 1
+            elif restyle:
+                cell = self._restyled(cell)
+            if cell != inner[c.start():end]:
+                out += [inner[copied:c.start()], cell]
+                copied = end
+            pos = last_end = end
+        if exhausted and i < n:
+            out.append(inner[copied:last_end])
+            copied = last_end
+            for target in targets[i:]:
+                new = self._new_cell(row, target, writes[target], self._row_base_style(row_tag, target))
+                if new:
+                    out.append(new)
+                    added.append(target)
+        out.append(inner[copied:])
         spans = get_attr(row_tag, "spans")
-        if spans and columns and ":" in spans and " " not in spans.strip():
+        if spans and added and ":" in spans and " " not in spans.strip():
             lo, hi = spans.split(":")
-            if lo.isdigit() and hi.isdigit() and (min(columns) < int(lo) or max(columns) > int(hi)):
-                row_tag = set_attr(row_tag, "spans", f"{min(min(columns), int(lo))}:{max(max(columns), int(hi))}")
-        body = b"".join(pieces)
+            if lo.isdigit() and hi.isdigit() and (min(added) < int(lo) or max(added) > int(hi)):
+                row_tag = set_attr(row_tag, "spans", f"{min(min(added), int(lo))}:{max(max(added), int(hi))}")
+        body = b"".join(out)
         if not body.strip() and m.group(2):
             return row_bytes
         return row_tag + body + close
@@ -280,8 +306,8 @@ class _Patcher:
                 self._copy_until(rd, close_sd)
                 return
             m = row_re.search(rd.buf, rd.pos)
-            e = rd.buf.find(close_sd, rd.pos)
-            if e >= 0 and (m is None or e < m.start()):
+            e = rd.buf.find(close_sd, rd.pos, m.start() if m is not None else len(rd.buf))
+            if e >= 0:
                 self.out.write(rd.buf[rd.pos:e])
                 rd.pos = e
                 for r in self.pending:
