@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from .xmlbytes import end_tag, escape_text, find_element, get_attr, start_tag, text_of, unescape_text
@@ -29,6 +30,7 @@ def column_index(letters: str) -> int:
     return n
 
 
+@lru_cache(maxsize=16384)
 def column_letters(index: int) -> str:
     """1 → A, 27 → AA."""
     out = ""

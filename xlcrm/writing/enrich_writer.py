@@ -115,6 +115,8 @@ def _plan_sheet(patcher: WorkbookPatcher, sheet: SheetData, updates: list[CellUp
             set_notes(patcher, sheet.name, notes, COMMENT_AUTHOR, replace=False)
     computed = {f.key for f in kind.computed_fields}
     formats = {f.key: f.excel_format for f in kind.fields}
+    styles: dict[str, Any] = {}
+    put = patch.put
     for u in updates:
         col = columns.get(u.field)
         if col is None:
@@ -123,11 +125,23 @@ def _plan_sheet(patcher: WorkbookPatcher, sheet: SheetData, updates: list[CellUp
             fmt = formats.get(u.field)
             style = None
             if fmt and fmt != "General" and u.value is not None:
-                style = (lambda code: lambda base: patcher.styles.derive(base, number_format=code))(fmt)
-            patch.put(u.row, col, CellWrite(u.value, style=style))
+                style = styles.get(fmt) or styles.setdefault(fmt, _format_style(patcher, fmt))
+            put(u.row, col, CellWrite(u.value, style=style))
         elif u.value is not None:
             # staff input: only a blank cell, or one still holding enrich's own earlier value
-            patch.put(u.row, col, CellWrite(u.value, only_if_blank=not getattr(u, "refresh", False)))
+            put(u.row, col, CellWrite(u.value, only_if_blank=not getattr(u, "refresh", False)))
+
+
+def _format_style(patcher: WorkbookPatcher, code: str) -> Any:
+    """A style function: the cell's own style with number format ``code`` (memoised per style)."""
+    memo: dict[int, int] = {}
+
+    def style(base: int) -> int:
+        found = memo.get(base)
+        if found is None:
+            found = memo[base] = patcher.styles.derive(base, number_format=code)
+        return found
+    return style
 
 
 def write_enriched(source: Source, book: Book, updates: Iterable[CellUpdate],

@@ -10,6 +10,7 @@ to row 1,048,576 costs one decompress/compress pass.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -127,17 +128,21 @@ def _grow_dimension(head: bytes, patch: SheetPatch) -> bytes:
 class _Patcher:
     def __init__(self, patch: SheetPatch, ctx: CellContext, out: IO[bytes]) -> None:
         self.patch, self.ctx, self.out = patch, ctx, out
-        self.pending = sorted(patch.cells)
+        self.pending: deque[int] = deque(sorted(patch.cells))
         self.changed = False
         self.prefix = b""
         self.col_styles: dict[int, int] = {}
+        self._style_row: bytes | None = None
+        self._row_style: int | None = None
 
     # --- cells ---------------------------------------------------------------------------------
     def _new_cell(self, row: int, col: int, write: CellWrite, base: int) -> bytes | None:
-        style = write.style(base) if write.style else base
         value = None if write.value is KEEP else write.value
-        if comparable(value, self.ctx) is None and (write.value is not KEEP and style == base):
-            return None  # a blank cell that needs nothing
+        if write.value is not KEEP and (value is None or value == ""):
+            return None  # a blank cell that does not exist needs nothing
+        style = write.style(base) if write.style else base
+        if value is None and style == base:
+            return None
         self.changed = True
         return render_cell(self.prefix, f"{column_letters(col)}{row}", style, value, self.ctx)
 
@@ -178,12 +183,104 @@ class _Patcher:
         return render_cell(self.prefix, ref, new_s, write.value, self.ctx)
 
     def _row_base_style(self, row_tag: bytes, col: int) -> int:
-        s = get_attr(row_tag, "s")
-        if s and s.isdigit() and (get_attr(row_tag, "customFormat") or "") in ("1", "true"):
-            return int(s)
-        return self.col_styles.get(col, 0)
+        if row_tag is not self._style_row:  # one row's tag is asked about for each of its new cells
+            s = get_attr(row_tag, "s") if b" s=" in row_tag or b"\ts=" in row_tag else None
+            custom = s and s.isdigit() and (get_attr(row_tag, "customFormat") or "") in ("1", "true")
+            self._style_row, self._row_style = row_tag, int(s) if custom and s else None
+        return self._row_style if self._row_style is not None else self.col_styles.get(col, 0)
+
+    def _cell_end(self, inner: bytes, c: re.Match[bytes]) -> int:
+        if c.group(2):
+            return c.end()
+        e = inner.find(end_tag(c.group(1), "c"), c.end())
+        if e < 0:
+            raise SheetFormatError("unclosed <c>")
+        return e + 4 + len(c.group(1))
+
+    def _last_cell(self, inner: bytes) -> tuple[int, int] | None:
+        """(column, end) of the row's last cell, when it names its column; None otherwise."""
+        j = len(inner)
+        marker = b"<" + self.prefix + b"c"
+        while (j := inner.rfind(marker, 0, j)) >= 0:
+            c = _CELL_OPEN.match(inner, j)
+            if c is not None:
+                r = _R_ATTR.search(c.group(0))
+                return (column_index(r.group(1).decode()), self._cell_end(inner, c)) if r else None
+        return (0, 0)
+
+    def _insertion_point(self, inner: bytes, pos: int, target: int) -> int | None:
+        """Where a new cell for column ``target`` goes: before the first cell after ``pos`` with a
+        larger column (None when a cell there has no address)."""
+        for c in _CELL_OPEN.finditer(inner, pos):
+            r = _R_ATTR.search(c.group(0))
+            if r is None:
+                return None
+            if column_index(r.group(1).decode()) > target:
+                return c.start()
+        return None
+
+    def _patch_row_direct(self, row_bytes: bytes, row: int) -> bytes | None:
+        """The row with its targets written, finding each target cell by its address instead of
+        walking every cell; None when the row needs the cell-by-cell walk."""
+        m = start_tag("row").match(row_bytes)
+        if m is None or m.group(2) or get_attr(m.group(0), "r") is None:
+            return None
+        close = end_tag(m.group(1), "row")
+        inner = row_bytes[m.end(): len(row_bytes) - len(close)]
+        last = self._last_cell(inner)
+        if last is None:
+            return None
+        last_col, last_end = last
+        writes = self.patch.cells[row]
+        out: list[bytes] = []
+        added: list[int] = []
+        copied = pos = 0
+        row_tag = m.group(0)
+        for target in sorted(writes):
+            ref = f"{column_letters(target)}{row}"
+            if target > last_col:
+                new = self._new_cell(row, target, writes[target], self._row_base_style(row_tag, target))
+                if new:
+                    if copied < last_end:
+                        out.append(inner[copied:last_end])
+                        copied = last_end
+                    out.append(new)
+                    added.append(target)
+                continue
+            idx = inner.find(b'r="' + ref.encode() + b'"', pos)
+            start = inner.rfind(b"<", pos, idx) if idx >= 0 else -1
+            c = _CELL_OPEN.match(inner, start) if start >= 0 else None
+            if c is None or c.end() <= idx:
+                at = self._insertion_point(inner, pos, target)
+                if at is None:
+                    return None  # a cell without an address, or an unusual tag: walk the cells
+                new = self._new_cell(row, target, writes[target], self._row_base_style(row_tag, target))
+                if new:
+                    out += [inner[copied:at], new]
+                    copied = pos = at
+                continue
+            end = self._cell_end(inner, c)
+            cell = inner[start:end]
+            new_cell = self._existing_cell(cell, ref, writes[target])
+            if new_cell != cell:
+                out += [inner[copied:start], new_cell]
+                copied = end
+            pos = end
+        out.append(inner[copied:])
+        spans = get_attr(row_tag, "spans")
+        if spans and added and ":" in spans and " " not in spans.strip():
+            lo, hi = spans.split(":")
+            if lo.isdigit() and hi.isdigit() and max(added) > int(hi):
+                row_tag = set_attr(row_tag, "spans", f"{lo}:{max(added)}")
+        return row_tag + b"".join(out) + close
 
     def _patch_row(self, row_bytes: bytes, row: int) -> bytes:
+        if not self.patch.restyle:
+            changed_before = self.changed
+            fast = self._patch_row_direct(row_bytes, row)
+            if fast is not None:
+                return fast
+            self.changed = changed_before
         writes = self.patch.cells[row]
         targets = sorted(writes)
         m = start_tag("row").match(row_bytes)
@@ -312,7 +409,7 @@ class _Patcher:
                 rd.pos = e
                 for r in self.pending:
                     self.out.write(self._new_row(r))
-                self.pending = []
+                self.pending.clear()
                 return
             if m is None:
                 keep = max(rd.pos, len(rd.buf) - 4096)
@@ -329,7 +426,7 @@ class _Patcher:
                 implicit = True
             row = int(r_attr) if r_attr and r_attr.isdigit() else last + 1
             while self.pending and self.pending[0] < row:
-                self.out.write(self._new_row(self.pending.pop(0)))
+                self.out.write(self._new_row(self.pending.popleft()))
             if m.group(2):
                 end = m.end() - rd.pos
             else:
@@ -343,7 +440,7 @@ class _Patcher:
                         raise SheetFormatError("unclosed <row>")
             row_bytes = rd.buf[rd.pos:rd.pos + end]
             if self.pending and self.pending[0] == row:
-                self.pending.pop(0)
+                self.pending.popleft()
                 new = self._patch_row(row_bytes, row)
                 self.out.write(new)
             elif r_attr is None and implicit and self.changed:

@@ -73,9 +73,13 @@ def escape_attr(value: str) -> str:
 
 def escape_text(value: str) -> str:
     """Escape cell or comment text: ``_xHHHH_`` literals are protected, control characters encoded."""
-    value = _X_LITERAL.sub(r"_x005F_\1", value)
-    value = _BAD_CHARS.sub(lambda m: f"_x{ord(m.group(0)):04X}_", value)
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "_x" in value:
+        value = _X_LITERAL.sub(r"_x005F_\1", value)
+    if _BAD_CHARS.search(value):
+        value = _BAD_CHARS.sub(lambda m: f"_x{ord(m.group(0)):04X}_", value)
+    if "&" in value or "<" in value or ">" in value:
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value
 
 
 def unescape_text(raw: bytes) -> str:
