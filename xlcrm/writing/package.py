@@ -12,9 +12,11 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import shutil
 import struct
+import tempfile
 import zipfile
-from collections.abc import Callable
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -79,7 +81,7 @@ class Package:
 
     zf: zipfile.ZipFile
     label: str
-    changes: dict[str, bytes | Callable[[IO[bytes]], None]] = field(default_factory=dict)
+    changes: dict[str, bytes | Deflated] = field(default_factory=dict)
     added: list[str] = field(default_factory=list)
     _lower: dict[str, str] = field(default_factory=dict)
     _rels: dict[str, list[Relationship]] = field(default_factory=dict)
@@ -190,7 +192,7 @@ class Package:
         return bool(m) and (get_attr(m.group(0), "date1904") or "").lower() in ("1", "true")
 
     # --- changing ------------------------------------------------------------------------------
-    def set(self, part: str, content: bytes | Callable[[IO[bytes]], None]) -> None:
+    def set(self, part: str, content: bytes | Deflated) -> None:
         """Replace a part (an existing one keeps its zip entry name and position) or add a new one."""
         name = self.entry(part) or part.lstrip("/")
         if name not in self._lower.values() and name not in self.added:
@@ -233,8 +235,10 @@ class Package:
         if isinstance(content, bytes):
             dst.writestr(info, content)
             return
-        with dst.open(info, "w") as fh:
-            content(fh)
+        info.compress_type, info.CRC = zipfile.ZIP_DEFLATED, content.crc
+        info.file_size, info.compress_size = content.size, content.data.tell()
+        content.data.seek(0)
+        _write_raw(dst, info, content.data)
 
 
 # Rewritten parts larger than this (a sheet formatted to the last row) are compressed at level 1:
@@ -264,14 +268,44 @@ def _copy_raw(src: zipfile.ZipFile, info: zipfile.ZipInfo, dst: zipfile.ZipFile)
     copy.compress_size, copy.file_size = info.compress_size, info.file_size
     copy.external_attr, copy.create_system = info.external_attr, info.create_system
     copy.flag_bits = info.flag_bits & 0x800  # keep only the UTF-8 name flag; sizes are in the header
-    copy.header_offset = dst.fp.tell()
-    dst.fp.write(copy.FileHeader(False))
-    dst.fp.write(raw)
-    dst.start_dir = dst.fp.tell()
-    dst.filelist.append(copy)
-    dst.NameToInfo[copy.filename] = copy
-    dst._didModify = True  # type: ignore[attr-defined]
+    _write_raw(dst, copy, io.BytesIO(raw))
     return True
+
+
+def _write_raw(dst: zipfile.ZipFile, info: zipfile.ZipInfo, raw: IO[bytes]) -> None:
+    """Append an entry whose compressed bytes, CRC and sizes are already known."""
+    assert dst.fp is not None
+    zip64 = info.file_size >= 0xFFFFFFFF or info.compress_size >= 0xFFFFFFFF
+    info.header_offset = dst.fp.tell()
+    dst.fp.write(info.FileHeader(zip64))
+    shutil.copyfileobj(raw, dst.fp, 1 << 20)
+    dst.start_dir = dst.fp.tell()
+    dst.filelist.append(info)
+    dst.NameToInfo[info.filename] = info
+    dst._didModify = True  # type: ignore[attr-defined]
+
+
+class Deflated:
+    """A part being written: deflated as it streams in (raw deflate, as zip stores it), with its
+    CRC and size, so a large rewritten sheet never sits in memory uncompressed."""
+
+    def __init__(self, big: bool) -> None:
+        self.data: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=16 << 20)
+        self._z = zlib.compressobj(1 if big else 6, zlib.DEFLATED, -15)
+        self.crc = 0
+        self.size = 0
+
+    def write(self, chunk: bytes) -> int:
+        self.crc = zlib.crc32(chunk, self.crc)
+        self.size += len(chunk)
+        self.data.write(self._z.compress(chunk))
+        return len(chunk)
+
+    def finish(self) -> None:
+        self.data.write(self._z.flush())
+
+    def close(self) -> None:
+        self.data.close()
 
 
 def _source_of_rels(name: str) -> str:

@@ -40,7 +40,7 @@ class _Keep:
 KEEP: Any = _Keep()  # a write that changes only the style and keeps the value
 
 
-@dataclass
+@dataclass(slots=True)
 class CellWrite:
     """What to do with one cell: ``value`` (``KEEP`` for style only), ``style`` maps the cell's
     current style index to the new one (None keeps it), ``only_if_blank`` protects staff input."""

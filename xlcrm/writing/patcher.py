@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import tempfile
 import zipfile
 from collections.abc import Callable
 from datetime import datetime
@@ -19,7 +17,7 @@ from typing import IO, Any
 from ..i18n import tr
 from .cellxml import CellContext
 from .new_sheet import SheetLayout, render_sheet
-from .package import REL_SHARED_STRINGS, REL_STYLES, Package, SheetEntry, Source
+from .package import BIG_PART, REL_SHARED_STRINGS, REL_STYLES, Deflated, Package, SheetEntry, Source
 from .patch_sheet import SheetFormatError, SheetPatch, patch_sheet
 from .patch_styles import StylesPatch
 from .workbook_parts import add_sheet, set_sheet_state, touch_modified
@@ -143,12 +141,12 @@ class WorkbookPatcher:
         return out.getvalue(), changed
 
     def _patch_part(self, part: str, patch: SheetPatch) -> bool:
-        # a sheet formatted to the last row can be large: spill to disk beyond 32 MB
-        buffer = tempfile.SpooledTemporaryFile(max_size=32 << 20)
+        # compressed while it streams: a sheet formatted to the last row never sits in memory whole
+        buffer = Deflated(self.pkg.zf.getinfo(self.pkg.entry(part) or part).file_size > BIG_PART)
         try:
             with self.pkg.open_part(part) as src:
                 changed = patch_sheet(src, buffer, patch, self.ctx)
-        except (SheetFormatError, ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        except (SheetFormatError, ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
             buffer.close()
             if patch.optional:
                 return False
@@ -156,13 +154,7 @@ class WorkbookPatcher:
         if not changed:
             buffer.close()
             return False
+        buffer.finish()
         self._buffers.append(buffer)
-        self.pkg.set(part, _copier(buffer))
+        self.pkg.set(part, buffer)
         return True
-
-
-def _copier(buffer: IO[bytes]) -> Callable[[IO[bytes]], None]:
-    def copy(out: IO[bytes]) -> None:
-        buffer.seek(0)
-        shutil.copyfileobj(buffer, out, 1 << 20)
-    return copy
