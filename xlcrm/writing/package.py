@@ -292,16 +292,27 @@ class Deflated:
     def __init__(self, big: bool) -> None:
         self.data: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=16 << 20)
         self._z = zlib.compressobj(1 if big else 6, zlib.DEFLATED, -15)
+        self._pending: list[bytes] = []
+        self._pending_size = 0
         self.crc = 0
         self.size = 0
 
     def write(self, chunk: bytes) -> int:
+        self._pending.append(chunk)  # rows arrive one by one: compress in 1 MB batches
+        self._pending_size += len(chunk)
+        if self._pending_size >= 1 << 20:
+            self._flush()
+        return len(chunk)
+
+    def _flush(self) -> None:
+        chunk = b"".join(self._pending)
+        self._pending, self._pending_size = [], 0
         self.crc = zlib.crc32(chunk, self.crc)
         self.size += len(chunk)
         self.data.write(self._z.compress(chunk))
-        return len(chunk)
 
     def finish(self) -> None:
+        self._flush()
         self.data.write(self._z.flush())
 
     def close(self) -> None:

@@ -208,15 +208,19 @@ class _Patcher:
                 return (column_index(r.group(1).decode()), self._cell_end(inner, c)) if r else None
         return (0, 0)
 
-    def _insertion_point(self, inner: bytes, pos: int, target: int) -> int | None:
+    def _insertion_point(self, inner: bytes, pos: int, target: int, seen: list[tuple[int, int]]) -> int | None:
         """Where a new cell for column ``target`` goes: before the first cell after ``pos`` with a
-        larger column (None when a cell there has no address)."""
-        for c in _CELL_OPEN.finditer(inner, pos):
-            r = _R_ATTR.search(c.group(0))
-            if r is None:
-                return None
-            if column_index(r.group(1).decode()) > target:
-                return c.start()
+        larger column (None when a cell there has no address). ``seen`` caches the row's cells
+        (start, column) from the first call on, so a row is scanned once."""
+        if not seen:
+            for c in _CELL_OPEN.finditer(inner, pos):
+                r = _R_ATTR.search(c.group(0))
+                if r is None:
+                    return None
+                seen.append((c.start(), column_index(r.group(1).decode())))
+        for start, col in seen:
+            if start >= pos and col > target:
+                return start
         return None
 
     def _patch_row_direct(self, row_bytes: bytes, row: int) -> bytes | None:
@@ -236,6 +240,7 @@ class _Patcher:
         added: list[int] = []
         copied = pos = 0
         row_tag = m.group(0)
+        seen: list[tuple[int, int]] = []
         for target in sorted(writes):
             ref = f"{column_letters(target)}{row}"
             if target > last_col:
@@ -251,7 +256,7 @@ class _Patcher:
             start = inner.rfind(b"<", pos, idx) if idx >= 0 else -1
             c = _CELL_OPEN.match(inner, start) if start >= 0 else None
             if c is None or c.end() <= idx:
-                at = self._insertion_point(inner, pos, target)
+                at = self._insertion_point(inner, pos, target, seen)
                 if at is None:
                     return None  # a cell without an address, or an unusual tag: walk the cells
                 new = self._new_cell(row, target, writes[target], self._row_base_style(row_tag, target))
