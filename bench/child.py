@@ -4,7 +4,10 @@ Prints one JSON line: ``seconds`` (wall time of the operation, imports excluded)
 (peak RSS after imports, before the operation), ``peak_kib`` (peak RSS at the end) and, for
 ``validate-tracemalloc``, ``tracemalloc_peak`` in bytes.
 
-Tasks: validate, validate-tracemalloc, calamine, frictionless, enrich, openpyxl, and
+An optional third argument is the as-of date (default the benchmarks' fixed date).
+
+Tasks: validate, validate-tracemalloc, calamine, frictionless, enrich, annotate (validate and
+write the annotated copy, as ``validate --annotate`` does), openpyxl, and
 cli-validate (``xlcrm validate PATH --format json`` run in this process, output discarded; its
 ``base_kib`` is the bare interpreter, its ``seconds`` include the CLI's imports).
 """
@@ -17,6 +20,7 @@ import shutil
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -39,6 +43,7 @@ def _rss_kib() -> int:
 
 def main() -> None:
     task, path = sys.argv[1], Path(sys.argv[2])
+    as_of = date.fromisoformat(sys.argv[3]) if len(sys.argv) > 3 else AS_OF
     result: dict[str, object] = {"task": task, "book": path.name}
     tmp = Path(tempfile.mkdtemp(prefix="xlcrm-bench-"))
     try:
@@ -46,7 +51,7 @@ def main() -> None:
             from xlcrm.validation import validate_file
 
             def op() -> None:
-                validate_file(path, AS_OF)
+                validate_file(path, as_of)
         elif task == "calamine":
             from bench_validate import calamine_read as op_read
 
@@ -65,7 +70,13 @@ def main() -> None:
             shutil.copyfile(path, copy)
 
             def op() -> None:
-                enrich_workbook(copy, AS_OF, backup=False)
+                enrich_workbook(copy, as_of, backup=False)
+        elif task == "annotate":
+            from xlcrm.validation import validate_file
+            from xlcrm.writing.annotate import write_annotated
+
+            def op() -> None:
+                write_annotated(path, validate_file(path, as_of), tmp / "annotated.xlsx")
         elif task == "openpyxl":
             from bench_enrich import openpyxl_load_save
 

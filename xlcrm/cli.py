@@ -112,7 +112,6 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--as-of", metavar="YYYY-MM-DD", help=tr("统计日（默认今天）", "as-of date (default today)"))
     q.add_argument("--config", type=Path, metavar="F", help=tr("配置文件 xlcrm.toml", "config file"))
     q.add_argument("--no-backup", action="store_true", help=tr("不生成备份", "skip the backup"))
-    q.add_argument("--allow-loss", action="store_true", help=tr("允许丢弃无法保留的内容（图表、图片等）", "allow dropping charts, images …"))
     q.add_argument("--live", action="store_true", help=tr(
         "直接在 Excel 中打开的这个工作簿里计算，由您检查后保存（需 xlcrm[excel]，Windows/macOS 的 Excel）",
         "enrich the workbook open in Excel; you save it (needs xlcrm[excel] and Excel)"))
@@ -175,8 +174,7 @@ def _run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per comman
     if args.command == "enrich":
         from .commands import run_enrich
 
-        return run_enrich(args.path, args.output, _as_of(args), args.config, not args.no_backup, args.allow_loss,
-                          args.overrides)
+        return run_enrich(args.path, args.output, _as_of(args), args.config, not args.no_backup, args.overrides)
     if args.command == "report":
         from .reporting.command import run_report
 

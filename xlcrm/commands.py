@@ -114,8 +114,8 @@ def enrich_summary(result: object) -> str:
             lines.append(tr("    ……另有 {n} 行", "    … {n} more", n=len(rejected) - 30))
     for warning in result.derived.warnings:
         lines.append(tr("  注意：{w}", "  note: {w}", w=warning))
-    if result.lost:
-        lines.append(tr("  警告：新文件中不包含以下内容：{l}", "  warning: the new file lacks: {l}", l="、".join(result.lost)))
+    for warning in result.warnings:
+        lines.append(tr("  警告：{w}", "  warning: {w}", w=warning))
     if result.backup:
         lines.append(tr("  原文件已备份到：{b}", "  backup of the original: {b}", b=result.backup))
     return "\n".join(printable(line) for line in lines) + "\n"
@@ -128,9 +128,9 @@ def _en() -> bool:
 
 
 def run_enrich(path: Path, output: Path | None, as_of: date, config: Path | None, backup: bool,
-               allow_loss: bool, overrides: dict[str, str] | None = None) -> int:
+               overrides: dict[str, str] | None = None) -> int:
     from .enrichment import enrich_workbook
 
-    result = enrich_workbook(path, as_of, output, config, backup, allow_loss, overrides=overrides)
+    result = enrich_workbook(path, as_of, output, config, backup, overrides=overrides)
     write(enrich_summary(result))
     return 0

@@ -1,7 +1,9 @@
-"""``enrich``: fill blank IDs and every computed column, safely (SPEC §5 enrich).
+"""``enrich``: fill blank IDs and every computed column, safely (SPEC §5 enrich, §5.1).
 
-Order of events: refuse an open workbook → read and check → refuse structural errors → refuse
-content the writer would drop → derive → write into a temp file → back up → atomic rename.
+Order of events: refuse an open workbook → read and check → refuse structural errors → derive →
+patch the package in memory → when something changed: back up → write a temp file → atomic
+rename. Whatever else the workbook holds is kept as it is (the patching writer touches only
+xlcrm's cells and hidden sheets), so enrich never refuses for content.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .derive import Derived, derive
-from .errors import ContentLossError, OwnSheetNameError, StructureError
+from .errors import OwnSheetNameError, StructureError
 from .issues import Issue
+from .schema import FILLS_SHEET_NAME, HISTORY_SHEET_NAME
 from .validation import CheckedBook, check_book
-from .writing.enrich_writer import apply_to_workbook, load_for_update
-from .writing.preserve import unpreservable_content
+from .writing.enrich_writer import fill_rows, history_rows, write_enriched
 from .writing.safe_save import atomic_write, make_backup, refuse_if_open
 
 STRUCTURAL_CODES = ("sheet.missing", "header.missing", "header.duplicate", "value.duplicate")
@@ -24,13 +26,16 @@ STRUCTURAL_CODES = ("sheet.missing", "header.missing", "header.duplicate", "valu
 
 @dataclass
 class EnrichResult:
-    """What an enrich run did, for the summary."""
+    """What an enrich run did, for the summary. ``changed`` is False when the workbook already
+    held every value (nothing was written, no backup made); ``warnings`` are the writer's."""
 
     target: Path
     backup: Path | None
     checked: CheckedBook
     derived: Derived
-    lost: list[str] = field(default_factory=list)
+    changed: bool = True
+    warnings: list[str] = field(default_factory=list)
+    data: bytes = b""
 
     @property
     def rejected(self) -> list[Issue]:
@@ -56,7 +61,7 @@ def structural_errors(issues: list[Issue]) -> list[Issue]:
 
 
 def enrich_workbook(path: Path, as_of: date, output: Path | None = None, config_file: Path | None = None,
-                    backup: bool = True, allow_loss: bool = False, now: datetime | None = None,
+                    backup: bool = True, now: datetime | None = None,
                     overrides: dict[str, str] | None = None) -> EnrichResult:
     """Enrich the workbook at ``path`` in place (or into ``output``); see the module docstring."""
     path = Path(path)
@@ -71,13 +76,15 @@ def enrich_workbook(path: Path, as_of: date, output: Path | None = None, config_
         raise StructureError(path=str(path), detail=detail)
     if checked.book.own_name_clashes:
         raise OwnSheetNameError(path=str(path), sheet=checked.book.own_name_clashes[0])
-    lost = unpreservable_content(path)
-    if lost and not allow_loss and output is None:
-        raise ContentLossError(path=str(path), detail="、".join(lost))
     derived = checked.derived or derive(checked.book, checked.config, as_of)
-    wb = load_for_update(path)
-    apply_to_workbook(wb, checked.book, derived.updates(), derived.snapshots, derived.fills)
-    backup_file = make_backup(path, now or datetime.now()) if backup and target == path else None
+    hidden = {HISTORY_SHEET_NAME: history_rows(checked.book.history, derived.snapshots),
+              FILLS_SHEET_NAME: fill_rows(derived.fills)}
+    written = write_enriched(path, checked.book, derived.updates(), hidden)
+    result = EnrichResult(target, None, checked, derived, written.changed, written.warnings, written.data)
+    if not written.changed and target == path:
+        return result  # nothing to write, no backup
+    if backup and target == path:
+        result.backup = make_backup(path, now or datetime.now())
     target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(target, lambda tmp: wb.save(tmp))
-    return EnrichResult(target, backup_file, checked, derived, lost)
+    atomic_write(target, lambda tmp: tmp.write_bytes(written.data))
+    return result

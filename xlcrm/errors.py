@@ -145,13 +145,6 @@ class StructureError(XlcrmError):
     en = "{path} has structural errors; nothing was written:\n{detail}\nRun xlcrm validate and fix them first."
 
 
-class ContentLossError(XlcrmError):
-    """Saving would drop content the writer cannot keep (charts, images, pivot tables …)."""
-
-    zh = "{path} 含有保存后会丢失的内容：{detail}。为保护您的文件，未做任何修改。如确认可以丢失，请加 --allow-loss 或用 -o 另存为新文件。"
-    en = "{path} contains content that would be lost on saving: {detail}. Nothing was written. Use --allow-loss (or -o to a new file) if that is acceptable."
-
-
 class ConflictError(XlcrmError):
     """The same ID with different content in two submitted workbooks."""
 

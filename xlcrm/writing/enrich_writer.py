@@ -1,120 +1,175 @@
-"""Write computed values back into the staff's workbook without harming anything else.
+"""Write computed values back into the staff's workbook by patching the package (SPEC §5.1).
 
-Computed columns are found by header and updated in place, or appended at the right end of the
-header row with the schema's header style, comment and number format. Staff-typed cells are only
-ever written when blank (IDs and the fill-when-blank fields). Values, never formulas.
+Computed columns are found by header and updated in place, or appended after the last header
+with the computed-header look and a number format. Staff input cells are written only when
+blank (IDs and the fill-when-blank fields). Values, never formulas. xlcrm's hidden sheets are
+rewritten whole. Nothing else in the package changes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
-from pathlib import Path
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
+from ..i18n import tr
 from ..model import Book, CellUpdate, FillRecord, SheetData, Snapshot
-from ..schema import FILLS_HEADERS, FILLS_SHEET_NAME, HISTORY_HEADERS, HISTORY_SHEET_NAME, SHEETS_BY_KEY, fold_name
-from .cells import set_value
-from .styles import style_header_cell
+from ..schema import FILLS_HEADERS, HISTORY_HEADERS, SHEETS_BY_KEY
+from .cellxml import column_letters
+from .comments import set_notes
+from .package import Source
+from .patch_sheet import MAX_COLUMN, CellWrite, row_values
+from .patcher import WorkbookPatcher
+from .styles import COMMENT_AUTHOR, COMPUTED_FILL, COMPUTED_FONT, THIN, header_comment
+from .xmlbytes import get_attr, start_tag
 
 
-def _last_header_column(ws: Worksheet, header_row: int) -> int:
-    last = 0
-    for cell in next(ws.iter_rows(min_row=header_row, max_row=header_row), ()):
-        if cell.value not in (None, ""):
-            last = cell.column
-    return last
+@dataclass
+class EnrichWrite:
+    """The patched workbook: ``data`` (bytes), whether any cell or hidden sheet changed, warnings."""
 
-
-def _ensure_computed_columns(ws: Worksheet, sheet: SheetData) -> dict[str, int]:
-    """Field key → column, appending missing computed columns after the last header."""
-    columns = dict(sheet.columns)
-    last = _last_header_column(ws, sheet.header_row)
-    for f in sheet.kind.computed_fields:
-        if f.key in columns:
-            continue
-        last += 1
-        columns[f.key] = last
-        cell = ws.cell(sheet.header_row, last, f.header)
-        style_header_cell(cell, f)
-        ws.column_dimensions[get_column_letter(last)].width = max(f.width, len(f.header) * 2 + 4)
-    return columns
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _write_sheet(ws: Worksheet, sheet: SheetData, updates: list[CellUpdate]) -> None:
-    columns = _ensure_computed_columns(ws, sheet)
-    kind = sheet.kind
-    formats = {f.key: f.excel_format for f in kind.fields}
-    computed = {f.key for f in kind.computed_fields}
-    for u in updates:
-        col = columns.get(u.field)
-        if col is None:
-            continue
-        cell = ws.cell(u.row, col)
-        if u.field not in computed:
-            if u.value is None or not (u.refresh or _is_blank(cell.value)):
-                continue  # never overwrite what staff typed (only enrich's own earlier value)
-        set_value(cell, u.value)
-        fmt = formats.get(u.field)
-        if u.field in computed and fmt and fmt != "General" and u.value is not None:
-            cell.number_format = fmt
+    data: bytes
+    changed: bool
+    warnings: list[str] = field(default_factory=list)
 
 
 def history_rows(existing: list[Snapshot], new: list[Snapshot]) -> list[list[Any]]:
-    """The ``xlcrm_历史`` sheet's rows (header first): older snapshots, this as-of's replaced."""
+    """The ``xlcrm_历史`` sheet (header row first): earlier snapshots, those of this run's as-of
+    date replaced by this run's, ordered by date then customer."""
     dates = {s.as_of for s in new}
     kept = [s for s in existing if s.as_of not in dates]
     rows = sorted(kept + new, key=lambda s: (s.as_of, s.customer_id))
     return [list(HISTORY_HEADERS)] + [[s.as_of, s.customer_id, s.tier, s.value_segment, s.churn_risk] for s in rows]
 
 
-def fill_rows(fills: list[FillRecord]) -> list[list[Any]]:
-    """The ``xlcrm_填写`` sheet's rows (header first): sheet name, row ID, field header, value."""
-    rows: list[list[Any]] = [list(FILLS_HEADERS)]
-    for f in fills:
-        kind = SHEETS_BY_KEY[f.sheet]
-        rows.append([kind.name, f.row_id, kind.field(f.field).header, f.value])
-    return rows
+def _rgb(color: Any) -> str:
+    return str(color.rgb)[-6:]
 
 
-def _write_hidden(wb: Any, name: str, rows: list[list[Any]]) -> None:
-    existing = next((n for n in wb.sheetnames if fold_name(n) == fold_name(name)), None)
-    if existing is not None:
-        del wb[existing]
-    ws = wb.create_sheet(name)
-    for values in rows:
-        ws.append(values)
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, date):
-                cell.number_format = "yyyy-mm-dd"
-    ws.sheet_state = "hidden"
+def _header_style(patcher: WorkbookPatcher, base: int) -> int:
+    st = patcher.styles
+    font = st.font(f'<font><b/><i/><sz val="11"/><color rgb="FF{_rgb(COMPUTED_FONT.color)}"/><name val="Calibri"/>'
+                   '<family val="2"/></font>')
+    side = f'style="thin"><color rgb="FF{_rgb(THIN.color)}"/>'
+    border = st.border(f"<border><left {side}</left><right {side}</right><top {side}</top>"
+                       f"<bottom {side}</bottom><diagonal/></border>")
+    return st.derive(base, fill=st.fill(_rgb(COMPUTED_FILL.fgColor)), font=font, border=border,
+                     alignment='<alignment horizontal="center" vertical="center" wrapText="1"/>')
 
 
-def load_for_update(path: Path) -> Any:
-    """The workbook as openpyxl models it (formulas kept as formulas, VBA kept for .xlsm)."""
-    return load_workbook(path, keep_vba=Path(path).suffix.lower() == ".xlsm", rich_text=True)
+def _last_header_column(patcher: WorkbookPatcher, sheet: SheetData) -> int:
+    entry = patcher.entry(sheet.name)
+    assert entry is not None and entry.part is not None
+    with patcher.pkg.open_part(entry.part) as src:
+        values = row_values(src, sheet.header_row, patcher.ctx)
+    return max([*values, *sheet.columns.values(), 0])
 
 
-def apply_to_workbook(wb: Any, book: Book, updates: Iterable[CellUpdate], snapshots: list[Snapshot],
-                      fills: list[FillRecord] | None = None) -> None:
-    """Put every cell update, this run's snapshots and fill records into the openpyxl workbook ``wb``."""
+def _widen(new_cols: dict[int, float]) -> Any:
+    """A head edit adding ``<col>`` widths for appended columns no existing range covers."""
+    def edit(head: bytes) -> bytes:
+        cols = list(start_tag("col").finditer(head))
+        covered_to = 0
+        for m in cols:
+            hi = get_attr(m.group(0), "max") or "0"
+            covered_to = max(covered_to, int(hi) if hi.isdigit() else 0)
+        add = [c for c in sorted(new_cols) if c > covered_to]
+        if not add:
+            return head
+        container = start_tag("cols").search(head)
+        root = start_tag("worksheet").search(head)
+        p = (container.group(1) if container else root.group(1) if root else b"").decode()
+        elements = "".join(f'<{p}col min="{c}" max="{c}" width="{new_cols[c]}" customWidth="1"/>' for c in add).encode()
+        if container is not None and not container.group(2):
+            close = head.find(f"</{p}cols>".encode(), container.end())
+            return head[:close] + elements + head[close:]
+        if container is not None:
+            return head[: container.start()] + container.group(0)[:-2].rstrip() + b">" + elements + f"</{p}cols>".encode() + head[container.end():]
+        return head + f"<{p}cols>".encode() + elements + f"</{p}cols>".encode()
+    return edit
+
+
+def _plan_sheet(patcher: WorkbookPatcher, sheet: SheetData, updates: list[CellUpdate], warnings: list[str]) -> None:
+    kind = sheet.kind
+    columns = dict(sheet.columns)
+    patch = patcher.sheet(sheet.name)
+    missing = [f for f in kind.computed_fields if f.key not in columns]
+    if missing:
+        last = _last_header_column(patcher, sheet)
+        widths: dict[int, float] = {}
+        for f in missing:
+            if last >= MAX_COLUMN:
+                warnings.append(tr("工作表“{s}”已用到最后一列（XFD），无法追加计算列“{h}”。",
+                                   "Sheet '{s}' reaches the last column (XFD); computed column '{h}' was not added.",
+                                   s=sheet.name, h=f.header))
+                continue
+            last += 1
+            columns[f.key] = last
+            widths[last] = float(max(f.width, len(f.header) * 2 + 4))
+            patch.put(sheet.header_row, last, CellWrite(f.header, style=lambda base: _header_style(patcher, base)))
+        if widths:
+            patch.head = _widen(widths)
+            notes = {f"{column_letters(columns[f.key])}{sheet.header_row}": header_comment(f).text
+                     for f in missing if f.key in columns}
+            set_notes(patcher, sheet.name, notes, COMMENT_AUTHOR, replace=False)
+    computed = {f.key for f in kind.computed_fields}
+    formats = {f.key: f.excel_format for f in kind.fields}
+    styles: dict[str, Any] = {}
+    put = patch.put
+    for u in updates:
+        col = columns.get(u.field)
+        if col is None:
+            continue
+        if u.field in computed:
+            fmt = formats.get(u.field)
+            style = None
+            if fmt and fmt != "General" and u.value is not None:
+                style = styles.get(fmt) or styles.setdefault(fmt, _format_style(patcher, fmt))
+            put(u.row, col, CellWrite(u.value, style=style))
+        elif u.value is not None:
+            # staff input: only a blank cell, or one still holding enrich's own earlier value
+            put(u.row, col, CellWrite(u.value, only_if_blank=not getattr(u, "refresh", False)))
+
+
+def _format_style(patcher: WorkbookPatcher, code: str) -> Any:
+    """A style function: the cell's own style with number format ``code`` (memoised per style)."""
+    memo: dict[int, int] = {}
+
+    def style(base: int) -> int:
+        found = memo.get(base)
+        if found is None:
+            found = memo[base] = patcher.styles.derive(base, number_format=code)
+        return found
+    return style
+
+
+def write_enriched(source: Source, book: Book, updates: Iterable[CellUpdate],
+                   hidden_sheets: dict[str, list[list[Any]]], *, now: datetime | None = None) -> EnrichWrite:
+    """Patch ``source`` with every cell update and rewrite each hidden sheet (name → rows, the
+    header row first; dates become date cells). ``changed`` is False when no cell and no hidden
+    sheet would change (the bytes are then the package as it was)."""
+    patcher = WorkbookPatcher(source)
+    warnings: list[str] = []
     by_sheet: dict[str, list[CellUpdate]] = {}
     for u in updates:
         by_sheet.setdefault(u.sheet, []).append(u)
     for key, sheet_updates in by_sheet.items():
         sheet = book.sheets.get(key)
-        if sheet is None or not sheet.columns:
+        if sheet is None or not sheet.columns or patcher.entry(sheet.name) is None:
             continue
-        _write_sheet(wb[sheet.name], sheet, sheet_updates)
-    _write_hidden(wb, HISTORY_SHEET_NAME, history_rows(book.history, snapshots))
-    _write_hidden(wb, FILLS_SHEET_NAME, fill_rows(fills or []))
-    if wb.active is not None and wb.active.sheet_state != "visible":
-        wb.active = next(i for i, ws in enumerate(wb.worksheets) if ws.sheet_state == "visible")
+        _plan_sheet(patcher, sheet, sheet_updates, warnings)
+    for name, rows in hidden_sheets.items():
+        patcher.put_sheet(name, rows, hidden=True)
+    data, changed = patcher.build(now=now)
+    return EnrichWrite(data, changed, warnings)
+
+
+def fill_rows(fills: list[FillRecord]) -> list[list[Any]]:
+    """The ``xlcrm_填写`` sheet (header row first): sheet name, row ID, field header, value of each
+    fill-when-blank cell enrich wrote and still owns (SPEC §2 "Cells enrich fills…")."""
+    rows: list[list[Any]] = [list(FILLS_HEADERS)]
+    for f in fills:
+        kind = SHEETS_BY_KEY[f.sheet]
+        rows.append([kind.name, f.row_id, kind.field(f.field).header, f.value])
+    return rows

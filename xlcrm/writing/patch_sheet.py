@@ -1,0 +1,546 @@
+"""Stream one worksheet part, replacing or inserting exactly the target ``<c>`` elements.
+
+The part is read in chunks and copied through as bytes. Only the ``<row>`` elements that hold a
+target cell are split into cells; every other row, and every other cell of a patched row, is
+written back byte for byte. Rows that do not exist yet are inserted in row order. After the last
+target row the rest of ``<sheetData>`` is copied without looking at it, so a sheet formatted down
+to row 1,048,576 costs one decompress/compress pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from .cellxml import (
+    CellContext,
+    cell_style,
+    column_index,
+    column_letters,
+    comparable,
+    old_value,
+    render_cell,
+    same_value,
+    split_ref,
+)
+from .xmlbytes import end_tag, get_attr, set_attr, start_tag
+
+CHUNK = 1 << 20
+MAX_COLUMN = 16384
+
+
+class _Keep:
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Any = _Keep()  # a write that changes only the style and keeps the value
+
+
+@dataclass(slots=True)
+class CellWrite:
+    """What to do with one cell: ``value`` (``KEEP`` for style only), ``style`` maps the cell's
+    current style index to the new one (None keeps it), ``only_if_blank`` protects staff input."""
+
+    value: Any = KEEP
+    style: Callable[[int], int] | None = None
+    only_if_blank: bool = False
+
+
+@dataclass
+class SheetPatch:
+    """Cell writes of one sheet (row → column → write) and optional edits of the bytes before
+    ``<sheetData>`` (head) and after it (tail)."""
+
+    cells: dict[int, dict[int, CellWrite]] = field(default_factory=dict)
+    head: Callable[[bytes], bytes] | None = None
+    tail: Callable[[bytes], bytes] | None = None
+    restyle: dict[int, int] = field(default_factory=dict)  # style index → index, for every cell
+    optional: bool = False  # an unreadable sheet is then left as it is instead of failing
+
+    def put(self, row: int, column: int, write: CellWrite) -> None:
+        if 1 <= column <= MAX_COLUMN and 1 <= row <= 1_048_576:
+            self.cells.setdefault(row, {})[column] = write
+
+
+class SheetFormatError(ValueError):
+    """The worksheet XML is not what SpreadsheetML requires (no ``<sheetData>``, unclosed rows)."""
+
+
+_COL = start_tag("col")
+_CELL_TAG = start_tag("c")
+# Cell start tags never hold '>' inside attribute values (r, s, t, cm, vm, ph): a simple pattern is enough.
+_CELL_OPEN = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)c(?=[\s/>])[^>]*?(/?)>")
+_R_ATTR = re.compile(rb'\sr\s*=\s*["\']([A-Z]{1,3})\d+["\']')
+_DIMENSION = start_tag("dimension")
+
+
+class _Reader:
+    def __init__(self, src: IO[bytes]) -> None:
+        self.src, self.buf, self.pos, self.eof = src, b"", 0, False
+
+    def more(self) -> bool:
+        chunk = self.src.read(CHUNK)
+        if not chunk:
+            self.eof = True
+            return False
+        self.buf = self.buf[self.pos:] + chunk
+        self.pos = 0
+        return True
+
+
+def _column_styles(head: bytes) -> dict[int, int]:
+    styles: dict[int, int] = {}
+    for m in _COL.finditer(head):
+        tag = m.group(0)
+        lo, hi, s = get_attr(tag, "min"), get_attr(tag, "max"), get_attr(tag, "style")
+        if lo and hi and s and lo.isdigit() and hi.isdigit() and s.isdigit() and int(s):
+            for c in range(int(lo), min(int(hi), MAX_COLUMN) + 1):
+                styles[c] = int(s)
+    return styles
+
+
+def _grow_dimension(head: bytes, patch: SheetPatch) -> bytes:
+    m = _DIMENSION.search(head)
+    written = [(r, c) for r, cols in patch.cells.items() for c, w in cols.items()
+               if w.value is KEEP or w.value not in (None, "")]
+    if m is None or not written:
+        return head
+    ref = get_attr(m.group(0), "ref") or "A1"
+    parts = [split_ref(p) for p in ref.split(":")]
+    if not all(parts):
+        return head
+    rows = [p[0] for p in parts if p] + [r for r, _ in written]
+    cols = [p[1] for p in parts if p] + [c for _, c in written]
+    first = parts[0]
+    assert first is not None
+    if first == (1, 1) and len(parts) == 1:  # "A1" of an empty sheet
+        rows, cols = [r for r, _ in written] + [1], [c for _, c in written] + [1]
+    new = f"{column_letters(min(cols))}{min(rows)}:{column_letters(max(cols))}{max(rows)}"
+    if new == ref:
+        return head
+    return head[: m.start()] + set_attr(m.group(0), "ref", new) + head[m.end():]
+
+
+class _Patcher:
+    def __init__(self, patch: SheetPatch, ctx: CellContext, out: IO[bytes]) -> None:
+        self.patch, self.ctx, self.out = patch, ctx, out
+        self.pending: deque[int] = deque(sorted(patch.cells))
+        self.changed = False
+        self.prefix = b""
+        self.col_styles: dict[int, int] = {}
+        self._style_row: bytes | None = None
+        self._row_style: int | None = None
+
+    # --- cells ---------------------------------------------------------------------------------
+    def _new_cell(self, row: int, col: int, write: CellWrite, base: int) -> bytes | None:
+        value = None if write.value is KEEP else write.value
+        if write.value is not KEEP and (value is None or value == ""):
+            return None  # a blank cell that does not exist needs nothing
+        style = write.style(base) if write.style else base
+        if value is None and style == base:
+            return None
+        self.changed = True
+        return render_cell(self.prefix, f"{column_letters(col)}{row}", style, value, self.ctx)
+
+    def _restyled(self, data: bytes) -> bytes:
+        """``data`` with every cell whose style is a key of ``restyle`` given the mapped style."""
+        restyle = self.patch.restyle
+        if not restyle:
+            return data
+
+        def swap(m: re.Match[bytes]) -> bytes:
+            s = get_attr(m.group(0), "s")
+            if s and s.isdigit() and int(s) in restyle:
+                return set_attr(m.group(0), "s", str(restyle[int(s)]) if restyle[int(s)] else None)
+            return m.group(0)
+        new = _CELL_TAG.sub(swap, data)
+        if new != data:
+            self.changed = True
+        return new
+
+    def _existing_cell(self, cell: bytes, ref: str, write: CellWrite) -> bytes:
+        old_s = cell_style(cell)
+        base = self.patch.restyle.get(old_s, old_s)
+        new_s = write.style(base) if write.style else base
+        if write.value is KEEP:
+            if new_s == old_s:
+                return cell
+            tag = start_tag("c").match(cell)
+            assert tag is not None
+            self.changed = True
+            return set_attr(tag.group(0), "s", str(new_s) if new_s else None) + cell[tag.end():]
+        old, has_formula = old_value(cell, self.ctx)
+        if write.only_if_blank and (old is not None or has_formula):
+            return cell
+        new = comparable(write.value, self.ctx)
+        if not has_formula and new_s == old_s and same_value(old, new):
+            return cell
+        self.changed = True
+        return render_cell(self.prefix, ref, new_s, write.value, self.ctx)
+
+    def _row_base_style(self, row_tag: bytes, col: int) -> int:
+        if row_tag is not self._style_row:  # one row's tag is asked about for each of its new cells
+            s = get_attr(row_tag, "s") if b" s=" in row_tag or b"\ts=" in row_tag else None
+            custom = s and s.isdigit() and (get_attr(row_tag, "customFormat") or "") in ("1", "true")
+            self._style_row, self._row_style = row_tag, int(s) if custom and s else None
+        return self._row_style if self._row_style is not None else self.col_styles.get(col, 0)
+
+    def _cell_end(self, inner: bytes, c: re.Match[bytes]) -> int:
+        if c.group(2):
+            return c.end()
+        e = inner.find(end_tag(c.group(1), "c"), c.end())
+        if e < 0:
+            raise SheetFormatError("unclosed <c>")
+        return e + 4 + len(c.group(1))
+
+    def _last_cell(self, inner: bytes) -> tuple[int, int] | None:
+        """(column, end) of the row's last cell, when it names its column; None otherwise."""
+        j = len(inner)
+        marker = b"<" + self.prefix + b"c"
+        while (j := inner.rfind(marker, 0, j)) >= 0:
+            c = _CELL_OPEN.match(inner, j)
+            if c is not None:
+                r = _R_ATTR.search(c.group(0))
+                return (column_index(r.group(1).decode()), self._cell_end(inner, c)) if r else None
+        return (0, 0)
+
+    def _insertion_point(self, inner: bytes, pos: int, target: int, seen: list[tuple[int, int]]) -> int | None:
+        """Where a new cell for column ``target`` goes: before the first cell after ``pos`` with a
+        larger column (None when a cell there has no address). ``seen`` caches the row's cells
+        (start, column) from the first call on, so a row is scanned once."""
+        if not seen:
+            for c in _CELL_OPEN.finditer(inner, pos):
+                r = _R_ATTR.search(c.group(0))
+                if r is None:
+                    return None
+                seen.append((c.start(), column_index(r.group(1).decode())))
+        for start, col in seen:
+            if start >= pos and col > target:
+                return start
+        return None
+
+    def _patch_row_direct(self, row_bytes: bytes, row: int) -> bytes | None:
+        """The row with its targets written, finding each target cell by its address instead of
+        walking every cell; None when the row needs the cell-by-cell walk."""
+        m = start_tag("row").match(row_bytes)
+        if m is None or m.group(2) or get_attr(m.group(0), "r") is None:
+            return None
+        close = end_tag(m.group(1), "row")
+        inner = row_bytes[m.end(): len(row_bytes) - len(close)]
+        last = self._last_cell(inner)
+        if last is None:
+            return None
+        last_col, last_end = last
+        writes = self.patch.cells[row]
+        out: list[bytes] = []
+        added: list[int] = []
+        copied = pos = 0
+        row_tag = m.group(0)
+        seen: list[tuple[int, int]] = []
+        for target in sorted(writes):
+            ref = f"{column_letters(target)}{row}"
+            if target > last_col:
+                new = self._new_cell(row, target, writes[target], self._row_base_style(row_tag, target))
+                if new:
+                    if copied < last_end:
+                        out.append(inner[copied:last_end])
+                        copied = last_end
+                    out.append(new)
+                    added.append(target)
+                continue
+            idx = inner.find(b'r="' + ref.encode() + b'"', pos)
+            start = inner.rfind(b"<", pos, idx) if idx >= 0 else -1
+            c = _CELL_OPEN.match(inner, start) if start >= 0 else None
+            if c is None or c.end() <= idx:
+                at = self._insertion_point(inner, pos, target, seen)
+                if at is None:
+                    return None  # a cell without an address, or an unusual tag: walk the cells
+                new = self._new_cell(row, target, writes[target], self._row_base_style(row_tag, target))
+                if new:
+                    out += [inner[copied:at], new]
+                    copied = pos = at
+                continue
+            end = self._cell_end(inner, c)
+            cell = inner[start:end]
+            new_cell = self._existing_cell(cell, ref, writes[target])
+            if new_cell != cell:
+                out += [inner[copied:start], new_cell]
+                copied = end
+            pos = end
+        out.append(inner[copied:])
+        spans = get_attr(row_tag, "spans")
+        if spans and added and ":" in spans and " " not in spans.strip():
+            lo, hi = spans.split(":")
+            if lo.isdigit() and hi.isdigit() and max(added) > int(hi):
+                row_tag = set_attr(row_tag, "spans", f"{lo}:{max(added)}")
+        return row_tag + b"".join(out) + close
+
+    def _patch_row(self, row_bytes: bytes, row: int) -> bytes:
+        if not self.patch.restyle:
+            changed_before = self.changed
+            fast = self._patch_row_direct(row_bytes, row)
+            if fast is not None:
+                return fast
+            self.changed = changed_before
+        writes = self.patch.cells[row]
+        targets = sorted(writes)
+        m = start_tag("row").match(row_bytes)
+        assert m is not None
+        row_tag = m.group(0)
+        if get_attr(row_tag, "r") is None:
+            row_tag = set_attr(row_tag, "r", str(row))
+        if m.group(2):
+            inner, close = b"", end_tag(self.prefix, "row")
+            row_tag = row_tag[:-2].rstrip() + b">"
+        else:
+            close = end_tag(m.group(1), "row")
+            inner = row_bytes[m.end(): len(row_bytes) - len(close)]
+        out: list[bytes] = []
+        added: list[int] = []
+        copied = pos = col = last_end = 0
+        i, n = 0, len(targets)
+        restyle = bool(self.patch.restyle)
+        exhausted = True
+        while True:
+            if i >= n and not restyle:
+                exhausted = False  # the rest of the row is copied as it is
+                break
+            c = _CELL_OPEN.search(inner, pos)
+            if c is None:
+                break
+            if c.group(2):
+                end = c.end()
+            else:
+                e = inner.find(end_tag(c.group(1), "c"), c.end())
+                if e < 0:
+                    raise SheetFormatError("unclosed <c>")
+                end = e + 3 + len(c.group(1)) + 1
+            r = _R_ATTR.search(c.group(0))
+            col = column_index(r.group(1).decode()) if r else col + 1
+            while i < n and targets[i] < col:
+                new = self._new_cell(row, targets[i], writes[targets[i]], self._row_base_style(row_tag, targets[i]))
+                if new:
+                    out += [inner[copied:c.start()], new]
+                    copied = c.start()
+                    added.append(targets[i])
+                i += 1
+            cell = inner[c.start():end]
+            if r is None:  # an implicit position becomes explicit
+                cell = set_attr(c.group(0), "r", f"{column_letters(col)}{row}") + inner[c.end():end]
+            if i < n and targets[i] == col:
+                cell = self._existing_cell(cell, f"{column_letters(col)}{row}", writes[col])
+                i += 1
+            elif restyle:
+                cell = self._restyled(cell)
+            if cell != inner[c.start():end]:
+                out += [inner[copied:c.start()], cell]
+                copied = end
+            pos = last_end = end
+        if exhausted and i < n:
+            out.append(inner[copied:last_end])
+            copied = last_end
+            for target in targets[i:]:
+                new = self._new_cell(row, target, writes[target], self._row_base_style(row_tag, target))
+                if new:
+                    out.append(new)
+                    added.append(target)
+        out.append(inner[copied:])
+        spans = get_attr(row_tag, "spans")
+        if spans and added and ":" in spans and " " not in spans.strip():
+            lo, hi = spans.split(":")
+            if lo.isdigit() and hi.isdigit() and (min(added) < int(lo) or max(added) > int(hi)):
+                row_tag = set_attr(row_tag, "spans", f"{min(min(added), int(lo))}:{max(max(added), int(hi))}")
+        body = b"".join(out)
+        if not body.strip() and m.group(2):
+            return row_bytes
+        return row_tag + body + close
+
+    def _new_row(self, row: int) -> bytes:
+        p = self.prefix.decode()
+        cells = b"".join(filter(None, (self._new_cell(row, c, w, self.col_styles.get(c, 0))
+                                       for c, w in sorted(self.patch.cells[row].items()))))
+        if not cells:
+            return b""
+        return f'<{p}row r="{row}">'.encode() + cells + f"</{p}row>".encode()
+
+    # --- stream --------------------------------------------------------------------------------
+    def run(self, src: IO[bytes]) -> None:
+        rd = _Reader(src)
+        sd_re = start_tag("sheetData")
+        while True:
+            m = sd_re.search(rd.buf, rd.pos)
+            if m is not None:
+                break
+            if not rd.more():
+                raise SheetFormatError("no <sheetData>")
+        self.prefix = m.group(1)
+        head = rd.buf[: m.start()]
+        self.col_styles = _column_styles(head)
+        new_head = _grow_dimension(head, self.patch)
+        if self.patch.head:
+            new_head = self.patch.head(new_head)
+        if new_head != head:
+            self.changed = True
+        self.out.write(new_head)
+        if m.group(2):  # <sheetData/>
+            rows = b"".join(self._new_row(r) for r in self.pending)
+            if rows:
+                self.out.write(m.group(0)[:-2].rstrip() + b">" + rows + end_tag(self.prefix, "sheetData"))
+            else:
+                self.out.write(m.group(0))
+            rd.pos = m.end()
+        else:
+            self.out.write(m.group(0))
+            rd.pos = m.end()
+            self._body(rd)
+        self._tail(rd)
+
+    def _body(self, rd: _Reader) -> None:
+        row_re = start_tag("row")
+        close_sd = end_tag(self.prefix, "sheetData")
+        last, implicit = 0, False
+        while True:
+            if not self.pending and not implicit and not self.patch.restyle:
+                self._copy_until(rd, close_sd)
+                return
+            m = row_re.search(rd.buf, rd.pos)
+            e = rd.buf.find(close_sd, rd.pos, m.start() if m is not None else len(rd.buf))
+            if e >= 0:
+                self.out.write(rd.buf[rd.pos:e])
+                rd.pos = e
+                for r in self.pending:
+                    self.out.write(self._new_row(r))
+                self.pending.clear()
+                return
+            if m is None:
+                keep = max(rd.pos, len(rd.buf) - 4096)
+                self.out.write(rd.buf[rd.pos:keep])
+                rd.pos = keep
+                if not rd.more():
+                    raise SheetFormatError("no </sheetData>")
+                continue
+            self.out.write(rd.buf[rd.pos:m.start()])
+            rd.pos = m.start()
+            tag = m.group(0)
+            r_attr = get_attr(tag, "r")
+            if r_attr is None:
+                implicit = True
+            row = int(r_attr) if r_attr and r_attr.isdigit() else last + 1
+            while self.pending and self.pending[0] < row:
+                self.out.write(self._new_row(self.pending.popleft()))
+            if m.group(2):
+                end = m.end() - rd.pos
+            else:
+                close = end_tag(m.group(1), "row")
+                while True:
+                    idx = rd.buf.find(close, rd.pos + len(tag))
+                    if idx >= 0:
+                        end = idx + len(close) - rd.pos
+                        break
+                    if not rd.more():
+                        raise SheetFormatError("unclosed <row>")
+            row_bytes = rd.buf[rd.pos:rd.pos + end]
+            if self.pending and self.pending[0] == row:
+                self.pending.popleft()
+                new = self._patch_row(row_bytes, row)
+                self.out.write(new)
+            elif r_attr is None and implicit and self.changed:
+                self.changed = True
+                self.out.write(set_attr(tag, "r", str(row)) + row_bytes[len(tag):])
+            else:
+                self.out.write(self._restyled(row_bytes))
+            rd.pos += end
+            last = row
+
+    def _copy_until(self, rd: _Reader, marker: bytes) -> None:
+        while True:
+            idx = rd.buf.find(marker, rd.pos)
+            if idx >= 0:
+                self.out.write(rd.buf[rd.pos:idx])
+                rd.pos = idx
+                return
+            keep = max(rd.pos, len(rd.buf) - len(marker))
+            self.out.write(rd.buf[rd.pos:keep])
+            rd.pos = keep
+            if not rd.more():
+                raise SheetFormatError("no </sheetData>")
+
+    def _tail(self, rd: _Reader) -> None:
+        if self.patch.tail is None:
+            self.out.write(rd.buf[rd.pos:])
+            while rd.more():
+                self.out.write(rd.buf)
+                rd.pos = len(rd.buf)
+            return
+        while rd.more():
+            pass
+        tail = rd.buf[rd.pos:]
+        new = self.patch.tail(tail)
+        if new != tail:
+            self.changed = True
+        self.out.write(new)
+
+
+def patch_sheet(src: IO[bytes], out: IO[bytes], patch: SheetPatch, ctx: CellContext) -> bool:
+    """Copy the worksheet XML from ``src`` to ``out`` with ``patch`` applied; True when any byte
+    changed. Raises ``SheetFormatError`` for XML that is not a worksheet."""
+    p = _Patcher(patch, ctx, out)
+    p.run(src)
+    return p.changed
+
+
+_SHEET_VIEW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetView(?=[\s/>])[^>]*>")
+
+
+def drop_tab_selected(head: bytes) -> bytes:
+    """The head with ``tabSelected`` removed from every sheet view (another tab becomes active)."""
+    return _SHEET_VIEW.sub(lambda m: set_attr(m.group(0), "tabSelected", None), head)
+
+
+def row_values(src: IO[bytes], row: int, ctx: CellContext) -> dict[int, Any]:
+    """Column → value of the non-empty cells of one row (read up to that row only)."""
+    rd = _Reader(src)
+    row_re, cell_re = start_tag("row"), start_tag("c")
+    last = 0
+    while True:
+        m = row_re.search(rd.buf, rd.pos)
+        if m is None:
+            rd.pos = max(rd.pos, len(rd.buf) - 4096)
+            if not rd.more():
+                return {}
+            continue
+        r_attr = get_attr(m.group(0), "r")
+        number = int(r_attr) if r_attr and r_attr.isdigit() else last + 1
+        if number > row:
+            return {}
+        if m.group(2):
+            rd.pos, last = m.end(), number
+            continue
+        close = end_tag(m.group(1), "row")
+        idx = rd.buf.find(close, m.end())
+        if idx < 0:
+            rd.pos = m.start()
+            if not rd.more():
+                return {}
+            continue
+        if number < row:
+            rd.pos, last = idx, number
+            continue
+        inner = rd.buf[m.end():idx]
+        values: dict[int, Any] = {}
+        col, pos = 0, 0
+        while (c := cell_re.search(inner, pos)) is not None:
+            e = c.end() if c.group(2) else inner.find(end_tag(c.group(1), "c"), c.end())
+            end = c.end() if c.group(2) else (e + len(end_tag(c.group(1), "c")) if e >= 0 else len(inner))
+            ref = get_attr(c.group(0), "r")
+            where = split_ref(ref) if ref else None
+            col = where[1] if where else col + 1
+            value, _ = old_value(inner[c.start():end], ctx)
+            if value is not None and not (isinstance(value, str) and not value.strip()):
+                values[col] = value
+            pos = end
+        return values
