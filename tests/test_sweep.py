@@ -31,30 +31,7 @@ _ENGLISH = re.compile(r"\b[A-Za-z]{2,}[ ,:]+[A-Za-z]{2,}[ ,:]+[A-Za-z]{2,}\b")
 # (the enrich/annotate writer, the reporting package). After those land these must flip to passing.
 _RAW_CONTROL = "text output prints a cell's control characters (ESC, BEL) raw instead of escaped"
 _OPENPYXL = "the openpyxl-based writer {what}; the package-patching writer replaces it"
-_KNOWN: dict[tuple[str, str], str] = {
-    **{("merged", c): _OPENPYXL.format(what="cannot write into a merged cell (MergedCell is read-only)")
-       for c in ("enrich_copy", "enrich_in_place")},
-    **{("extreme_dates", c): "OverflowError in derive (working days after 9999-12-31); overflow dates become value.range"
-       for c in ("enrich_copy", "enrich_in_place", "report_campaign", "report_monthly")},
-    ("long_campaign_name", "report_campaign"): "report file name longer than 255 bytes (File name too long)",
-    **{("date_cell_overflow", c): _OPENPYXL.format(what="cannot load a date cell holding -1e999 (ValueError)")
-       for c in ("annotate", "enrich_copy", "enrich_in_place")},
-    ("control_chars", "validate"): _RAW_CONTROL,
-    ("control_chars", "enrich_copy"): _RAW_CONTROL,
-    ("control_chars", "enrich_in_place"): _RAW_CONTROL,
-    ("control_chars", "annotate"): _OPENPYXL.format(what="refuses control characters (IllegalCharacterError)"),
-    ("dollar_labels", "report_monthly"): "chart labels go through matplotlib mathtext ($…$ is parsed as a formula)",
-    ("symlink", "enrich_in_place"): "enriching through a symlink replaces the link with a regular file",
-    **{("history_sheet_visible", c): "a visible staff sheet named xlcrm_历史 is overwritten instead of refused"
-       for c in ("enrich_copy", "enrich_in_place")},
-    ("libreoffice_lock", "enrich_in_place"): "LibreOffice's .~lock.NAME# file is not refused yet (only Excel's ~$NAME)",
-    **{("shared_strings_case", c): _OPENPYXL.format(what="opens xl/sharedStrings.xml by its exact name")
-       for c in ("annotate", "enrich_copy", "enrich_in_place")},
-    **{("empty_style", c): _OPENPYXL.format(what='fails on s="" (TypeError)')
-       for c in ("annotate", "enrich_copy", "enrich_in_place")},
-    **{("broken_extra_sheet", c): _OPENPYXL.format(what="parses every sheet, the unparsable foreign one too")
-       for c in ("annotate", "enrich_copy", "enrich_in_place")},
-}
+_KNOWN: dict[tuple[str, str], str] = {}  # every odd book is handled: no known failure left
 
 
 @pytest.fixture(scope="session")
@@ -148,7 +125,6 @@ def test_sweep_in_a_real_process(odd_books: dict[str, Path]) -> None:
     assert_user_facing(proc.returncode, proc.stdout, proc.stderr)
 
 
-@pytest.mark.xfail(strict=True, reason=_RAW_CONTROL)
 def test_control_characters_in_a_real_terminal_run(odd_books: dict[str, Path]) -> None:
     proc = run_subprocess("validate", odd_books["control_chars"], "--as-of", AS_OF.isoformat())
     assert_user_facing(proc.returncode, proc.stdout, proc.stderr)

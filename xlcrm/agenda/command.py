@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..i18n import tr
-from ..output import use_color, write
+from ..output import printable_lines, use_color, write
 from ..reporting.filenames import report_filename
 from .items import Agenda
 from .render import render_json, render_markdown, render_text, xlsx_sheets
@@ -45,7 +45,7 @@ def check_days(days: int | None) -> None:
 
 
 def _say(text: str) -> None:
-    sys.stderr.write(text + "\n")
+    sys.stderr.write(printable_lines(text) + "\n")  # a cell's control characters shown escaped
     sys.stderr.flush()
 
 

@@ -26,7 +26,7 @@ from typing import Any
 from ..derive import Derived, derive
 from ..errors import UsageError
 from ..i18n import tr
-from ..output import write
+from ..output import printable_lines, write
 from .consolidate import Consolidated, consolidate
 from .jobs import PlannedReport, campaign_reports, campaigns_to_review, monthly_reports, target_paths
 from .monthly import Period, shift_month
@@ -67,7 +67,7 @@ def _check_options(args: argparse.Namespace) -> None:
 
 
 def _say(text: str) -> None:
-    sys.stderr.write(text + "\n")
+    sys.stderr.write(printable_lines(text) + "\n")  # a cell's control characters shown escaped
     sys.stderr.flush()
 
 
@@ -259,5 +259,5 @@ def _run(args: argparse.Namespace, as_of: date, formats: tuple[str, ...], period
     if jobs:
         folder.mkdir(parents=True, exist_ok=True)
     _render(jobs, pool, tally)
-    write(_summary(tally, merged, folder, unreviewed))
+    write(printable_lines(_summary(tally, merged, folder, unreviewed)))
     return 1 if merged.skipped or tally.failed else 0
