@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 import matplotlib
+from cycler import cycler
 
 if "matplotlib.pyplot" not in sys.modules:  # never switch an interactive session's backend
     matplotlib.use("Agg")
@@ -71,7 +72,7 @@ def _chart_style() -> Iterator[None]:
             "axes.titlesize": 11,
             "axes.unicode_minus": True,  # the subset has U+2212
             "text.parse_math": False,  # staff text such as "$预算$部" is printed, never read as TeX
-            "axes.prop_cycle": matplotlib.cycler(color=COLORS),
+            "axes.prop_cycle": cycler(color=COLORS),
             "axes.spines.top": False,
             "axes.spines.right": False,
         }

@@ -202,7 +202,7 @@ def _next_month(customers: list[Record], period: Period, derived: Derived, open_
     last_day = month_bounds(coming)[1]
     risk_rank = {RISK_HIGH: 0, RISK_MEDIUM: 1}
     due = sorted((c for c in customers if matters_next_month(c, last_day)),
-                 key=lambda c: (day_of(c["next_due"]), risk_rank.get(c.get("churn_risk"), 2), c.get("tier") or ""))
+                 key=lambda c: (day_of(c["next_due"]), risk_rank.get(c.get("churn_risk") or "", 2), c.get("tier") or ""))
     risky = sorted((c for c in customers if c.get("churn_risk") == RISK_HIGH and c.get("stage") != STAGE_CHURNED),
                    key=lambda c: (-len(c.get("risk_reason_list") or ()), c.get("tier") or "", str(c.get("customer_id"))))
     due_rows = [_focus_row(c, derived) for c in due]

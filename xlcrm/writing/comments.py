@@ -187,8 +187,8 @@ def _merge_vml(patcher: WorkbookPatcher, vml: bytes | None, removed: set[str], n
         close = vml.rfind(b"</xml>")
         vml = vml[:close] + _SHAPETYPE + vml[close:]
     ids = [int(x) for x in re.findall(rb"_x0000_s(\d+)", vml)]
-    idmap = re.search(rb'idmap[^>]*data="(\d+)', vml)
-    next_id = max(ids + [int(idmap.group(1)) * 1024 if idmap else 1024]) + 1
+    idmap_tag = re.search(rb'idmap[^>]*data="(\d+)', vml)
+    next_id = max(ids + [int(idmap_tag.group(1)) * 1024 if idmap_tag else 1024]) + 1
     shapes = []
     for ref, text in sorted(new.items(), key=lambda kv: split_ref(kv[0]) or (0, 0)):
         row, col = split_ref(ref) or (1, 1)

@@ -189,7 +189,7 @@ class Package:
 
     def date1904(self) -> bool:
         m = start_tag("workbookPr").search(self.read(self.workbook_part()))
-        return bool(m) and (get_attr(m.group(0), "date1904") or "").lower() in ("1", "true")
+        return m is not None and (get_attr(m.group(0), "date1904") or "").lower() in ("1", "true")
 
     # --- changing ------------------------------------------------------------------------------
     def set(self, part: str, content: bytes | Deflated) -> None:

@@ -485,7 +485,7 @@ class _Patcher:
         self.out.write(new)
 
 
-def patch_sheet(src: IO[bytes], out: IO[bytes], patch: SheetPatch, ctx: CellContext) -> bool:
+def patch_sheet(src: IO[bytes], out: Any, patch: SheetPatch, ctx: CellContext) -> bool:
     """Copy the worksheet XML from ``src`` to ``out`` with ``patch`` applied; True when any byte
     changed. Raises ``SheetFormatError`` for XML that is not a worksheet."""
     p = _Patcher(patch, ctx, out)

@@ -12,7 +12,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from datetime import datetime
-from typing import IO, Any
+from typing import Any
 
 from ..i18n import tr
 from .cellxml import CellContext
@@ -39,7 +39,7 @@ class WorkbookPatcher:
         self._shared: list[str] | None = None
         self._new_sheets: list[tuple[str, Callable[[], bytes], bool, bool]] = []
         self.extra_changed = False
-        self._buffers: list[IO[bytes]] = []
+        self._buffers: list[Any] = []  # Deflated buffers and plain spooled files
 
     # --- lookups -------------------------------------------------------------------------------
     def entry(self, name: str) -> SheetEntry | None:

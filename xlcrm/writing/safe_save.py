@@ -89,7 +89,7 @@ def make_backup(path: Path, now: datetime) -> Path:
     return target
 
 
-def atomic_write(target: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(target: Path, write: Callable[[Path], object]) -> None:
     """Call ``write(tmp)`` on a temp file in the target's folder, fsync, then rename over ``target``.
 
     If ``write`` fails (or the process dies) the original file is untouched; the temp file is removed.

@@ -52,8 +52,8 @@ def add_override(pkg: Package, part: str, content_type: str) -> None:
     data = pkg.read("[Content_Types].xml")
     if f'PartName="/{part}"'.encode() in data:
         return
-    m = start_tag("Types").search(data)
-    prefix = m.group(1).decode() if m else ""
+    types = start_tag("Types").search(data)
+    prefix = types.group(1).decode() if types else ""
     element = f'<{prefix}Override PartName="/{escape_attr(part)}" ContentType="{content_type}"/>'.encode()
     pkg.set("[Content_Types].xml", _insert_before_close(data, "Types", element))
 
@@ -64,8 +64,8 @@ def ensure_default(pkg: Package, extension: str, content_type: str) -> None:
     for m in start_tag("Default").finditer(data):
         if (get_attr(m.group(0), "Extension") or "").lower() == extension:
             return
-    m = start_tag("Types").search(data)
-    prefix = m.group(1).decode() if m else ""
+    types = start_tag("Types").search(data)
+    prefix = types.group(1).decode() if types else ""
     element = f'<{prefix}Default Extension="{extension}" ContentType="{content_type}"/>'.encode()
     pkg.set("[Content_Types].xml", _insert_before_close(data, "Types", element))
 
