@@ -93,9 +93,11 @@ def enrich_summary(result: object) -> str:
 
     assert isinstance(result, EnrichResult)
     if not getattr(result, "changed", True):
-        return tr("无需更新（计算结果与工作簿中已有的一致，未写入任何文件，也未生成备份）：{p}\n",
-                  "Nothing to update (the workbook already holds these results; no file written, no backup): {p}\n",
-                  p=printable(result.target))
+        done = tr("无需更新（计算结果与工作簿中已有的一致，未写入任何文件，也未生成备份）：{p}",
+                  "Nothing to update (the workbook already holds these results; no file written, no backup): {p}",
+                  p=result.target)
+        notes = [tr("  警告：{w}", "  warning: {w}", w=w) for w in result.warnings]
+        return "\n".join(printable(line) for line in [done, *notes]) + "\n"
     lines = [tr("已完成计算：{p}", "Enriched: {p}", p=result.target)]
     rows = "，".join(f"{name} {n} 行" if not _en() else f"{name} {n} rows" for name, n in result.rows_per_sheet().items())
     lines.append(tr("  数据行：{r}", "  rows: {r}", r=rows))
