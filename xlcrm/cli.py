@@ -92,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--on-conflict", choices=["first", "last"], help=tr("多个工作簿编号冲突时取第一个/最后一个", "resolve ID conflicts"))
     q.add_argument("--config", type=Path, metavar="F", help=tr("配置文件 xlcrm.toml", "config file"))
     q.add_argument("--force", action="store_true", help=tr("覆盖已存在的报告", "overwrite existing reports"))
+
+    from .server.command import add_parsers as add_server_parsers  # serve / user (SPEC §9); Django loads only when run
+
+    add_server_parsers(sub)
     return p
 
 
@@ -112,6 +116,10 @@ def _run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per comman
         from .reporting.command import run_report
 
         return run_report(args, _as_of(args))
+    if args.command in ("serve", "user"):
+        from .server.command import run as run_server
+
+        return run_server(args)
     raise UsageError(detail=tr("请指定子命令：init / validate / enrich / report", "choose a command"))
 
 
