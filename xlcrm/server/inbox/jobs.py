@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from . import library, services, storage
@@ -91,7 +91,13 @@ def run(job: ReportJob, as_of: date | None = None) -> ReportJob:
         return _finish(job, FAILED, [], f"{job.period} 还没有员工提交工作簿，无法生成报告。")
 
     def progress(count: int) -> None:
-        ReportJob.objects.filter(pk=job.pk).update(done=count)
+        # Runs in the folder-watching thread: best effort, and that thread's connection is closed.
+        try:
+            ReportJob.objects.filter(pk=job.pk).update(done=count)
+        except DatabaseError:
+            pass
+        finally:
+            connection.close()
 
     try:
         files, log = library.run_report_batch(

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import xlcrm
-from xlcrm.errors import InputFileError, XlcrmError
+from xlcrm.errors import XlcrmError
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,17 @@ def check(data: bytes, name: str, as_of: date, with_annotated: bool = True) -> C
     try:
         report = xlcrm.validate(data, as_of=as_of, name=name)
         annotated = xlcrm.annotate(data, report) if with_annotated else None
-    except InputFileError as exc:
-        raise Unusable(exc.message) from None
-    except XlcrmError as exc:
-        raise Unusable(exc.message) from None
+    except XlcrmError as exc:  # InputFileError and its kin: the CLI's Chinese message
+        raise Unusable(_named(exc, name)) from None
     result = report.to_dict()
     return Checked(result, int(result["errors"]), int(result["warnings"]), annotated)
+
+
+def _named(exc: XlcrmError, name: str) -> str:
+    """The message naming the uploaded file, not the library's private temporary copy."""
+    if "path" in exc.fields:
+        exc.fields["path"] = name
+    return exc.message
 
 
 def run_report_batch(sources: Sequence[Path], *, kind: str, period: str, by_manager: bool,
