@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -195,6 +196,9 @@ def test_report_job_runs_and_zips(client, make_user, good_book):
     assert any(f.startswith("月度复盘_") and f.endswith(".md") for f in status["files"])
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"/api/v1/reports/{job_id}/zip", **auth(boss)).getvalue()))
     assert sorted(archive.namelist()) == sorted(status["files"])
+    report = next(f for f in status["files"] if f.endswith(".md"))
+    images = re.findall(r"\]\(<?([^)>]+\.png)>?\)", archive.read(report).decode())
+    assert images and all(unquote(i) in archive.namelist() for i in images)  # the Markdown's charts come along
 
 
 def test_a_report_of_a_period_without_submissions_fails_clearly(client, make_user):

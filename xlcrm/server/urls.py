@@ -23,7 +23,7 @@ urlpatterns = [
     path("reports/", views.report_new, name="report_new"),
     path("reports/<int:pk>/", views.report, name="report"),
     path("reports/<int:pk>/zip/", views.report_zip, name="report_zip"),
-    path("reports/<int:pk>/files/<str:name>", views.report_file, name="report_file"),
+    path("reports/<int:pk>/files/<path:name>", views.report_file, name="report_file"),
     path("api/v1/validate", api.validate),
     path("api/v1/submissions", api.submissions),
     path("api/v1/submissions/<int:pk>/file", api.submission_file),

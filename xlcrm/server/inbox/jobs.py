@@ -105,11 +105,17 @@ def run(job: ReportJob, as_of: date | None = None) -> ReportJob:
             formats=job.formats.split(","), out_dir=folder, as_of=as_of or today(), on_file=progress)
     except Exception as exc:  # noqa: BLE001 - a failing batch is reported on the job, the worker lives on
         return _finish(job, FAILED, [], f"生成报告时出错：{type(exc).__name__}: {exc}")
+    names = [path.relative_to(folder).as_posix() for path in files]
     with zipfile.ZipFile(zip_path(job), "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in files:
-            archive.write(path, path.name)
-    status = DONE if files else FAILED
-    return _finish(job, status, [p.name for p in files], log or ("没有可生成的报告。" if not files else ""))
+        for path, name in zip(files, names, strict=True):
+            archive.write(path, name)
+    reports = [n for n in names if is_report(n)]
+    return _finish(job, DONE if reports else FAILED, names, log or ("没有可生成的报告。" if not reports else ""))
+
+
+def is_report(name: str) -> bool:
+    """A report file itself (not a chart image beside it)."""
+    return "/" not in name and name.endswith((".md", ".docx"))
 
 
 def _materialize(subs: list, folder: Path) -> list[Path]:
@@ -125,7 +131,7 @@ def _materialize(subs: list, folder: Path) -> list[Path]:
 
 def _finish(job: ReportJob, status: str, files: list[str], log: str) -> ReportJob:
     job.status, job.files, job.log = status, files, log
-    job.done = len([f for f in files if f.endswith((".md", ".docx"))])
+    job.done = len([f for f in files if is_report(f)])
     job.total = job.done
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "files", "log", "done", "total", "finished_at"])

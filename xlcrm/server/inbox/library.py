@@ -59,7 +59,8 @@ def _named(exc: XlcrmError, name: str) -> str:
 def run_report_batch(sources: Sequence[Path], *, kind: str, period: str, by_manager: bool,
                      formats: Sequence[str], out_dir: Path, as_of: date,
                      on_file: Callable[[int], None] | None = None) -> tuple[list[Path], str]:
-    """Write the reports of ``sources`` into ``out_dir``; returns (files, the batch's messages).
+    """Write the reports of ``sources`` into ``out_dir``; returns (every file written, including
+    chart images in sub-folders, and the batch's messages).
 
     Today this drives the ``report`` command's function; ``on_file(n)`` is told how many report
     files exist so far (the folder is watched while the batch runs)."""
@@ -85,7 +86,8 @@ def run_report_batch(sources: Sequence[Path], *, kind: str, period: str, by_mana
         stop.set()
         if watcher:
             watcher.join()
-    files = sorted(p for p in out_dir.iterdir() if p.is_file() and p.suffix in (".md", ".docx", ".png"))
+    # Reports and what they link to (the Markdown reports' chart folders).
+    files = sorted(p for p in out_dir.rglob("*") if p.is_file())
     return files, buffer.getvalue().strip()
 
 

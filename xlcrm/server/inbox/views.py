@@ -142,7 +142,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ReportJob, pk=pk)
     template = "inbox/report_progress.html" if request.headers.get("HX-Request") else "inbox/report.html"
-    return render(request, template, {"job": job})
+    reports = [f for f in job.files if jobs.is_report(f)]
+    return render(request, template, {"job": job, "reports": reports})
 
 
 @manager_required
