@@ -171,3 +171,11 @@ def test_too_large_upload_page_is_413(make_user):
     client = csrf_client("zhang")
     response = post_upload(client, bytes(25 * 1024 * 1024), name="大.xlsx")
     assert response.status_code == 413 and "文件太大" in response.content.decode()
+
+
+def test_an_account_made_without_a_profile_works_as_staff(db):
+    from django.contrib.auth.models import User
+
+    User.objects.create_user("admin-made", password=PASSWORD)
+    page = csrf_client("admin-made").get("/mine/")
+    assert page.status_code == 200 and "admin-made（员工）" in page.content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -110,6 +111,7 @@ def run(job: ReportJob, as_of: date | None = None) -> ReportJob:
         for path, name in zip(files, names, strict=True):
             archive.write(path, name)
     reports = [n for n in names if is_report(n)]
+    log = log.replace(str(folder.parent) + os.sep, "")  # name files, not the server's folders
     return _finish(job, DONE if reports else FAILED, names, log or ("没有可生成的报告。" if not reports else ""))
 
 

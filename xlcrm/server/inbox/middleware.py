@@ -29,3 +29,18 @@ class UploadLimitMiddleware:
                 response = page_error(request, 413, MESSAGES["file.too_large"].format(mb=mb))
             return response
         return self.get_response(request)
+
+
+class ProfileMiddleware:
+    """Every signed-in account has a profile: one made in Django admin without one starts as staff."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from .models import Profile
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not Profile.objects.filter(user=user).exists():
+            user.profile = Profile.objects.get_or_create(user=user)[0]
+        return self.get_response(request)
