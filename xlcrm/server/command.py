@@ -57,6 +57,8 @@ def _common(q: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch ``serve`` / ``user``; returns the exit code."""
+    if args.command == "user" and not args.user_command:
+        raise UsageError(detail=tr("请指定操作：add / token / list / disable", "choose add / token / list / disable"))
     _setup(getattr(args, "data_dir", None), getattr(args, "database_url", None))
     if args.command == "serve":
         return serve(args)
@@ -71,10 +73,8 @@ def run(args: argparse.Namespace) -> int:
     elif args.user_command == "disable":
         accounts.disable(args.name)
         print(tr("已停用账户 {n}（提交记录保留）", "Disabled {n}", n=args.name))
-    elif args.user_command == "list":
-        print(accounts.listing())
     else:
-        raise UsageError(detail=tr("请指定操作：add / token / list / disable", "choose add / token / list / disable"))
+        print(accounts.listing())
     return 0
 
 
