@@ -62,8 +62,13 @@ def _chinese_messages(monkeypatch: pytest.MonkeyPatch) -> None:
 # ------------------------------------------------------------------ workbooks
 
 
-def workbook(seed: int = 3, n: int = 8, broken: bool = False, as_of: date | None = None,
-             edit: Callable[[dict[str, list[dict[str, Any]]]], None] | None = None) -> bytes:
+def workbook(
+    seed: int = 3,
+    n: int = 8,
+    broken: bool = False,
+    as_of: date | None = None,
+    edit: Callable[[dict[str, list[dict[str, Any]]]], None] | None = None,
+) -> bytes:
     """A standard workbook with sample rows, valid as of today; ``broken`` puts text into the 4th
     follow-up's 跟进时间 (cell 跟进记录!D5, an error)."""
     from xlcrm.sample import generate_sample
@@ -152,8 +157,9 @@ def pg_url() -> Iterator[str]:
 
 def xlcrm(*args: str, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m xlcrm`` as a real process."""
-    return subprocess.run([sys.executable, "-m", "xlcrm", *args], capture_output=True, text=True, env=env,
-                          input=stdin, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "xlcrm", *args], capture_output=True, text=True, env=env, input=stdin, timeout=300
+    )
 
 
 class Server:
@@ -172,8 +178,19 @@ class Server:
 
     def user(self, name: str, role: str, display: str) -> str:
         password = f"pw-{name}-12345"
-        done = xlcrm("user", "add", name, "--role", role, "--display", display, "--password-stdin", *self.options,
-                     env=self.env, stdin=password + "\n")
+        done = xlcrm(
+            "user",
+            "add",
+            name,
+            "--role",
+            role,
+            "--display",
+            display,
+            "--password-stdin",
+            *self.options,
+            env=self.env,
+            stdin=password + "\n",
+        )
         assert done.returncode == 0, done.stderr
         token = xlcrm("user", "token", name, *self.options, env=self.env)
         assert token.returncode == 0, token.stderr
@@ -184,7 +201,11 @@ class Server:
     def start(self, *extra: str) -> Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "xlcrm", "serve", "--port", str(self.port), *self.options, *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=self.env)
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=self.env,
+        )
         assert self.process.stdout is not None
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:

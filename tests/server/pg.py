@@ -59,11 +59,32 @@ class Cluster:
             raise RuntimeError(f"{args[0]} failed: {proc.stdout}\n{proc.stderr}")
 
     def start(self) -> Cluster:
-        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "xlcrm", "--auth=trust", "-E", "UTF8",
-                  "--locale=C.UTF-8", "--no-sync")
+        self._run(
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "xlcrm",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off -c max_connections=60"
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"),
-                  "-w", "-t", "120", "start")
+        self._run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "log"),
+            "-w",
+            "-t",
+            "120",
+            "start",
+        )
         self._run(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "xlcrm", "xlcrm")
         return self
 

@@ -66,10 +66,17 @@ def test_too_large_is_413(client, make_user):
 def test_no_or_bad_token_is_401(client, make_user, header):
     make_user("zhang")
     extra = {"HTTP_AUTHORIZATION": header} if header else {}
-    for method, url in (("post", "/api/v1/validate"), ("get", "/api/v1/submissions"), ("post", "/api/v1/submissions"),
-                        ("get", "/api/v1/submissions/1/file"), ("get", "/api/v1/submissions/1/annotated"),
-                        ("post", "/api/v1/reports"), ("get", "/api/v1/reports/1"), ("get", "/api/v1/reports/1/zip"),
-                        ("get", "/api/v1/agenda")):
+    for method, url in (
+        ("post", "/api/v1/validate"),
+        ("get", "/api/v1/submissions"),
+        ("post", "/api/v1/submissions"),
+        ("get", "/api/v1/submissions/1/file"),
+        ("get", "/api/v1/submissions/1/annotated"),
+        ("post", "/api/v1/reports"),
+        ("get", "/api/v1/reports/1"),
+        ("get", "/api/v1/reports/1/zip"),
+        ("get", "/api/v1/agenda"),
+    ):
         response = getattr(client, method)(url, **extra)
         assert response.status_code == 401, url
         assert "Authorization: Bearer" in response.json()["error"]["message"]
@@ -149,22 +156,32 @@ def test_staff_see_only_their_own(client, make_user, good_book, broken_book):
 def test_staff_cannot_use_report_endpoints(client, make_user):
     _, staff = make_user("zhang")
     _, boss = make_user("boss", "manager")
-    job = client.post("/api/v1/reports", json.dumps({"kind": "monthly", "period": "2026-11"}),
-                      content_type="application/json", **auth(boss)).json()["id"]
-    for method, url in (("post", "/api/v1/reports"), ("get", f"/api/v1/reports/{job}"),
-                        ("get", f"/api/v1/reports/{job}/zip")):
+    job = client.post(
+        "/api/v1/reports",
+        json.dumps({"kind": "monthly", "period": "2026-11"}),
+        content_type="application/json",
+        **auth(boss),
+    ).json()["id"]
+    for method, url in (
+        ("post", "/api/v1/reports"),
+        ("get", f"/api/v1/reports/{job}"),
+        ("get", f"/api/v1/reports/{job}/zip"),
+    ):
         response = getattr(client, method)(url, **auth(staff))
         assert response.status_code == 403
         assert response.json()["error"]["message"] == "没有权限：只有主管可以使用此功能。"
 
 
-@pytest.mark.parametrize("body, words", [
-    ({"kind": "weekly", "period": "2026-11"}, "monthly"),
-    ({"kind": "monthly", "period": "2026/11"}, "YYYY-MM"),
-    ({"kind": "monthly", "period": "2026-11", "formats": ["pdf"]}, "md、docx"),
-    ({"kind": "campaign", "period": "2026-11", "by_manager": True}, "月度复盘"),
-    ("not json", "JSON"),
-])
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        ({"kind": "weekly", "period": "2026-11"}, "monthly"),
+        ({"kind": "monthly", "period": "2026/11"}, "YYYY-MM"),
+        ({"kind": "monthly", "period": "2026-11", "formats": ["pdf"]}, "md、docx"),
+        ({"kind": "campaign", "period": "2026-11", "by_manager": True}, "月度复盘"),
+        ("not json", "JSON"),
+    ],
+)
 def test_bad_report_requests_are_400_in_chinese(client, make_user, body, words):
     _, boss = make_user("boss", "manager")
     data = body if isinstance(body, str) else json.dumps(body)
@@ -183,9 +200,12 @@ def test_report_job_runs_and_zips(client, make_user, good_book):
     _, staff = make_user("zhang", "staff", "张三")
     _, boss = make_user("boss", "manager")
     upload(client, "/api/v1/submissions", staff, good_book, period=date.today().strftime("%Y-%m"))
-    job = client.post("/api/v1/reports", json.dumps({"kind": "monthly", "period": date.today().strftime("%Y-%m"),
-                                                     "formats": ["md"]}),
-                      content_type="application/json", **auth(boss))
+    job = client.post(
+        "/api/v1/reports",
+        json.dumps({"kind": "monthly", "period": date.today().strftime("%Y-%m"), "formats": ["md"]}),
+        content_type="application/json",
+        **auth(boss),
+    )
     assert job.status_code == 202
     job_id = job.json()["id"]
     assert client.get(f"/api/v1/reports/{job_id}", **auth(boss)).json()["status"] == "queued"
@@ -205,8 +225,12 @@ def test_a_report_of_a_period_without_submissions_fails_clearly(client, make_use
     from xlcrm.server import worker
 
     _, boss = make_user("boss", "manager")
-    job = client.post("/api/v1/reports", json.dumps({"kind": "monthly", "period": "2020-01"}),
-                      content_type="application/json", **auth(boss)).json()["id"]
+    job = client.post(
+        "/api/v1/reports",
+        json.dumps({"kind": "monthly", "period": "2020-01"}),
+        content_type="application/json",
+        **auth(boss),
+    ).json()["id"]
     worker.run_pending()
     status = client.get(f"/api/v1/reports/{job}", **auth(boss)).json()
     assert status["status"] == "failed" and "2020-01 还没有员工提交工作簿" in status["message"]

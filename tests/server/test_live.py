@@ -19,8 +19,14 @@ import pytest
 from .conftest import EXPECTED_WORDS, Server, workbook, xlcrm
 
 
-def request(server: Server, method: str, path: str, token: str | None = None, body: bytes | None = None,
-            content_type: str | None = None) -> tuple[int, dict[str, str], bytes]:
+def request(
+    server: Server,
+    method: str,
+    path: str,
+    token: str | None = None,
+    body: bytes | None = None,
+    content_type: str | None = None,
+) -> tuple[int, dict[str, str], bytes]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     if content_type:
         headers["Content-Type"] = content_type
@@ -34,14 +40,21 @@ def request(server: Server, method: str, path: str, token: str | None = None, bo
 
 def multipart(fields: dict[str, str], name: str, data: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()]
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-                 f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        f"Content-Type: application/octet-stream\r\n\r\n".encode()
+        + data
+        + b"\r\n"
+    )
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
-def upload(server: Server, token: str, data: bytes, name: str = "客户.xlsx", path: str = "/api/v1/submissions",
-           **fields: str) -> tuple[int, Any]:
+def upload(
+    server: Server, token: str, data: bytes, name: str = "客户.xlsx", path: str = "/api/v1/submissions", **fields: str
+) -> tuple[int, Any]:
     body, content_type = multipart(fields, name, data)
     status, _, payload = request(server, "POST", path, token, body, content_type)
     return status, json.loads(payload)
@@ -89,9 +102,14 @@ def test_reports_run_in_the_worker_process_and_zip(server_factory):
     server.start()
     period = date.today().strftime("%Y-%m")
     assert upload(server, staff, workbook(seed=5, n=6), period=period)[0] == 201
-    status, _, payload = request(server, "POST", "/api/v1/reports", boss,
-                                 json.dumps({"kind": "monthly", "period": period, "by_manager": True,
-                                             "formats": ["md", "docx"]}).encode(), "application/json")
+    status, _, payload = request(
+        server,
+        "POST",
+        "/api/v1/reports",
+        boss,
+        json.dumps({"kind": "monthly", "period": period, "by_manager": True, "formats": ["md", "docx"]}).encode(),
+        "application/json",
+    )
     assert status == 202
     job = json.loads(payload)["id"]
     for _ in range(300):  # bounded: at most about five minutes on a loaded machine
@@ -112,10 +130,21 @@ def test_user_commands(server_factory):
     server.user("zhang", "staff", "张三")
     listed = xlcrm("user", "list", *server.options, env=server.env)
     assert "zhang\t张三\t员工\t正常\t有" in listed.stdout
-    again = xlcrm("user", "add", "zhang", "--role", "staff", "--password-stdin", *server.options, env=server.env,
-                  stdin="another-pass-1\n")
+    again = xlcrm(
+        "user",
+        "add",
+        "zhang",
+        "--role",
+        "staff",
+        "--password-stdin",
+        *server.options,
+        env=server.env,
+        stdin="another-pass-1\n",
+    )
     assert again.returncode == 2 and "账户 zhang 已存在" in again.stderr
-    short = xlcrm("user", "add", "li", "--role", "staff", "--password-stdin", *server.options, env=server.env, stdin="123\n")
+    short = xlcrm(
+        "user", "add", "li", "--role", "staff", "--password-stdin", *server.options, env=server.env, stdin="123\n"
+    )
     assert short.returncode == 2 and "密码不符合要求" in short.stderr
     assert xlcrm("user", "disable", "zhang", *server.options, env=server.env).returncode == 0
     assert "已停用" in xlcrm("user", "list", *server.options, env=server.env).stdout

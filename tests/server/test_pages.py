@@ -20,7 +20,9 @@ def csrf_client(username: str) -> Client:
     """A browser-like client: CSRF checks on, logged in through the log-in form."""
     client = Client(enforce_csrf_checks=True)
     page = client.get("/login/")
-    response = client.post("/login/", {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token_of(page)})
+    response = client.post(
+        "/login/", {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token_of(page)}
+    )
     assert response.status_code == 302, response.content.decode()
     return client
 
@@ -41,8 +43,16 @@ def post_upload(client: Client, data: bytes, name: str = "客户维护.xlsx", pe
 
 def test_every_page_needs_a_login():
     client = Client()
-    for url in ("/", "/mine/", "/submissions/1/", "/submissions/1/file/", "/agenda/", "/team/", "/reports/1/",
-                "/reports/1/zip/"):
+    for url in (
+        "/",
+        "/mine/",
+        "/submissions/1/",
+        "/submissions/1/file/",
+        "/agenda/",
+        "/team/",
+        "/reports/1/",
+        "/reports/1/zip/",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/login/"), url
 
@@ -60,7 +70,9 @@ def test_cookies_are_httponly_and_samesite(make_user):
     make_user("zhang")
     client = Client(enforce_csrf_checks=True)
     page = client.get("/login/")
-    response = client.post("/login/", {"username": "zhang", "password": PASSWORD, "csrfmiddlewaretoken": token_of(page)})
+    response = client.post(
+        "/login/", {"username": "zhang", "password": PASSWORD, "csrfmiddlewaretoken": token_of(page)}
+    )
     session = response.cookies["sessionid"]
     assert session["httponly"] and session["samesite"] == "Lax"
     assert client.cookies["csrftoken"]["httponly"] and client.cookies["csrftoken"]["samesite"] == "Lax"
@@ -122,15 +134,23 @@ def test_staff_cannot_see_others_or_manager_pages(make_user, good_book):
     post_upload(other, good_book)
     theirs = Submission.objects.get()
     client = csrf_client("zhang")
-    for url in (f"/submissions/{theirs.pk}/", f"/submissions/{theirs.pk}/file/", f"/submissions/{theirs.pk}/annotated/"):
+    for url in (
+        f"/submissions/{theirs.pk}/",
+        f"/submissions/{theirs.pk}/file/",
+        f"/submissions/{theirs.pk}/annotated/",
+    ):
         response = client.get(url)
         assert response.status_code == 404 and "找不到" in response.content.decode()
     for url in ("/team/", "/reports/1/", "/admin/"):
         assert client.get(url).status_code in (403, 302), url
     assert client.get("/team/").status_code == 403
     page = client.get("/mine/")
-    assert client.post("/reports/", {"kind": "monthly", "period": "2026-11",
-                                     "csrfmiddlewaretoken": token_of(page)}).status_code == 403
+    assert (
+        client.post(
+            "/reports/", {"kind": "monthly", "period": "2026-11", "csrfmiddlewaretoken": token_of(page)}
+        ).status_code
+        == 403
+    )
     assert ReportJob.objects.count() == 0
 
 
@@ -148,11 +168,14 @@ def test_manager_period_table_and_report_form(make_user, good_book, broken_book)
     rows = {name: re.search(name + r".*?</tr>", html, re.S).group(0) for name in ("张三", "李四", "王五")}
     assert "未提交" in rows["张三"] and "有错误" in rows["李四"] and "未提交" in rows["王五"]
     assert "—" in rows["王五"]
-    boss.post(f"/submissions/{zhang.pk}/submit/", {"csrfmiddlewaretoken": token_of(page)})  # not the manager's to submit
+    boss.post(
+        f"/submissions/{zhang.pk}/submit/", {"csrfmiddlewaretoken": token_of(page)}
+    )  # not the manager's to submit
     zhang.refresh_from_db()
     assert not zhang.submitted
-    job = boss.post("/reports/", {"kind": "monthly", "period": "2026-11", "formats": ["md"],
-                                  "csrfmiddlewaretoken": token_of(page)})
+    job = boss.post(
+        "/reports/", {"kind": "monthly", "period": "2026-11", "formats": ["md"], "csrfmiddlewaretoken": token_of(page)}
+    )
     assert job.status_code == 302
     progress = boss.get(job["Location"])
     assert "排队中" in progress.content.decode() and 'hx-trigger="every 1s"' in progress.content.decode()

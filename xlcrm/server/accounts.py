@@ -61,7 +61,15 @@ def listing() -> str:
     """A plain table of accounts."""
     lines = ["登录名\t显示名\t角色\t状态\tAPI 令牌"]
     for profile in Profile.objects.select_related("user").order_by("user__username"):
-        lines.append("\t".join([
-            profile.user.username, profile.display_name or "-", profile.get_role_display(),
-            "正常" if profile.user.is_active else "已停用", "有" if profile.token_hash else "无"]))
+        lines.append(
+            "\t".join(
+                [
+                    profile.user.username,
+                    profile.display_name or "-",
+                    profile.get_role_display(),
+                    "正常" if profile.user.is_active else "已停用",
+                    "有" if profile.token_hash else "无",
+                ]
+            )
+        )
     return "\n".join(lines)

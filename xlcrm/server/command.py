@@ -21,26 +21,48 @@ DEFAULT_DATA_DIR = "xlcrm-inbox"
 
 def add_parsers(sub: Any) -> None:
     """Register ``serve`` and ``user`` on the CLI's sub-command parser."""
-    q = sub.add_parser("serve", help=tr("启动提交收件箱（网页版校验、提交和批量报告）", "run the submission inbox"),
-                       description=tr("在内网启动提交收件箱：员工在浏览器中上传、校验、提交工作簿，主管查看提交情况并生成报告。需要 pip install \"xlcrm[server]\"。",
-                                      "Serve the submission inbox (needs the server extra)."))
+    q = sub.add_parser(
+        "serve",
+        help=tr("启动提交收件箱（网页版校验、提交和批量报告）", "run the submission inbox"),
+        description=tr(
+            '在内网启动提交收件箱：员工在浏览器中上传、校验、提交工作簿，主管查看提交情况并生成报告。需要 pip install "xlcrm[server]"。',
+            "Serve the submission inbox (needs the server extra).",
+        ),
+    )
     _common(q)
-    q.add_argument("--host", default="127.0.0.1", help=tr("监听地址（默认 127.0.0.1；团队使用时设为 0.0.0.0）", "address to listen on"))
+    q.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help=tr("监听地址（默认 127.0.0.1；团队使用时设为 0.0.0.0）", "address to listen on"),
+    )
     q.add_argument("--port", type=int, default=8000, help=tr("端口（默认 8000）", "port (default 8000)"))
     q.add_argument("--threads", type=int, default=8, help=tr("处理请求的线程数（默认 8）", "request threads"))
-    q.add_argument("--demo", action="store_true", help=tr("创建演示账户和示例提交，并打印账户和密码", "add demo accounts and submissions"))
+    q.add_argument(
+        "--demo",
+        action="store_true",
+        help=tr("创建演示账户和示例提交，并打印账户和密码", "add demo accounts and submissions"),
+    )
 
-    q = sub.add_parser("user", help=tr("管理收件箱账户", "manage inbox accounts"),
-                       description=tr("添加、停用账户，生成 API 令牌，列出账户。", "Add or disable accounts, make API tokens, list accounts."))
+    q = sub.add_parser(
+        "user",
+        help=tr("管理收件箱账户", "manage inbox accounts"),
+        description=tr(
+            "添加、停用账户，生成 API 令牌，列出账户。", "Add or disable accounts, make API tokens, list accounts."
+        ),
+    )
     users = q.add_subparsers(dest="user_command", metavar="ACTION", parser_class=type(q))
     a = users.add_parser("add", help=tr("添加账户", "add an account"))
     a.add_argument("name", help=tr("登录名", "login name"))
     a.add_argument("--role", choices=["staff", "manager"], required=True, help=tr("staff 员工 / manager 主管", "role"))
     a.add_argument("--display", help=tr("显示名（与工作簿中的客户经理、跟进人等姓名一致，如 张三）", "display name"))
-    a.add_argument("--password-stdin", action="store_true", help=tr("从标准输入读取密码", "read the password from stdin"))
+    a.add_argument(
+        "--password-stdin", action="store_true", help=tr("从标准输入读取密码", "read the password from stdin")
+    )
     _common(a)
-    for action, text in (("token", tr("生成新的 API 令牌（旧令牌作废）", "print a new API token")),
-                         ("disable", tr("停用账户（其提交记录保留）", "disable an account"))):
+    for action, text in (
+        ("token", tr("生成新的 API 令牌（旧令牌作废）", "print a new API token")),
+        ("disable", tr("停用账户（其提交记录保留）", "disable an account")),
+    ):
         t = users.add_parser(action, help=text)
         t.add_argument("name", help=tr("登录名", "login name"))
         _common(t)
@@ -48,11 +70,22 @@ def add_parsers(sub: Any) -> None:
 
 
 def _common(q: argparse.ArgumentParser) -> None:
-    q.add_argument("--data-dir", type=Path, default=None, metavar="DIR",
-                   help=tr("收件箱数据文件夹（默认 ./xlcrm-inbox）", "inbox folder (default ./xlcrm-inbox)"))
-    q.add_argument("--database-url", metavar="URL", default=None,
-                   help=tr("数据库，如 postgresql://用户:密码@主机/库名（默认数据文件夹中的 SQLite）",
-                           "database URL (default SQLite in the folder)"))
+    q.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=tr("收件箱数据文件夹（默认 ./xlcrm-inbox）", "inbox folder (default ./xlcrm-inbox)"),
+    )
+    q.add_argument(
+        "--database-url",
+        metavar="URL",
+        default=None,
+        help=tr(
+            "数据库，如 postgresql://用户:密码@主机/库名（默认数据文件夹中的 SQLite）",
+            "database URL (default SQLite in the folder)",
+        ),
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,18 +117,29 @@ def _setup(data_dir: Path | None, database_url: str | None) -> None:
         import django
         import waitress  # noqa: F401
     except ImportError:
-        raise UsageError(detail=tr("收件箱需要安装 server 扩展：pip install \"xlcrm[server]\"",
-                                   "the inbox needs the server extra: pip install \"xlcrm[server]\"")) from None
+        raise UsageError(
+            detail=tr(
+                '收件箱需要安装 server 扩展：pip install "xlcrm[server]"',
+                'the inbox needs the server extra: pip install "xlcrm[server]"',
+            )
+        ) from None
     folder = Path(data_dir or os.environ.get("XLCRM_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(detail=tr("无法创建数据文件夹 {p}：{e}", "cannot create {p}: {e}", p=folder, e=exc.strerror)) from None
+        raise UsageError(
+            detail=tr("无法创建数据文件夹 {p}：{e}", "cannot create {p}: {e}", p=folder, e=exc.strerror)
+        ) from None
     os.environ["XLCRM_DATA_DIR"] = str(folder)
     if database_url:
         if not database_url.startswith(("postgresql://", "postgres://", "sqlite://")):
-            raise UsageError(detail=tr("--database-url 应以 postgresql:// 开头（收到 {u}）", "--database-url must start with postgresql:// (got {u})",
-                                       u=database_url.split("@")[-1]))
+            raise UsageError(
+                detail=tr(
+                    "--database-url 应以 postgresql:// 开头（收到 {u}）",
+                    "--database-url must start with postgresql:// (got {u})",
+                    u=database_url.split("@")[-1],
+                )
+            )
         os.environ["XLCRM_DATABASE_URL"] = database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "xlcrm.server.settings"
     django.setup()
@@ -105,14 +149,18 @@ def _setup(data_dir: Path | None, database_url: str | None) -> None:
     try:
         call_command("migrate", verbosity=0, interactive=False)
     except OperationalError as exc:
-        raise UsageError(detail=tr("无法连接数据库：{e}", "cannot reach the database: {e}", e=str(exc).strip().splitlines()[0])) from None
+        raise UsageError(
+            detail=tr("无法连接数据库：{e}", "cannot reach the database: {e}", e=str(exc).strip().splitlines()[0])
+        ) from None
 
 
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     if not sys.stdin.isatty():
-        raise UsageError(detail=tr("请在终端中输入密码，或加 --password-stdin 从标准输入读取", "use a terminal or --password-stdin"))
+        raise UsageError(
+            detail=tr("请在终端中输入密码，或加 --password-stdin 从标准输入读取", "use a terminal or --password-stdin")
+        )
     first = getpass.getpass(tr("密码：", "Password: "))
     if first != getpass.getpass(tr("再次输入密码：", "Password again: ")):
         raise UsageError(detail=tr("两次输入的密码不一致", "the passwords differ"))
@@ -161,21 +209,40 @@ def serve(args: argparse.Namespace) -> int:
         from .demo import create_demo
 
         print(create_demo())
-    server = create_server(application, host=args.host, port=args.port, threads=max(1, args.threads),
-                           # waitress buffers a body before the app sees it: cut absurd ones early;
-                           # anything up to this gets the inbox's own Chinese 413 answer.
-                           max_request_body_size=2 * settings.MAX_REQUEST_BYTES, ident="xlcrm")
+    server = create_server(
+        application,
+        host=args.host,
+        port=args.port,
+        threads=max(1, args.threads),
+        # waitress buffers a body before the app sees it: cut absurd ones early;
+        # anything up to this gets the inbox's own Chinese 413 answer.
+        max_request_body_size=2 * settings.MAX_REQUEST_BYTES,
+        ident="xlcrm",
+    )
     host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
     port = server.effective_port  # type: ignore[union-attr]
     worker = Worker()
     worker.start()
     signal.signal(signal.SIGTERM, _raise_exit)
-    print(tr("提交收件箱已启动：http://{h}:{p}/  （数据文件夹：{d}；按 Ctrl+C 停止）",
-             "Inbox running at http://{h}:{p}/ (data folder: {d}; Ctrl+C to stop)",
-             h=host, p=port, d=settings.DATA_DIR), flush=True)
+    print(
+        tr(
+            "提交收件箱已启动：http://{h}:{p}/  （数据文件夹：{d}；按 Ctrl+C 停止）",
+            "Inbox running at http://{h}:{p}/ (data folder: {d}; Ctrl+C to stop)",
+            h=host,
+            p=port,
+            d=settings.DATA_DIR,
+        ),
+        flush=True,
+    )
     if args.host in ("0.0.0.0", "::"):
-        print(tr("已在所有网卡上监听：同事请用本机的局域网 IP 访问，例如 http://192.168.x.x:{p}/",
-                 "Listening on every interface: colleagues use this machine's LAN address.", p=port), flush=True)
+        print(
+            tr(
+                "已在所有网卡上监听：同事请用本机的局域网 IP 访问，例如 http://192.168.x.x:{p}/",
+                "Listening on every interface: colleagues use this machine's LAN address.",
+                p=port,
+            ),
+            flush=True,
+        )
     try:
         server.run()
     except KeyboardInterrupt:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -87,10 +88,10 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict[str, object]:
+def _database() -> dict[str, Any]:
     url = os.environ.get("XLCRM_DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=0)
+        return dict(dj_database_url.parse(url, conn_max_age=0))
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(DATA_DIR / "inbox.sqlite3"),

@@ -11,8 +11,11 @@ admin.site.site_title = "xlcrm 收件箱"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="inbox/login.html", redirect_authenticated_user=True),
-         name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="inbox/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("mine/", views.mine, name="mine"),
     path("submissions/<int:pk>/", views.submission, name="submission"),

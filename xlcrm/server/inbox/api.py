@@ -63,11 +63,9 @@ def _upload(request: HttpRequest) -> tuple[bytes, str] | JsonResponse:
 @api_view(("POST",))
 def validate(request: HttpRequest) -> HttpResponse:
     """``POST /api/v1/validate``: the §5 JSON object of one file; nothing is stored."""
-    as_of = today()
-    if request.POST.get("as_of"):
-        as_of = parse_day(request.POST["as_of"])
-        if as_of is None:
-            return json_error(400, "as_of.invalid")
+    as_of = parse_day(request.POST["as_of"]) if request.POST.get("as_of") else today()
+    if as_of is None:
+        return json_error(400, "as_of.invalid")
     got = _upload(request)
     if isinstance(got, JsonResponse):
         return got
@@ -101,8 +99,10 @@ def submissions(request: HttpRequest) -> HttpResponse:
         sub = services.create_submission(request.user, data, name, period, today(), auto_submit=True)
     except library.Unusable as exc:
         return json_error(422, "file.unusable", message=exc.message)
-    return _json({k: sub.to_dict()[k] for k in ("id", "version", "period", "status", "errors", "warnings",
-                                                  "submitted")}, status=201)
+    return _json(
+        {k: sub.to_dict()[k] for k in ("id", "version", "period", "status", "errors", "warnings", "submitted")},
+        status=201,
+    )
 
 
 def _visible(request: HttpRequest, pk: int) -> Submission | None:
@@ -110,8 +110,12 @@ def _visible(request: HttpRequest, pk: int) -> Submission | None:
 
 
 def _download(data_sha: str, name: str) -> FileResponse:
-    return FileResponse(storage.file_path(data_sha).open("rb"), as_attachment=True, filename=name,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return FileResponse(
+        storage.file_path(data_sha).open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @api_view(("GET",))
@@ -146,7 +150,9 @@ def reports(request: HttpRequest) -> HttpResponse:
     except (ValueError, UnicodeDecodeError):
         body = None
     if not isinstance(body, dict):
-        return json_error(400, "report.invalid", message="请求体应为 JSON 对象，例如 {\"kind\": \"monthly\", \"period\": \"2026-11\"}。")
+        return json_error(
+            400, "report.invalid", message='请求体应为 JSON 对象，例如 {"kind": "monthly", "period": "2026-11"}。'
+        )
     parsed = jobs.parse_request(body)
     if isinstance(parsed, str):
         return json_error(400, "report.invalid", message=parsed)
@@ -169,8 +175,9 @@ def report_zip(request: HttpRequest, pk: int) -> HttpResponse:
     job = ReportJob.objects.filter(pk=pk, status="done").first()
     if job is None or not jobs.zip_path(job).exists():
         return json_error(404, "not_found")
-    return FileResponse(jobs.zip_path(job).open("rb"), as_attachment=True, filename=jobs.zip_name(job),
-                        content_type="application/zip")
+    return FileResponse(
+        jobs.zip_path(job).open("rb"), as_attachment=True, filename=jobs.zip_name(job), content_type="application/zip"
+    )
 
 
 @api_view(("GET",))

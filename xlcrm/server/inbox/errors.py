@@ -24,8 +24,9 @@ MESSAGES = {
 def json_error(status: int, code: str, **fields: object) -> JsonResponse:
     """``{"error": {"code", "message"}}`` with ``status``."""
     message = MESSAGES[code].format(**fields)
-    return JsonResponse({"error": {"code": code, "message": message}}, status=status,
-                        json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"error": {"code": code, "message": message}}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def page_error(request: HttpRequest, status: int, message: str) -> HttpResponse:

@@ -38,14 +38,17 @@ def parse_request(body: dict[str, Any]) -> dict[str, Any] | str:
         return "by_manager 应为 true 或 false。"
     if by_manager and kind != "monthly":
         return "按客户经理分别生成只适用于月度复盘。"
-    return {"kind": kind, "period": period, "by_manager": by_manager,
-            "formats": ",".join(f for f in FORMATS if f in formats)}
+    return {
+        "kind": kind,
+        "period": period,
+        "by_manager": by_manager,
+        "formats": ",".join(f for f in FORMATS if f in formats),
+    }
 
 
 def queue(user: User, *, kind: str, period: str, by_manager: bool, formats: str) -> ReportJob:
     """A new queued job; the worker process picks it up."""
-    return ReportJob.objects.create(created_by=user, kind=kind, period=period, by_manager=by_manager,
-                                    formats=formats)
+    return ReportJob.objects.create(created_by=user, kind=kind, period=period, by_manager=by_manager, formats=formats)
 
 
 def job_dir(job: ReportJob) -> Path:
@@ -102,8 +105,15 @@ def run(job: ReportJob, as_of: date | None = None) -> ReportJob:
 
     try:
         files, log = library.run_report_batch(
-            sources, kind=job.kind, period=job.period, by_manager=job.by_manager,
-            formats=job.formats.split(","), out_dir=folder, as_of=as_of or today(), on_file=progress)
+            sources,
+            kind=job.kind,
+            period=job.period,
+            by_manager=job.by_manager,
+            formats=job.formats.split(","),
+            out_dir=folder,
+            as_of=as_of or today(),
+            on_file=progress,
+        )
     except Exception as exc:  # noqa: BLE001 - a failing batch is reported on the job, the worker lives on
         return _finish(job, FAILED, [], f"生成报告时出错：{type(exc).__name__}: {exc}")
     names = [path.relative_to(folder).as_posix() for path in files]

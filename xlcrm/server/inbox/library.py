@@ -56,9 +56,17 @@ def _named(exc: XlcrmError, name: str) -> str:
     return exc.message
 
 
-def run_report_batch(sources: Sequence[Path], *, kind: str, period: str, by_manager: bool,
-                     formats: Sequence[str], out_dir: Path, as_of: date,
-                     on_file: Callable[[int], None] | None = None) -> tuple[list[Path], str]:
+def run_report_batch(
+    sources: Sequence[Path],
+    *,
+    kind: str,
+    period: str,
+    by_manager: bool,
+    formats: Sequence[str],
+    out_dir: Path,
+    as_of: date,
+    on_file: Callable[[int], None] | None = None,
+) -> tuple[list[Path], str]:
     """Write the reports of ``sources`` into ``out_dir``; returns (every file written, including
     chart images in sub-folders, and the batch's messages).
 
@@ -67,9 +75,20 @@ def run_report_batch(sources: Sequence[Path], *, kind: str, period: str, by_mana
     from xlcrm.reporting.command import run_report
 
     args = argparse.Namespace(
-        paths=[Path(p) for p in sources], kind=kind, campaign=None, period=period if kind == "monthly" else None,
-        by="manager" if by_manager else None, format=",".join(formats), output=out_dir, as_of=None,
-        template_dir=None, jobs=1, on_conflict=None, config=None, force=True)
+        paths=[Path(p) for p in sources],
+        kind=kind,
+        campaign=None,
+        period=period if kind == "monthly" else None,
+        by="manager" if by_manager else None,
+        format=",".join(formats),
+        output=out_dir,
+        as_of=None,
+        template_dir=None,
+        jobs=1,
+        on_conflict=None,
+        config=None,
+        force=True,
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     stop = threading.Event()
     watcher = threading.Thread(target=_watch, args=(out_dir, stop, on_file), daemon=True) if on_file else None

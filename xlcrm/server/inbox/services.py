@@ -20,8 +20,7 @@ def visible_submissions(user: User) -> QuerySet[Submission]:
     return qs if user.profile.is_manager else qs.filter(user=user)
 
 
-def create_submission(user: User, data: bytes, name: str, period: str, as_of: date,
-                      auto_submit: bool) -> Submission:
+def create_submission(user: User, data: bytes, name: str, period: str, as_of: date, auto_submit: bool) -> Submission:
     """Store the upload, validate it, record a new version; raises ``library.Unusable``.
 
     The file is stored before parsing, so even a file that crashes the checks is kept."""
@@ -36,10 +35,20 @@ def create_submission(user: User, data: bytes, name: str, period: str, as_of: da
                 last = Submission.objects.filter(user=user, period=period).aggregate(v=Max("version"))["v"] or 0
                 submitted = auto_submit and checked.errors == 0
                 return Submission.objects.create(
-                    user=user, period=period, version=last + 1, original_name=name[:255], sha256=digest,
-                    size=len(data), as_of=as_of, errors=checked.errors, warnings=checked.warnings,
-                    report=checked.report, annotated_sha256=annotated, submitted=submitted,
-                    submitted_at=timezone.now() if submitted else None)
+                    user=user,
+                    period=period,
+                    version=last + 1,
+                    original_name=name[:255],
+                    sha256=digest,
+                    size=len(data),
+                    as_of=as_of,
+                    errors=checked.errors,
+                    warnings=checked.warnings,
+                    report=checked.report,
+                    annotated_sha256=annotated,
+                    submitted=submitted,
+                    submitted_at=timezone.now() if submitted else None,
+                )
         except IntegrityError:  # a concurrent upload took the number (databases without row locks)
             continue
     raise RuntimeError("could not number the upload")
@@ -96,7 +105,8 @@ def grouped_issues(report: dict) -> list[dict]:
     for issue in report.get("issues", []):
         sheet = issue.get("sheet") or "（整个工作簿）"
         code = sheets.setdefault(sheet, {}).setdefault(
-            issue["code"], {"code": issue["code"], "severity": issue["severity"], "issues": []})
+            issue["code"], {"code": issue["code"], "severity": issue["severity"], "issues": []}
+        )
         code["issues"].append(issue)
     order = {"error": 0, "warning": 1, "info": 2}
     return [

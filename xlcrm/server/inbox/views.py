@@ -58,10 +58,11 @@ def mine(request: HttpRequest) -> HttpResponse:
         problem = "请选择要上传的 .xlsx 文件。"
     elif upload.size > settings.MAX_UPLOAD_BYTES:
         problem, status = MESSAGES["file.too_large"].format(mb=settings.MAX_UPLOAD_BYTES // (1024 * 1024)), 413
-    if problem is None:
+    if problem is None and period is not None and upload is not None:
         try:
-            sub = services.create_submission(request.user, upload.read(), upload.name or "workbook.xlsx",
-                                             period, today(), auto_submit=False)
+            sub = services.create_submission(
+                request.user, upload.read(), upload.name or "workbook.xlsx", period, today(), auto_submit=False
+            )
         except library.Unusable as exc:
             problem, status = exc.message, 422
         else:
@@ -81,10 +82,16 @@ def _visible_or_404(request: HttpRequest, pk: int) -> Any:
 def submission(request: HttpRequest, pk: int) -> HttpResponse:
     """The result page: counts, problems by sheet and code, downloads, 提交."""
     sub = _visible_or_404(request, pk)
-    return render(request, "inbox/submission.html", {
-        "sub": sub, "groups": services.grouped_issues(sub.report),
-        "infos": sum(1 for i in sub.report.get("issues", []) if i.get("severity") == "info"),
-        "mine": sub.user_id == request.user.pk})
+    return render(
+        request,
+        "inbox/submission.html",
+        {
+            "sub": sub,
+            "groups": services.grouped_issues(sub.report),
+            "infos": sum(1 for i in sub.report.get("issues", []) if i.get("severity") == "info"),
+            "mine": sub.user_id == request.user.pk,
+        },
+    )
 
 
 @login_required
@@ -121,16 +128,22 @@ def team(request: HttpRequest) -> HttpResponse:
     period = parse_period(request.GET.get("period")) or current_period()
     rows = services.period_table(period)
     counts = {s: sum(1 for r in rows if r.status == s) for s in ("已提交", "有错误", "未提交")}
-    return render(request, "inbox/team.html", {"period": period, "rows": rows, "counts": counts,
-                                               "jobs": ReportJob.objects.all()[:10], "kinds": KINDS})
+    return render(
+        request,
+        "inbox/team.html",
+        {"period": period, "rows": rows, "counts": counts, "jobs": ReportJob.objects.all()[:10], "kinds": KINDS},
+    )
 
 
 @manager_required
 @require_POST
 def report_new(request: HttpRequest) -> HttpResponse:
-    body = {"kind": request.POST.get("kind"), "period": request.POST.get("period"),
-            "by_manager": request.POST.get("by_manager") == "on",
-            "formats": request.POST.getlist("formats")}
+    body = {
+        "kind": request.POST.get("kind"),
+        "period": request.POST.get("period"),
+        "by_manager": request.POST.get("by_manager") == "on",
+        "formats": request.POST.getlist("formats"),
+    }
     parsed = jobs.parse_request(body)
     if isinstance(parsed, str):
         return page_error(request, 400, parsed)
@@ -157,8 +170,9 @@ def report_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 @manager_required
 def report_zip(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ReportJob, pk=pk, status="done")
-    return FileResponse(jobs.zip_path(job).open("rb"), as_attachment=True, filename=jobs.zip_name(job),
-                        content_type="application/zip")
+    return FileResponse(
+        jobs.zip_path(job).open("rb"), as_attachment=True, filename=jobs.zip_name(job), content_type="application/zip"
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,68 +14,113 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('staff', '员工'), ('manager', '主管')], default='staff', max_length=16, verbose_name='角色')),
-                ('display_name', models.CharField(blank=True, max_length=100, verbose_name='显示名')),
-                ('token_hash', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='API 令牌摘要')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='profile', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("staff", "员工"), ("manager", "主管")],
+                        default="staff",
+                        max_length=16,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("display_name", models.CharField(blank=True, max_length=100, verbose_name="显示名")),
+                ("token_hash", models.CharField(blank=True, db_index=True, max_length=64, verbose_name="API 令牌摘要")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="profile", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '账户资料',
-                'verbose_name_plural': '账户资料',
+                "verbose_name": "账户资料",
+                "verbose_name_plural": "账户资料",
             },
         ),
         migrations.CreateModel(
-            name='ReportJob',
+            name="ReportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('monthly', '月度复盘'), ('campaign', '活动复盘')], max_length=16, verbose_name='报告类型')),
-                ('period', models.CharField(max_length=7, verbose_name='月份')),
-                ('by_manager', models.BooleanField(default=False, verbose_name='按客户经理')),
-                ('formats', models.CharField(default='md,docx', max_length=16, verbose_name='格式')),
-                ('status', models.CharField(choices=[('queued', '排队中'), ('running', '生成中'), ('done', '已完成'), ('failed', '失败')], db_index=True, default='queued', max_length=16, verbose_name='状态')),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('total', models.PositiveIntegerField(blank=True, null=True)),
-                ('files', models.JSONField(default=list)),
-                ('sources', models.JSONField(default=list)),
-                ('log', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='report_jobs', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("monthly", "月度复盘"), ("campaign", "活动复盘")],
+                        max_length=16,
+                        verbose_name="报告类型",
+                    ),
+                ),
+                ("period", models.CharField(max_length=7, verbose_name="月份")),
+                ("by_manager", models.BooleanField(default=False, verbose_name="按客户经理")),
+                ("formats", models.CharField(default="md,docx", max_length=16, verbose_name="格式")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "排队中"), ("running", "生成中"), ("done", "已完成"), ("failed", "失败")],
+                        db_index=True,
+                        default="queued",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("total", models.PositiveIntegerField(blank=True, null=True)),
+                ("files", models.JSONField(default=list)),
+                ("sources", models.JSONField(default=list)),
+                ("log", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="report_jobs",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报告任务',
-                'verbose_name_plural': '报告任务',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "报告任务",
+                "verbose_name_plural": "报告任务",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(db_index=True, max_length=7, verbose_name='月份')),
-                ('version', models.PositiveIntegerField(verbose_name='版本')),
-                ('original_name', models.CharField(max_length=255, verbose_name='原文件名')),
-                ('sha256', models.CharField(max_length=64)),
-                ('size', models.PositiveBigIntegerField()),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('as_of', models.DateField(verbose_name='统计日')),
-                ('errors', models.PositiveIntegerField(default=0, verbose_name='错误')),
-                ('warnings', models.PositiveIntegerField(default=0, verbose_name='警告')),
-                ('report', models.JSONField(default=dict, verbose_name='校验结果')),
-                ('annotated_sha256', models.CharField(blank=True, max_length=64)),
-                ('submitted', models.BooleanField(default=False, verbose_name='已提交')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='提交时间')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("period", models.CharField(db_index=True, max_length=7, verbose_name="月份")),
+                ("version", models.PositiveIntegerField(verbose_name="版本")),
+                ("original_name", models.CharField(max_length=255, verbose_name="原文件名")),
+                ("sha256", models.CharField(max_length=64)),
+                ("size", models.PositiveBigIntegerField()),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                ("as_of", models.DateField(verbose_name="统计日")),
+                ("errors", models.PositiveIntegerField(default=0, verbose_name="错误")),
+                ("warnings", models.PositiveIntegerField(default=0, verbose_name="警告")),
+                ("report", models.JSONField(default=dict, verbose_name="校验结果")),
+                ("annotated_sha256", models.CharField(blank=True, max_length=64)),
+                ("submitted", models.BooleanField(default=False, verbose_name="已提交")),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="提交时间")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '提交版本',
-                'verbose_name_plural': '提交版本',
-                'ordering': ['-uploaded_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'period', 'version'), name='one_version_number')],
+                "verbose_name": "提交版本",
+                "verbose_name_plural": "提交版本",
+                "ordering": ["-uploaded_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "period", "version"), name="one_version_number")
+                ],
             },
         ),
     ]
