@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -150,6 +151,11 @@ def test_user_commands(server_factory):
     assert "已停用" in xlcrm("user", "list", *server.options, env=server.env).stdout
     missing = xlcrm("user", "token", "nobody", *server.options, env=server.env)
     assert missing.returncode == 2 and "找不到账户 nobody" in missing.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = xlcrm("serve", "--port", str(taken.getsockname()[1]), *server.options, env=server.env)
+    assert busy.returncode == 2 and "端口可能已被占用" in busy.stderr and "Traceback" not in busy.stderr
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

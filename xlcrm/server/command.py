@@ -209,16 +209,27 @@ def serve(args: argparse.Namespace) -> int:
         from .demo import create_demo
 
         print(create_demo())
-    server = create_server(
-        application,
-        host=args.host,
-        port=args.port,
-        threads=max(1, args.threads),
-        # waitress buffers a body before the app sees it: cut absurd ones early;
-        # anything up to this gets the inbox's own Chinese 413 answer.
-        max_request_body_size=2 * settings.MAX_REQUEST_BYTES,
-        ident="xlcrm",
-    )
+    try:
+        server = create_server(
+            application,
+            host=args.host,
+            port=args.port,
+            threads=max(1, args.threads),
+            # waitress buffers a body before the app sees it: cut absurd ones early;
+            # anything up to this gets the inbox's own Chinese 413 answer.
+            max_request_body_size=2 * settings.MAX_REQUEST_BYTES,
+            ident="xlcrm",
+        )
+    except OSError as exc:
+        raise UsageError(
+            detail=tr(
+                "无法在 {h}:{p} 上启动（{e}）：端口可能已被占用，请用 --port 换一个端口",
+                "cannot listen on {h}:{p} ({e}); the port may be in use, try another --port",
+                h=args.host,
+                p=args.port,
+                e=exc.strerror or exc,
+            )
+        ) from None
     host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
     port = server.effective_port  # type: ignore[union-attr]
     worker = Worker()

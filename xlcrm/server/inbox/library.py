@@ -125,6 +125,6 @@ AGENDA_AVAILABLE = False
 def agenda(sources: Sequence[Path], *, as_of: date, person: str | None) -> dict[str, Any] | None:
     """The §8 agenda of ``sources`` for ``person`` (None: the team); None until the library has it."""
     agenda_function = getattr(xlcrm, "agenda", None)
-    if agenda_function is None:
+    if not callable(agenda_function):  # absent, or the package before the library function lands
         return None
     return agenda_function(list(sources), as_of=as_of)  # pragma: no cover - not on this branch yet
