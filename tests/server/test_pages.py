@@ -202,3 +202,13 @@ def test_an_account_made_without_a_profile_works_as_staff(db):
     User.objects.create_user("admin-made", password=PASSWORD)
     page = csrf_client("admin-made").get("/mine/")
     assert page.status_code == 200 and "admin-made（员工）" in page.content.decode()
+
+
+def test_managers_manage_accounts_in_the_chinese_admin(make_user):
+    make_user("zhang", "staff", "张三")
+    make_user("boss", "manager", "王主管")
+    boss = csrf_client("boss")
+    html = boss.get("/admin/auth/user/").content.decode()
+    assert "显示名" in html and "张三" in html and "员工" in html and "选择" in html  # Django's own zh-hans text
+    assert boss.get("/admin/auth/user/1/delete/").status_code == 403  # disable, never delete
+    assert csrf_client("zhang").get("/admin/auth/user/").status_code == 302  # staff: not the admin
