@@ -149,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("-o", "--output", type=Path, metavar="OUT", help=tr("输出文件或文件夹（不指定时 text/md/json 打印到屏幕，其余写入 agenda/）", "output file or folder"))
     q.add_argument("--config", type=Path, metavar="F", help=tr("配置文件 xlcrm.toml", "config file"))
     _add_common(q, computes=True)
+
+    from .server.command import add_parsers as add_server_parsers  # serve / user (SPEC §9); Django loads only when run
+
+    add_server_parsers(sub)
     return p
 
 
@@ -184,6 +188,10 @@ def _run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per comman
 
         return run_agenda(args.paths, _as_of(args), args.days, args.by == "manager", args.format, args.output, args.config,
                           args.overrides)
+    if args.command in ("serve", "user"):
+        from .server.command import run as run_server
+
+        return run_server(args)
     raise UsageError(detail=tr("请指定子命令：init / validate / enrich / report", "choose a command"))
 
 

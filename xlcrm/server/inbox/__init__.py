@@ -1,0 +1,1 @@
+"""The inbox app: submissions, report jobs and the staff/manager profiles."""
