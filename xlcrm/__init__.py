@@ -1,13 +1,15 @@
 """xlcrm: Excel-first customer-relationship maintenance toolkit.
 
-The library API (SPEC §7): ``xlcrm.validate``, ``xlcrm.annotate``, ``xlcrm.enrich`` take a path,
-bytes or a binary file object.
+The library API (SPEC §7): ``xlcrm.validate``, ``xlcrm.annotate``, ``xlcrm.enrich``,
+``xlcrm.agenda`` and ``xlcrm.frames`` take a path, bytes or a binary file object.
 """
 
-from .api import Source, annotate, enrich, validate
-
 __version__ = "0.1.0"
-__all__ = ["Source", "__version__", "annotate", "enrich", "frames", "validate"]
+__all__ = ["Source", "__version__", "agenda", "annotate", "enrich", "frames", "validate"]
 
-# imported here so ``xlcrm.frames`` is the function, not its module
+# The packages ``xlcrm.agenda`` and module ``xlcrm.frames`` are imported first, so that binding the
+# functions below makes ``xlcrm.agenda`` / ``xlcrm.frames`` the functions for good (a later import
+# of a submodule finds the package in sys.modules and does not rebind the name).
+from . import agenda as _agenda_package  # noqa: E402,F401
+from .api import Source, agenda, annotate, enrich, validate  # noqa: E402
 from .frames import frames  # noqa: E402

@@ -104,3 +104,28 @@ def enrich(source: Source, *, as_of: date, config: Path | str | None = None,
 def open_bytes(data: bytes) -> io.BytesIO:
     """A binary file object over ``data`` (for callers that hold bytes and want a file)."""
     return io.BytesIO(data)
+
+
+def agenda(sources: Source | list[Source], *, as_of: date, days: int | None = None,
+           config: Path | str | None = None, overrides: dict[str, Any] | None = None,
+           person: str | None = None) -> dict[str, Any]:
+    """The agenda (SPEC §8) of one or several workbooks as its JSON object
+    ``{"as_of", "days", "people": [{"name", "sections": {...}}]}``; ``person`` keeps only that
+    person's items (a display name, matched as 客户经理 / 跟进人 / 责任人 / 负责人 are read)."""
+    from contextlib import ExitStack
+
+    from .agenda.render import agenda_dict
+    from .agenda.source import load_agenda
+    from .reading.coerce import fold_person
+
+    items = sources if isinstance(sources, list) else [sources]
+    with ExitStack() as stack:
+        paths = [stack.enter_context(as_path(s, f"workbook{i}.xlsx")) for i, s in enumerate(items)]
+        run = load_agenda(paths, as_of, days, Path(config) if config else None, overrides)
+    if run.agenda is None:
+        return {"as_of": as_of.isoformat(), "days": days, "people": [], "messages": [*run.skipped, *run.conflicts]}
+    result = agenda_dict(run.agenda)
+    if person is not None:
+        wanted = fold_person(person.strip())
+        result["people"] = [p for p in result["people"] if fold_person(str(p["name"])) == wanted]
+    return result

@@ -15,7 +15,7 @@ from django.test import Client
 from xlcrm.server.inbox import storage
 from xlcrm.server.inbox.models import Submission
 
-from .conftest import EXPECTED_WORDS
+from .conftest import EXPECTED_WORDS, workbook
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -236,10 +236,32 @@ def test_a_report_of_a_period_without_submissions_fails_clearly(client, make_use
     assert status["status"] == "failed" and "2020-01 还没有员工提交工作簿" in status["message"]
 
 
-def test_agenda_says_it_is_not_available_yet(client, make_user):
-    _, staff = make_user("zhang")
-    response = client.get("/api/v1/agenda", **auth(staff))
-    assert response.status_code == 501 and response.json()["error"]["message"] == "待办功能即将提供。"
+def _all_mine(rows):
+    for customer in rows["customers"]:
+        customer["manager"] = "张 三"  # typed with a space, as staff often do: still 张三
+
+
+def test_agenda_is_the_callers_own_from_the_latest_submitted_workbook(client, make_user):
+    import xlcrm
+
+    _, staff = make_user("zhang", "staff", "张三")
+    _, other = make_user("li", "staff", "李四")
+    _, boss = make_user("boss", "manager", "王经理")
+    book = workbook(edit=_all_mine)
+    period = date.today().strftime("%Y-%m")
+    assert upload(client, "/api/v1/submissions", staff, book, period=period).json()["submitted"]
+
+    mine = client.get("/api/v1/agenda", **auth(staff))
+    assert mine.status_code == 200
+    body = mine.json()
+    assert [p["name"] for p in body["people"]] == ["张三"]
+    expected = xlcrm.agenda(book, as_of=date.today(), person="张三")
+    assert body == json.loads(json.dumps(expected))  # exactly what the library computes for that person
+    assert sum(len(items) for items in body["people"][0]["sections"].values()) > 0
+
+    assert client.get("/api/v1/agenda", **auth(other)).json()["people"] == []  # nothing submitted
+    team = client.get("/api/v1/agenda", **auth(boss)).json()
+    assert "张三" in [p["name"] for p in team["people"]]
     assert client.get("/api/v1/agenda?as_of=昨天", **auth(staff)).status_code == 400
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 
 from xlcrm.server.inbox.models import ReportJob, Submission
 
-from .conftest import EXPECTED_WORDS
+from .conftest import EXPECTED_WORDS, workbook
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "secret-pass-123"
@@ -183,10 +183,24 @@ def test_manager_period_table_and_report_form(make_user, good_book, broken_book)
     assert partial.startswith('<div id="progress"') and "<html" not in partial
 
 
-def test_agenda_page_is_a_clear_placeholder(make_user):
-    make_user("zhang")
-    html = csrf_client("zhang").get("/agenda/").content.decode()
-    assert "我的待办" in html and "待办功能即将提供" in html
+def test_agenda_page_lists_my_items(make_user):
+    from datetime import date
+
+    make_user("zhang", "staff", "张三")
+    client = csrf_client("zhang")
+    html = client.get("/agenda/").content.decode()
+    assert "我的待办" in html and "没有待办事项" in html  # nothing submitted yet
+
+    def mine(rows):
+        for customer in rows["customers"]:
+            customer["manager"] = "张三"
+
+    result = client.get(post_upload(client, workbook(edit=mine), name="我的.xlsx",
+                                    period=date.today().strftime("%Y-%m"))["Location"])
+    mine_sub = Submission.objects.get()
+    assert client.post(f"/submissions/{mine_sub.pk}/submit/", {"csrfmiddlewaretoken": token_of(result)}).status_code == 302
+    html = client.get("/agenda/").content.decode()
+    assert "我的待办" in html and "<table" in html and "客户编号" in html
 
 
 def test_too_large_upload_page_is_413(make_user):

@@ -182,7 +182,7 @@ def report_zip(request: HttpRequest, pk: int) -> HttpResponse:
 
 @api_view(("GET",))
 def agenda(request: HttpRequest) -> HttpResponse:
-    """``GET /api/v1/agenda``: §8 JSON, once the library provides the agenda."""
+    """``GET /api/v1/agenda``: §8 JSON for the caller (staff) or the team (manager)."""
     as_of = parse_day(request.GET["as_of"]) if request.GET.get("as_of") else today()
     if as_of is None:
         return json_error(400, "as_of.invalid")

@@ -152,11 +152,11 @@ def _finish(job: ReportJob, status: str, files: list[str], log: str) -> ReportJo
 
 def agenda_for(user: User, as_of: date) -> dict[str, Any] | None:
     """§8 agenda JSON: a staff member's from their latest submitted workbook, the team's for a
-    manager; None while the library has no agenda."""
+    manager."""
     if not library.AGENDA_AVAILABLE:
         return None
-    period = as_of.strftime("%Y-%m")  # pragma: no cover - waits for xlcrm.agenda
-    mine = None if user.profile.is_manager else user  # pragma: no cover
-    subs = services.latest_submitted(period, mine)  # pragma: no cover
-    paths = [storage.file_path(s.sha256) for s in subs]  # pragma: no cover
-    return library.agenda(paths, as_of=as_of, person=None if mine is None else user.profile.name)  # pragma: no cover
+    period = as_of.strftime("%Y-%m")
+    mine = None if user.profile.is_manager else user
+    subs = services.latest_submitted(period, mine)
+    paths = [storage.file_path(s.sha256) for s in subs]
+    return library.agenda(paths, as_of=as_of, person=None if mine is None else user.profile.name)

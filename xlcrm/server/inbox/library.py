@@ -119,12 +119,29 @@ def _watch(folder: Path, stop: threading.Event, on_file: Callable[[int], None] |
             on_file(count)
 
 
-AGENDA_AVAILABLE = False
+AGENDA_AVAILABLE = True
 
 
 def agenda(sources: Sequence[Path], *, as_of: date, person: str | None) -> dict[str, Any] | None:
-    """The §8 agenda of ``sources`` for ``person`` (None: the team); None until the library has it."""
-    agenda_function = getattr(xlcrm, "agenda", None)
-    if not callable(agenda_function):  # absent, or the package before the library function lands
-        return None
-    return agenda_function(list(sources), as_of=as_of)  # pragma: no cover - not on this branch yet
+    """The §8 agenda of ``sources`` for ``person`` (None: the team); with no workbook, an empty one."""
+    if not sources:
+        return {"as_of": as_of.isoformat(), "days": None, "people": []}
+    return xlcrm.agenda(list(sources), as_of=as_of, person=person)
+
+
+def agenda_tables(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The §8 JSON as tables for a page: per person, the non-empty sections in order, each with its
+    Chinese title, column headers and rows of display values (blank shown as —)."""
+    from xlcrm.agenda.sections import SECTIONS
+
+    people = []
+    for person in result.get("people", []):
+        tables = []
+        for section in SECTIONS:
+            items = person["sections"].get(section.key) or []
+            if items:
+                rows = [["—" if item.get(c.key) in (None, "") else item.get(c.key) for c in section.columns]
+                        for item in items]
+                tables.append({"title": section.title, "headers": [c.header for c in section.columns], "rows": rows})
+        people.append({"name": person["name"], "tables": tables})
+    return people

@@ -119,7 +119,8 @@ def download(request: HttpRequest, pk: int, which: str) -> HttpResponse:
 def agenda(request: HttpRequest) -> HttpResponse:
     """我的待办 / 团队待办 (SPEC §8), from the latest submitted workbooks."""
     result = jobs.agenda_for(request.user, today())
-    return render(request, "inbox/agenda.html", {"agenda": result})
+    people = library.agenda_tables(result) if result else []
+    return render(request, "inbox/agenda.html", {"agenda": result, "people": people})
 
 
 @manager_required
