@@ -37,6 +37,7 @@ def bench_book(name: str, repeat: int) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="xlcrm-bench-"))
     copy, saved = tmp / path.name, tmp / "saved.xlsx"
     try:
+
         def fresh_copy() -> None:
             shutil.copyfile(path, copy)
 
@@ -56,10 +57,12 @@ def run(books: list[str] | tuple[str, ...] = ALL_BOOKS, repeat: int = 2) -> list
     results = []
     for name in books:
         r = bench_book(name, repeat)
-        print(f"[enrich] {name}: enrich {r['enrich_s']:.2f}s  openpyxl load+save {r['openpyxl_s']:.2f}s  "
-              f"ratio {r['ratio_enrich_openpyxl']:.2f}x  peak RSS enrich "
-              f"{r['child_enrich']['peak_kib'] / 1024:.0f} MiB / openpyxl {r['child_openpyxl']['peak_kib'] / 1024:.0f} MiB",
-              flush=True)
+        print(
+            f"[enrich] {name}: enrich {r['enrich_s']:.2f}s  openpyxl load+save {r['openpyxl_s']:.2f}s  "
+            f"ratio {r['ratio_enrich_openpyxl']:.2f}x  peak RSS enrich "
+            f"{r['child_enrich']['peak_kib'] / 1024:.0f} MiB / openpyxl {r['child_openpyxl']['peak_kib'] / 1024:.0f} MiB",
+            flush=True,
+        )
         results.append(r)
     return save_results("enrich", results)
 

@@ -40,8 +40,20 @@ STYLED_COLUMNS = "ABCDEFGH"
 
 
 def _init(path: Path, n: int, as_of: date) -> None:
-    cmd = [sys.executable, "-m", "xlcrm", "init", str(path), "--sample", str(n), "--seed", "1",
-           "--as-of", as_of.isoformat(), "--force"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "xlcrm",
+        "init",
+        str(path),
+        "--sample",
+        str(n),
+        "--seed",
+        "1",
+        "--as-of",
+        as_of.isoformat(),
+        "--force",
+    ]
     subprocess.run(cmd, cwd=REPO_DIR, check=True, stdout=subprocess.DEVNULL)
 
 
@@ -60,13 +72,20 @@ def build_styled(path: Path) -> None:
     assert fills and xfs
     fill_id, xf_id = int(fills.group(1)), int(xfs.group(1))
     styles = styles.replace(fills.group(0), b'<fills count="%d">' % (fill_id + 1)).replace(
-        b"</fills>", b'<fill><patternFill patternType="solid"><fgColor rgb="FFF2F2F2"/><bgColor indexed="64"/>'
-                     b"</patternFill></fill></fills>")
+        b"</fills>",
+        b'<fill><patternFill patternType="solid"><fgColor rgb="FFF2F2F2"/><bgColor indexed="64"/>'
+        b"</patternFill></fill></fills>",
+    )
     styles = styles.replace(xfs.group(0), b'<cellXfs count="%d">' % (xf_id + 1)).replace(
-        b"</cellXfs>", b'<xf numFmtId="0" fontId="0" fillId="%d" borderId="0" applyFill="1"/></cellXfs>' % fill_id)
+        b"</cellXfs>", b'<xf numFmtId="0" fontId="0" fillId="%d" borderId="0" applyFill="1"/></cellXfs>' % fill_id
+    )
     last = max(int(r) for r in re.findall(rb'<row r="(\d+)"', sheet))
     head, tail = sheet.split(b"</sheetData>")
-    head = re.sub(rb'<dimension ref="([A-Z]+)1:([A-Z]+)\d+"/>', lambda m: b'<dimension ref="A1:%s%d"/>' % (m.group(2), LAST_ROW), head)
+    head = re.sub(
+        rb'<dimension ref="([A-Z]+)1:([A-Z]+)\d+"/>',
+        lambda m: b'<dimension ref="A1:%s%d"/>' % (m.group(2), LAST_ROW),
+        head,
+    )
     others["xl/styles.xml"] = styles
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for info in infos:
@@ -105,12 +124,17 @@ def run(repeat: int) -> dict[str, Any]:
 
     ensure_books()
     tmp = Path(tempfile.mkdtemp(prefix="xlcrm-bench-"))
-    out: dict[str, Any] = {"big": BIG.name, "big_bytes": BIG.stat().st_size, "styled": STYLED.name,
-                           "styled_bytes": STYLED.stat().st_size}
+    out: dict[str, Any] = {
+        "big": BIG.name,
+        "big_bytes": BIG.stat().st_size,
+        "styled": STYLED.name,
+        "styled_bytes": STYLED.stat().st_size,
+    }
     try:
         copy = tmp / BIG.name
-        out["enrich_s"], out["enrich_runs"] = best_of(lambda: _enrich(copy, BIG_AS_OF), repeat,
-                                                      setup=lambda: shutil.copyfile(BIG, copy))
+        out["enrich_s"], out["enrich_runs"] = best_of(
+            lambda: _enrich(copy, BIG_AS_OF), repeat, setup=lambda: shutil.copyfile(BIG, copy)
+        )
         out["calamine_s"], out["calamine_runs"] = best_of(lambda: calamine_read(BIG), repeat)
         out["openpyxl_s"], out["openpyxl_runs"] = best_of(lambda: openpyxl_load_save(BIG, tmp / "saved.xlsx"), 1)
     finally:
@@ -130,9 +154,11 @@ def main() -> None:
     args = parser.parse_args()
     r = run(args.repeat)
     mib = 1024
-    print(f"[patch] 10k enrich {r['enrich_s']:.2f}s, openpyxl load+save {r['openpyxl_s']:.2f}s "
-          f"({r['speedup_vs_openpyxl']:.1f}x faster), calamine read {r['calamine_s']:.2f}s "
-          f"({r['ratio_vs_calamine']:.2f}x); peak RSS {r['child_enrich_big']['peak_kib'] / mib:.0f} MiB")
+    print(
+        f"[patch] 10k enrich {r['enrich_s']:.2f}s, openpyxl load+save {r['openpyxl_s']:.2f}s "
+        f"({r['speedup_vs_openpyxl']:.1f}x faster), calamine read {r['calamine_s']:.2f}s "
+        f"({r['ratio_vs_calamine']:.2f}x); peak RSS {r['child_enrich_big']['peak_kib'] / mib:.0f} MiB"
+    )
     for key in ("child_enrich_styled", "child_annotate_styled"):
         c = r[key]
         print(f"[patch] styled_1m {c['task']}: {c['seconds']:.2f}s, peak RSS {c['peak_kib'] / mib:.0f} MiB")

@@ -36,8 +36,15 @@ def followups_table_schema() -> dict[str, Any]:
     from xlcrm.schema import FOLLOWUPS
     from xlcrm.schema import FieldType as T
 
-    types = {T.DATE: "date", T.DATETIME: "datetime", T.MONEY: "number", T.NUMBER: "number",
-             T.PERCENT: "number", T.INT: "integer", T.SCORE: "integer"}
+    types = {
+        T.DATE: "date",
+        T.DATETIME: "datetime",
+        T.MONEY: "number",
+        T.NUMBER: "number",
+        T.PERCENT: "number",
+        T.INT: "integer",
+        T.SCORE: "integer",
+    }
     fields = []
     for f in FOLLOWUPS.fields:
         spec: dict[str, Any] = {"name": f.header, "type": "string" if f.computed else types.get(f.type, "string")}
@@ -61,16 +68,22 @@ def frictionless_validate(path: Path) -> dict[str, Any]:
     from frictionless.formats import ExcelControl
 
     path = Path(path).resolve()
-    resource = Resource(path.name, basepath=str(path.parent), format="xlsx", control=ExcelControl(sheet=SHEET),
-                        schema=Schema.from_descriptor(followups_table_schema()))
+    resource = Resource(
+        path.name,
+        basepath=str(path.parent),
+        format="xlsx",
+        control=ExcelControl(sheet=SHEET),
+        schema=Schema.from_descriptor(followups_table_schema()),
+    )
     # The standard workbook formats its columns down to row 5001, so openpyxl yields formatted
     # but empty rows after the data of the small books; xlcrm skips blank rows silently, so
     # frictionless is told to as well (otherwise it stops at 1,000 blank-row errors).
     report = resource.validate(Checklist(skip_errors=["blank-row"]))
     task = report.tasks[0]
     if not report.valid:
-        raise RuntimeError(f"frictionless found errors in {path.name}: "
-                           + "; ".join(f"{e.type}: {e.note}" for e in task.errors[:5]))
+        raise RuntimeError(
+            f"frictionless found errors in {path.name}: " + "; ".join(f"{e.type}: {e.note}" for e in task.errors[:5])
+        )
     return {"valid": report.valid, "rows": task.stats.get("rows")}
 
 
@@ -87,14 +100,21 @@ def bench_book(name: str, repeat: int) -> dict[str, Any]:
     checked = check_book(path, AS_OF)
     report = checked.report
     sheet_rows = {k: len(s.rows) for k, s in checked.book.sheets.items() if k != "config"}
-    counts = {"errors": sum(i.severity == "error" for i in report.issues),
-              "warnings": sum(i.severity == "warning" for i in report.issues),
-              "infos": sum(i.severity == "info" for i in report.issues)}
+    counts = {
+        "errors": sum(i.severity == "error" for i in report.issues),
+        "warnings": sum(i.severity == "warning" for i in report.issues),
+        "infos": sum(i.severity == "info" for i in report.issues),
+    }
     rows = calamine_read(path)
     fl = frictionless_validate(path)
-    out: dict[str, Any] = {"book": name, "bytes": path.stat().st_size, "rows_all_sheets": rows,
-                           "data_rows": sheet_rows,
-                           "issues": counts, "frictionless_report": fl}
+    out: dict[str, Any] = {
+        "book": name,
+        "bytes": path.stat().st_size,
+        "rows_all_sheets": rows,
+        "data_rows": sheet_rows,
+        "issues": counts,
+        "frictionless_report": fl,
+    }
     out["validate_s"], out["validate_runs"] = best_of(lambda: _validate(path), repeat)
     out["calamine_s"], out["calamine_runs"] = best_of(lambda: calamine_read(path), repeat)
     out["frictionless_s"], out["frictionless_runs"] = best_of(lambda: frictionless_validate(path), repeat)
@@ -102,8 +122,9 @@ def bench_book(name: str, repeat: int) -> dict[str, Any]:
     out["ratio_frictionless_validate"] = out["frictionless_s"] / out["validate_s"]
     for task in ("validate", "validate-tracemalloc", "calamine", "frictionless", "cli-validate"):
         out[f"child_{task}"] = run_child(task, str(path))
-    seconds, code = run_timed_command([sys.executable, "-m", "xlcrm", "validate", str(path),
-                                       "--as-of", AS_OF.isoformat(), "--format", "json"])
+    seconds, code = run_timed_command(
+        [sys.executable, "-m", "xlcrm", "validate", str(path), "--as-of", AS_OF.isoformat(), "--format", "json"]
+    )
     out["cli"] = {"seconds": seconds, "exit": code, "peak_kib": out["child_cli-validate"]["peak_kib"]}
     return out
 
@@ -112,10 +133,13 @@ def run(books: list[str] | tuple[str, ...] = ALL_BOOKS, repeat: int = 3) -> list
     results = []
     for name in books:
         r = bench_book(name, repeat)
-        print(f"[validate] {name}: validate {r['validate_s']:.3f}s  calamine {r['calamine_s']:.3f}s  "
-              f"frictionless({SHEET}) {r['frictionless_s']:.3f}s  validate/calamine "
-              f"{r['ratio_validate_calamine']:.2f}x  frictionless/validate {r['ratio_frictionless_validate']:.2f}x  "
-              f"peak RSS {r['child_validate']['peak_kib'] / 1024:.0f} MiB", flush=True)
+        print(
+            f"[validate] {name}: validate {r['validate_s']:.3f}s  calamine {r['calamine_s']:.3f}s  "
+            f"frictionless({SHEET}) {r['frictionless_s']:.3f}s  validate/calamine "
+            f"{r['ratio_validate_calamine']:.2f}x  frictionless/validate {r['ratio_frictionless_validate']:.2f}x  "
+            f"peak RSS {r['child_validate']['peak_kib'] / 1024:.0f} MiB",
+            flush=True,
+        )
         results.append(r)
     return save_results("validate", results)
 

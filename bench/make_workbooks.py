@@ -77,8 +77,20 @@ REPORT_NAMES = (REPORT_BOOK, MONTHLY_FOLDER)
 
 
 def _sample_book(n: int, path: Path) -> None:
-    cmd = [sys.executable, "-m", "xlcrm", "init", str(path), "--sample", str(n), "--seed", str(SEED),
-           "--as-of", AS_OF.isoformat(), "--force"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "xlcrm",
+        "init",
+        str(path),
+        "--sample",
+        str(n),
+        "--seed",
+        str(SEED),
+        "--as-of",
+        AS_OF.isoformat(),
+        "--force",
+    ]
     subprocess.run(cmd, cwd=REPO_DIR, check=True, stdout=subprocess.DEVNULL)
 
 
@@ -92,8 +104,9 @@ def grow_followups(rows: dict[str, list[dict[str, Any]]], target: int, as_of: da
         day = r["at"].date()
         latest[r["customer_id"]] = max(latest.get(r["customer_id"], day), day)
     per_day = Counter(r["at"].date() for r in followups)
-    templates = [r for r in followups if "campaign_id" not in r
-                 and latest[r["customer_id"]] > created[r["customer_id"]]]
+    templates = [
+        r for r in followups if "campaign_id" not in r and latest[r["customer_id"]] > created[r["customer_id"]]
+    ]
     cap = datetime.combine(as_of, dtime(23, 30))
     extra: list[dict[str, Any]] = []
     while len(followups) + len(extra) < target:
@@ -224,8 +237,10 @@ def disjoint_sample(book: int) -> dict[str, list[dict[str, Any]]]:
     for t in rows["tasks"]:
         t["campaign_id"] = campaigns[t["campaign_id"]]
 
-    for sheet, id_key, prefix, when in (("followups", "followup_id", "GJ", "at"),
-                                         ("feedback", "feedback_id", "FK", "received")):
+    for sheet, id_key, prefix, when in (
+        ("followups", "followup_id", "GJ", "at"),
+        ("feedback", "feedback_id", "FK", "received"),
+    ):
         per_day: Counter[date] = Counter()
         renumbered = []
         for r in rows[sheet]:
@@ -270,8 +285,10 @@ def build_report_inputs(force: bool = False) -> tuple[Path, Path]:
     if force or len(list(folder.glob("team_*.xlsx"))) != MONTHLY_BOOKS:
         t0 = time.perf_counter()
         n = _monthly_books(folder)
-        print(f"built {folder.name}/ ({n} workbooks of {MONTHLY_CUSTOMERS} customers) in "
-              f"{time.perf_counter() - t0:.1f}s", flush=True)
+        print(
+            f"built {folder.name}/ ({n} workbooks of {MONTHLY_CUSTOMERS} customers) in {time.perf_counter() - t0:.1f}s",
+            flush=True,
+        )
     return path, folder
 
 
@@ -309,8 +326,10 @@ def main() -> None:
             print(f"{p.name}: {p.stat().st_size / 1e6:.1f} MB")
     if not args.names or set(args.names) & set(REPORT_NAMES):
         path, folder = build_report_inputs(args.force)
-        print(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB; {folder.name}/: "
-              f"{sum(p.stat().st_size for p in folder.glob('*.xlsx')) / 1e6:.1f} MB")
+        print(
+            f"{path.name}: {path.stat().st_size / 1e6:.1f} MB; {folder.name}/: "
+            f"{sum(p.stat().st_size for p in folder.glob('*.xlsx')) / 1e6:.1f} MB"
+        )
 
 
 if __name__ == "__main__":

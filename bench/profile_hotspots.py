@@ -32,7 +32,7 @@ def short_file(filename: str) -> str:
             return p.split(marker, 1)[1]
     repo = str(REPO_DIR).replace("\\", "/") + "/"
     if p.startswith(repo):
-        return p[len(repo):]
+        return p[len(repo) :]
     if p.startswith("<") or "/" not in p:
         return p
     parts = p.split("/")
@@ -60,6 +60,7 @@ def profile(op: str, name: str = BIG_NAME) -> tuple[pstats.Stats, float, Path]:
 
             def call() -> Any:
                 return enrich_workbook(copy, AS_OF, backup=False)
+
         prof = cProfile.Profile()
         t0 = time.perf_counter()
         prof.runcall(call)
@@ -73,16 +74,24 @@ def profile(op: str, name: str = BIG_NAME) -> tuple[pstats.Stats, float, Path]:
 
 PHASES: dict[str, tuple[tuple[str, str], ...]] = {
     "validate": (
-        ("xlcrm.reading", "check_input_file"), ("xlcrm.reading", "read_raw_sheets"),
-        ("xlcrm.reading", "uncached_formula_cells"), ("xlcrm.reading", "type_rows"),
-        ("xlcrm.validation", "load_config"), ("xlcrm.validation", "run_checks"),
-        ("xlcrm.validation", "mark_rejected"), ("xlcrm.validation", "order_issues"),
+        ("xlcrm.reading", "check_input_file"),
+        ("xlcrm.reading", "read_raw_sheets"),
+        ("xlcrm.reading", "uncached_formula_cells"),
+        ("xlcrm.reading", "type_rows"),
+        ("xlcrm.validation", "load_config"),
+        ("xlcrm.validation", "run_checks"),
+        ("xlcrm.validation", "mark_rejected"),
+        ("xlcrm.validation", "order_issues"),
     ),
     "enrich": (
-        ("xlcrm.enrichment", "refuse_if_open"), ("xlcrm.enrichment", "check_book"),
-        ("xlcrm.enrichment", "unpreservable_content"), ("xlcrm.enrichment", "derive"),
-        ("xlcrm.enrichment", "load_for_update"), ("xlcrm.enrichment", "apply_to_workbook"),
-        ("xlcrm.enrichment", "make_backup"), ("xlcrm.enrichment", "atomic_write"),
+        ("xlcrm.enrichment", "refuse_if_open"),
+        ("xlcrm.enrichment", "check_book"),
+        ("xlcrm.enrichment", "unpreservable_content"),
+        ("xlcrm.enrichment", "derive"),
+        ("xlcrm.enrichment", "load_for_update"),
+        ("xlcrm.enrichment", "apply_to_workbook"),
+        ("xlcrm.enrichment", "make_backup"),
+        ("xlcrm.enrichment", "atomic_write"),
     ),
 }
 
@@ -149,19 +158,24 @@ def top(stats: pstats.Stats, key: str, n: int) -> list[dict[str, Any]]:
     """The top ``n`` functions by ``key`` ('cumulative' or 'tottime')."""
     rows = []
     for (filename, line, func), (_cc, nc, tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
-        rows.append({"function": func, "file": f"{short_file(filename)}:{line}", "calls": nc,
-                     "tottime": tt, "cumtime": ct})
+        rows.append(
+            {"function": func, "file": f"{short_file(filename)}:{line}", "calls": nc, "tottime": tt, "cumtime": ct}
+        )
     field = "cumtime" if key == "cumulative" else "tottime"
     rows.sort(key=lambda r: r[field], reverse=True)
     return rows[:n]
 
 
 def table(rows: list[dict[str, Any]], total: float) -> str:
-    lines = ["| function | file:line | calls | own s | cumulative s | cumulative share |",
-             "|---|---|---:|---:|---:|---:|"]
+    lines = [
+        "| function | file:line | calls | own s | cumulative s | cumulative share |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
     for r in rows:
-        lines.append(f"| `{r['function']}` | `{r['file']}` | {r['calls']:,} | {r['tottime']:.2f} | "
-                     f"{r['cumtime']:.2f} | {100 * r['cumtime'] / total:.0f} % |")
+        lines.append(
+            f"| `{r['function']}` | `{r['file']}` | {r['calls']:,} | {r['tottime']:.2f} | "
+            f"{r['cumtime']:.2f} | {100 * r['cumtime'] / total:.0f} % |"
+        )
     return "\n".join(lines)
 
 
@@ -172,8 +186,16 @@ def report(op: str, name: str = BIG_NAME, n_cum: int = 25, n_own: int = 15) -> d
     total = max(cum[0]["cumtime"], 1e-9)  # the profiled xlcrm entry point
     own = top(stats, "tottime", n_own)
     ours = [r for r in top(stats, "cumulative", 10_000) if r["file"].startswith("xlcrm/")][:n_cum]
-    return {"op": op, "book": name, "wall_s": wall, "profiled_s": total, "prof_file": prof.name,
-            "by_cumulative": table(cum, total), "by_own": table(own, total), "xlcrm": table(ours, total)}
+    return {
+        "op": op,
+        "book": name,
+        "wall_s": wall,
+        "profiled_s": total,
+        "prof_file": prof.name,
+        "by_cumulative": table(cum, total),
+        "by_own": table(own, total),
+        "xlcrm": table(ours, total),
+    }
 
 
 def main() -> None:

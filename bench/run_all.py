@@ -62,7 +62,7 @@ def validate_section(results: list[dict[str, Any]]) -> list[str]:
         "",
         "Seconds are the best of the in-process runs (all three tools with the same warm imports).",
         "*calamine* = python-calamine opening the workbook and `to_python()` of every sheet (the bare",
-        "read of the same file). *frictionless* = `Resource(..., format=\"xlsx\", sheet=\"跟进记录\")",
+        'read of the same file). *frictionless* = `Resource(..., format="xlsx", sheet="跟进记录")',
         ".validate()` with a Table Schema declaring the same types (date, datetime, integer, number,",
         "string), required fields and enum constraints as xlcrm's schema for 跟进记录; it reads the",
         "sheet with openpyxl in read-only mode. It checks **one sheet** for types/required/enums only,",
@@ -80,7 +80,8 @@ def validate_section(results: list[dict[str, Any]]) -> list[str]:
             f"| {r['book']} | {_mb(r['bytes'])} | {rows.get('followups', 0):,} / {sum(rows.values()):,} | "
             f"{r['validate_s']:.3f} s | {r['calamine_s']:.3f} s | {r['frictionless_s']:.3f} s | "
             f"{r['ratio_validate_calamine']:.2f}× | {r['ratio_frictionless_validate']:.2f}× | "
-            f"{r['cli']['seconds']:.2f} s (exit {r['cli']['exit']}) |")
+            f"{r['cli']['seconds']:.2f} s (exit {r['cli']['exit']}) |"
+        )
     out += [
         "",
         "Peak memory: each operation alone in a fresh interpreter, peak RSS = Linux `VmHWM` of that",
@@ -99,15 +100,20 @@ def validate_section(results: list[dict[str, Any]]) -> list[str]:
             f"| {r['book']} | {_mib(v['peak_kib'])} ({_mib(v['base_kib'])}) | {t['tracemalloc_peak'] / 2**20:.0f} MiB | "
             f"{_mib(r['child_calamine']['peak_kib'])} ({_mib(r['child_calamine']['base_kib'])}) | "
             f"{_mib(r['child_frictionless']['peak_kib'])} ({_mib(r['child_frictionless']['base_kib'])}) | "
-            f"{_mib(r['cli']['peak_kib'])} |")
+            f"{_mib(r['cli']['peak_kib'])} |"
+        )
     out += [
         "",
         "Issues found by xlcrm (the books are valid; the infos are the 2 % of own IDs left blank for",
-        "enrich, `id.pending`): " + "; ".join(
+        "enrich, `id.pending`): "
+        + "; ".join(
             f"{r['book']} {r['issues']['errors']} errors / {r['issues']['warnings']} warnings / {r['issues']['infos']} infos"
-            for r in results) + ".",
-        "frictionless found no errors in any book (rows it read: " + ", ".join(
-            f"{r['book']} {r['frictionless_report']['rows']:,}" for r in results) + "; in the small books",
+            for r in results
+        )
+        + ".",
+        "frictionless found no errors in any book (rows it read: "
+        + ", ".join(f"{r['book']} {r['frictionless_report']['rows']:,}" for r in results)
+        + "; in the small books",
         "that includes the formatted but empty rows down to row 5001 of the standard workbook, whose",
         "`blank-row` errors it is told to skip — xlcrm skips blank rows silently).",
         "",
@@ -132,7 +138,8 @@ def enrich_section(results: list[dict[str, Any]]) -> list[str]:
         out.append(
             f"| {r['book']} | {_mb(r['bytes'])} | {r['enrich_s']:.2f} s | {r['openpyxl_s']:.2f} s | "
             f"{r['ratio_enrich_openpyxl']:.2f}× | {_mib(e['peak_kib'])} ({_mib(e['base_kib'])}) | "
-            f"{_mib(o['peak_kib'])} ({_mib(o['base_kib'])}) |")
+            f"{_mib(o['peak_kib'])} ({_mib(o['base_kib'])}) |"
+        )
     out.append("")
     return out
 
@@ -173,7 +180,8 @@ def report_section(rep: dict[str, Any] | None) -> list[str]:
         out.append(
             f"| {SCENARIO_LABELS.get(sc['name'], sc['name'])} | {sc['input']} | {b['reports']} ({b['md']} + {b['docx']}) | "
             f"{b['seconds']:.2f} s | {' / '.join(f'{t:.1f}' for t in sc['runs_s'])} s | "
-            f"{sc['per_report_s']:.3f} s | {b['cpu_s']:.1f} s | {b['exit']} |")
+            f"{sc['per_report_s']:.3f} s | {b['cpu_s']:.1f} s | {b['exit']} |"
+        )
     out += [
         "",
         "Speed-up of `--jobs 2` (2 worker processes) over `--jobs 1` on this 2-core machine. *Serial part* =",
@@ -191,13 +199,16 @@ def report_section(rep: dict[str, Any] | None) -> list[str]:
         out.append(
             f"| {label} | {sp['jobs1_s']:.2f} s | {sp['jobs2_s']:.2f} s | {sp['speedup']:.2f}× | "
             f"{sp['ideal_jobs2_s']:.2f} s | {sp['serial_s']:.2f} s ({rep['startup_s']:.2f} / {ser['consolidate_s']:.2f} / "
-            f"{ser['derive_s']:.2f} / {ser['contexts_s']:.2f}) |")
+            f"{ser['derive_s']:.2f} / {ser['contexts_s']:.2f}) |"
+        )
     out.append("")
     for pair, label in (("campaign", "campaign reports"), ("monthly-by-manager", "monthly reports by manager")):
         sp = rep[f"speedup_{pair}"]
         faster = "faster" if sp["speedup"] >= 1 else "**slower**"
-        out.append(f"{label.capitalize()}: `--jobs 2` is {faster} than `--jobs 1` ({sp['speedup']:.2f}×; "
-                   f"{sp['jobs2_s'] / sp['ideal_jobs2_s']:.2f}× the ideal).")
+        out.append(
+            f"{label.capitalize()}: `--jobs 2` is {faster} than `--jobs 1` ({sp['speedup']:.2f}×; "
+            f"{sp['jobs2_s'] / sp['ideal_jobs2_s']:.2f}× the ideal)."
+        )
     out += [
         "",
         "Peak memory, sampled every 0.1 s from `/proc` while the CLI runs: `VmHWM` of the main process",
@@ -211,34 +222,45 @@ def report_section(rep: dict[str, Any] | None) -> list[str]:
     for sc in rep["scenarios"]:
         b = sc["best"]
         worker = _mib(b["worker_peak_kib"]) if b["workers_seen"] else "—"
-        out.append(f"| {SCENARIO_LABELS.get(sc['name'], sc['name'])} | {_mib(b['main_peak_kib'])} | {worker} | "
-                   f"{b['workers_seen']} | {_mib(b['pss_peak_kib'])} |")
+        out.append(
+            f"| {SCENARIO_LABELS.get(sc['name'], sc['name'])} | {_mib(b['main_peak_kib'])} | {worker} | "
+            f"{b['workers_seen']} | {_mib(b['pss_peak_kib'])} |"
+        )
     out.append("")
     return out
 
 
 def targets(val: dict[str, Any] | None, enr: dict[str, Any] | None) -> tuple[list[str], dict[str, bool]]:
-    out = ["## Targets (100,000-row 跟进记录 workbook)", "",
-           "| target | measured | verdict |", "|---|---:|---|"]
+    out = ["## Targets (100,000-row 跟进记录 workbook)", "", "| target | measured | verdict |", "|---|---:|---|"]
     ok: dict[str, bool] = {}
     if val:
         ok["validate"] = val["ratio_validate_calamine"] <= MAX_VALIDATE_OVER_CALAMINE
         ok["frictionless"] = val["ratio_frictionless_validate"] >= MIN_FRICTIONLESS_OVER_VALIDATE
-        out.append(f"| validate ≤ {MAX_VALIDATE_OVER_CALAMINE}× calamine's bare read of the same workbook | "
-                   f"{val['ratio_validate_calamine']:.2f}× ({val['validate_s']:.2f} s vs {val['calamine_s']:.2f} s) | "
-                   f"{_verdict(ok['validate'])} |")
-        out.append(f"| validate ≥ {MIN_FRICTIONLESS_OVER_VALIDATE}× faster than frictionless on 跟进记录 | "
-                   f"{val['ratio_frictionless_validate']:.2f}× ({val['frictionless_s']:.2f} s vs {val['validate_s']:.2f} s) | "
-                   f"{_verdict(ok['frictionless'])} |")
-        out.append(f"| validate peak memory reported | {_mib(val['child_validate']['peak_kib'])} RSS, "
-                   f"{val['child_validate-tracemalloc']['tracemalloc_peak'] / 2**20:.0f} MiB tracemalloc | reported |")
+        out.append(
+            f"| validate ≤ {MAX_VALIDATE_OVER_CALAMINE}× calamine's bare read of the same workbook | "
+            f"{val['ratio_validate_calamine']:.2f}× ({val['validate_s']:.2f} s vs {val['calamine_s']:.2f} s) | "
+            f"{_verdict(ok['validate'])} |"
+        )
+        out.append(
+            f"| validate ≥ {MIN_FRICTIONLESS_OVER_VALIDATE}× faster than frictionless on 跟进记录 | "
+            f"{val['ratio_frictionless_validate']:.2f}× ({val['frictionless_s']:.2f} s vs {val['validate_s']:.2f} s) | "
+            f"{_verdict(ok['frictionless'])} |"
+        )
+        out.append(
+            f"| validate peak memory reported | {_mib(val['child_validate']['peak_kib'])} RSS, "
+            f"{val['child_validate-tracemalloc']['tracemalloc_peak'] / 2**20:.0f} MiB tracemalloc | reported |"
+        )
     if enr:
         ok["enrich"] = enr["ratio_enrich_openpyxl"] <= MAX_ENRICH_OVER_OPENPYXL
-        out.append(f"| enrich ≤ {MAX_ENRICH_OVER_OPENPYXL}× openpyxl's bare load + save | "
-                   f"{enr['ratio_enrich_openpyxl']:.2f}× ({enr['enrich_s']:.2f} s vs {enr['openpyxl_s']:.2f} s) | "
-                   f"{_verdict(ok['enrich'])} |")
-        out.append(f"| enrich peak memory reported | {_mib(enr['child_enrich']['peak_kib'])} RSS "
-                   f"(openpyxl alone {_mib(enr['child_openpyxl']['peak_kib'])}) | reported |")
+        out.append(
+            f"| enrich ≤ {MAX_ENRICH_OVER_OPENPYXL}× openpyxl's bare load + save | "
+            f"{enr['ratio_enrich_openpyxl']:.2f}× ({enr['enrich_s']:.2f} s vs {enr['openpyxl_s']:.2f} s) | "
+            f"{_verdict(ok['enrich'])} |"
+        )
+        out.append(
+            f"| enrich peak memory reported | {_mib(enr['child_enrich']['peak_kib'])} RSS "
+            f"(openpyxl alone {_mib(enr['child_openpyxl']['peak_kib'])}) | reported |"
+        )
     out.append("")
     return out, ok
 
@@ -247,32 +269,59 @@ def bounds_section(ops: list[str]) -> list[str]:
     """Phase breakdown (no profiler) and cProfile hot spots for ``ops`` on the 100k book."""
     if not ops:
         return []
-    out = ["## What bounds it", "",
-           "For each operation below: wall time per phase of one run without a profiler (phase",
-           "functions wrapped with a timer; `check_book` includes the reading phases), then the",
-           "cProfile hot spots of one run (the profiler inflates pure-Python code such as openpyxl",
-           "far more than calamine's Rust code, so read shares from the phase table).",
-           ""]
+    out = [
+        "## What bounds it",
+        "",
+        "For each operation below: wall time per phase of one run without a profiler (phase",
+        "functions wrapped with a timer; `check_book` includes the reading phases), then the",
+        "cProfile hot spots of one run (the profiler inflates pure-Python code such as openpyxl",
+        "far more than calamine's Rust code, so read shares from the phase table).",
+        "",
+    ]
     for op in ops:
         ph = profile_hotspots.phase_times(op)
         prof = profile_hotspots.report(op)
-        out += [f"### {op} on the 100,000-row book", "",
-                f"Phases (one run, {ph['total_s']:.2f} s):", "", profile_hotspots.phase_table(ph), "",
-                f"cProfile, by cumulative time ({prof['profiled_s']:.2f} s under the profiler):", "",
-                prof["by_cumulative"], "",
-                "cProfile, xlcrm's own functions by cumulative time:", "", prof["xlcrm"], "",
-                "cProfile, by own time:", "", prof["by_own"], ""]
+        out += [
+            f"### {op} on the 100,000-row book",
+            "",
+            f"Phases (one run, {ph['total_s']:.2f} s):",
+            "",
+            profile_hotspots.phase_table(ph),
+            "",
+            f"cProfile, by cumulative time ({prof['profiled_s']:.2f} s under the profiler):",
+            "",
+            prof["by_cumulative"],
+            "",
+            "cProfile, xlcrm's own functions by cumulative time:",
+            "",
+            prof["xlcrm"],
+            "",
+            "cProfile, by own time:",
+            "",
+            prof["by_own"],
+            "",
+        ]
     return out
 
 
-def write_results(val: list[dict[str, Any]], enr: list[dict[str, Any]], profile: str, output: Path,
-                  started: datetime, seconds: float, load: str = "n/a",
-                  rep: dict[str, Any] | None = None) -> dict[str, bool]:
+def write_results(
+    val: list[dict[str, Any]],
+    enr: list[dict[str, Any]],
+    profile: str,
+    output: Path,
+    started: datetime,
+    seconds: float,
+    load: str = "n/a",
+    rep: dict[str, Any] | None = None,
+) -> dict[str, bool]:
     big_val = next((r for r in val if r["book"] == BIG_NAME), None)
     big_enr = next((r for r in enr if r["book"] == BIG_NAME), None)
     target_lines, ok = targets(big_val, big_enr)
-    missed = [op for op, key in (("validate", "validate"), ("validate", "frictionless"), ("enrich", "enrich"))
-              if key in ok and not ok[key]]
+    missed = [
+        op
+        for op, key in (("validate", "validate"), ("validate", "frictionless"), ("enrich", "enrich"))
+        if key in ok and not ok[key]
+    ]
     ops = list(dict.fromkeys(missed)) if profile == "auto" else (["validate", "enrich"] if profile == "always" else [])
     lines = [
         "# xlcrm benchmarks",
@@ -310,8 +359,12 @@ def main() -> None:
     ap.add_argument("--repeat-validate", type=int, default=3)
     ap.add_argument("--repeat-enrich", type=int, default=2)
     ap.add_argument("--repeat-report", type=int, default=2, help="rounds of the report benchmark (0 skips it)")
-    ap.add_argument("--profile", choices=("auto", "always", "never"), default="auto",
-                    help="phase breakdown and cProfile of the operations that miss a target (auto)")
+    ap.add_argument(
+        "--profile",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="phase breakdown and cProfile of the operations that miss a target (auto)",
+    )
     ap.add_argument("--quick", action="store_true", help="small sample books only (smoke run)")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the workbooks")
     ap.add_argument("--output", type=Path, default=None, help="default bench/RESULTS.md (not with --quick)")
@@ -333,8 +386,10 @@ def main() -> None:
     (WORK_DIR / "targets.json").write_text(json.dumps(ok))
     summary = [f"{k} {'PASS' if v else 'MISS'}" for k, v in ok.items()]
     if rep:
-        summary += [f"report {pair} jobs 2 speed-up {rep[f'speedup_{pair}']['speedup']:.2f}x"
-                    for pair in ("campaign", "monthly-by-manager")]
+        summary += [
+            f"report {pair} jobs 2 speed-up {rep[f'speedup_{pair}']['speedup']:.2f}x"
+            for pair in ("campaign", "monthly-by-manager")
+        ]
     print(f"wrote {output}: " + ", ".join(summary))
 
 

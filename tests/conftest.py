@@ -43,12 +43,15 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str,
 
 def run_subprocess(*args: Any, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m xlcrm`` as a real process."""
-    return subprocess.run([sys.executable, "-m", "xlcrm", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "xlcrm", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300
+    )
 
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-needs_libreoffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; .ci/run installs it")
+needs_libreoffice = pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice (soffice) is not installed; .ci/run installs it"
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -62,9 +65,19 @@ def soffice_convert(src: Path, fmt: str, outdir: Path) -> Path:
     """Convert with LibreOffice headless; returns the output file (asserts it was produced)."""
     profile = outdir / "lo-profile"
     proc = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt, "--outdir",
-         str(outdir), str(src)],
-        capture_output=True, text=True, timeout=240,
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(outdir),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     out = outdir / (src.stem + "." + fmt.split(":")[0])
     assert proc.returncode == 0 and out.exists(), f"LibreOffice failed: {proc.stdout} {proc.stderr}"
@@ -90,33 +103,86 @@ def blank_rows() -> Callable[[], dict[str, list[dict[str, Any]]]]:
         from datetime import datetime
 
         return {
-            "customers": [{
-                "customer_id": "HXKJ20240001", "name": "杭州华信科技有限公司", "short_name": "华信科技",
-                "industry": "软件", "scale": "中型", "contact": "张伟", "phone": "13800138000",
-                "stage": "已合作", "manager": "李娜", "created": date(2024, 3, 1), "first_deal": date(2024, 4, 1),
-                "monetary": 120000.0, "frequency": 3, "last_purchase": date(2026, 10, 1), "upsell_intent": "是",
-            }],
-            "followups": [{
-                "followup_id": "GJ20261101001", "customer_id": "HXKJ20240001", "at": datetime(2026, 11, 1, 10, 0),
-                "channel": "电话", "kind": "日常跟进", "owner": "李娜", "content": "回访产品使用情况，客户反馈良好",
-                "satisfaction": 90, "next_action": "寄送新版资料", "next_action_date": date(2026, 11, 25),
-                "campaign_id": "HD2026001", "recorded": datetime(2026, 11, 1, 15, 0),
-            }],
-            "feedback": [{
-                "feedback_id": "FK20261102001", "customer_id": "HXKJ20240001", "received": datetime(2026, 11, 2, 9, 0),
-                "source": "客户来电", "type": "咨询", "complexity": "一般", "description": "咨询发票开具流程",
-                "assignee": "王强", "status": "已解决", "resolution": "已说明流程", "resolved_at": datetime(2026, 11, 2, 15, 0),
-                "satisfaction": 85,
-            }],
-            "campaigns": [{
-                "campaign_id": "HD2026001", "name": "秋季客户关怀", "scenario": "重要客户绑定", "form": "电话回访",
-                "audience": "全部", "start": date(2026, 10, 20), "end": date(2026, 11, 30), "owner": "李娜",
-                "budget": 5000.0, "spent": 3000.0, "goal_metric": "回访客户数", "goal_target": 15, "goal_actual": 18,
-            }],
-            "tasks": [{
-                "campaign_id": "HD2026001", "task": "整理回访名单", "phase": "准备", "owner": "李娜",
-                "start": date(2026, 10, 20), "due": date(2026, 10, 25), "status": "已完成", "done_on": date(2026, 10, 24),
-            }],
+            "customers": [
+                {
+                    "customer_id": "HXKJ20240001",
+                    "name": "杭州华信科技有限公司",
+                    "short_name": "华信科技",
+                    "industry": "软件",
+                    "scale": "中型",
+                    "contact": "张伟",
+                    "phone": "13800138000",
+                    "stage": "已合作",
+                    "manager": "李娜",
+                    "created": date(2024, 3, 1),
+                    "first_deal": date(2024, 4, 1),
+                    "monetary": 120000.0,
+                    "frequency": 3,
+                    "last_purchase": date(2026, 10, 1),
+                    "upsell_intent": "是",
+                }
+            ],
+            "followups": [
+                {
+                    "followup_id": "GJ20261101001",
+                    "customer_id": "HXKJ20240001",
+                    "at": datetime(2026, 11, 1, 10, 0),
+                    "channel": "电话",
+                    "kind": "日常跟进",
+                    "owner": "李娜",
+                    "content": "回访产品使用情况，客户反馈良好",
+                    "satisfaction": 90,
+                    "next_action": "寄送新版资料",
+                    "next_action_date": date(2026, 11, 25),
+                    "campaign_id": "HD2026001",
+                    "recorded": datetime(2026, 11, 1, 15, 0),
+                }
+            ],
+            "feedback": [
+                {
+                    "feedback_id": "FK20261102001",
+                    "customer_id": "HXKJ20240001",
+                    "received": datetime(2026, 11, 2, 9, 0),
+                    "source": "客户来电",
+                    "type": "咨询",
+                    "complexity": "一般",
+                    "description": "咨询发票开具流程",
+                    "assignee": "王强",
+                    "status": "已解决",
+                    "resolution": "已说明流程",
+                    "resolved_at": datetime(2026, 11, 2, 15, 0),
+                    "satisfaction": 85,
+                }
+            ],
+            "campaigns": [
+                {
+                    "campaign_id": "HD2026001",
+                    "name": "秋季客户关怀",
+                    "scenario": "重要客户绑定",
+                    "form": "电话回访",
+                    "audience": "全部",
+                    "start": date(2026, 10, 20),
+                    "end": date(2026, 11, 30),
+                    "owner": "李娜",
+                    "budget": 5000.0,
+                    "spent": 3000.0,
+                    "goal_metric": "回访客户数",
+                    "goal_target": 15,
+                    "goal_actual": 18,
+                }
+            ],
+            "tasks": [
+                {
+                    "campaign_id": "HD2026001",
+                    "task": "整理回访名单",
+                    "phase": "准备",
+                    "owner": "李娜",
+                    "start": date(2026, 10, 20),
+                    "due": date(2026, 10, 25),
+                    "status": "已完成",
+                    "done_on": date(2026, 10, 24),
+                }
+            ],
         }
 
     return make

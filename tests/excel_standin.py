@@ -446,8 +446,14 @@ class App:
     def screen_updating(self, value: bool) -> None:
         self._screen_updating = bool(value)
 
-    def alert(self, prompt: str, title: str | None = None, buttons: str = "ok", mode: str | None = None,
-              callback: str | None = None) -> str:
+    def alert(
+        self,
+        prompt: str,
+        title: str | None = None,
+        buttons: str = "ok",
+        mode: str | None = None,
+        callback: str | None = None,
+    ) -> str:
         self.alerts.append((prompt, title, mode))
         return "ok"
 

@@ -61,8 +61,18 @@ def _data_sheets(wb: Any, rows: dict[str, list[dict[str, Any]]]) -> None:
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(1, len(rows.get(kind.key, []))), len(fields) - 1)
         if kind.key == "customers":
-            ws.write_comment("B3", "大客户，年底续约", {"author": "张经理", "color": "#CCFFCC", "visible": True,
-                                                      "font_name": "宋体", "font_size": 12, "width": 200})
+            ws.write_comment(
+                "B3",
+                "大客户，年底续约",
+                {
+                    "author": "张经理",
+                    "color": "#CCFFCC",
+                    "visible": True,
+                    "font_name": "宋体",
+                    "font_size": 12,
+                    "width": 200,
+                },
+            )
             ws.data_validation("E2:E500", {"validate": "list", "source": ["大型", "中型", "小型", "微型"]})
             ws.conditional_format("O2:O500", {"type": "data_bar", "bar_solid": True, "bar_color": "#638EC6"})
             ws.set_row(2, 24)
@@ -104,8 +114,9 @@ def _feature_sheet(wb: Any, png: Path) -> None:
     chartsheet.set_chart(chart2)
 
 
-def build_feature_book(path: Path, *, customers: int = 20, seed: int = 3, as_of: date, vba: bool = False,
-                       custom_xml: bool = True) -> Path:
+def build_feature_book(
+    path: Path, *, customers: int = 20, seed: int = 3, as_of: date, vba: bool = False, custom_xml: bool = True
+) -> Path:
     """Write the feature book to ``path`` (``.xlsm`` when ``vba``); returns ``path``."""
     rows = generate_sample(customers, seed, as_of)
     png = path.with_suffix(".png")
@@ -131,25 +142,39 @@ def add_custom_xml(path: Path) -> None:
     with zipfile.ZipFile(path) as zf:
         entries = [(i, zf.read(i.filename)) for i in zf.infolist()]
     item = '<?xml version="1.0" encoding="UTF-8"?><客户数据 xmlns="urn:example:crm"><版本>3</版本></客户数据>'.encode()
-    props = (b'<?xml version="1.0" encoding="UTF-8" standalone="no"?><ds:datastoreItem '
-             b'ds:itemID="{6D3C1A2B-1111-4C2B-9A3E-123456789ABC}" '
-             b'xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml"><ds:schemaRefs/></ds:datastoreItem>')
-    item_rels = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships '
-                 b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
-                 b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps" '
-                 b'Target="itemProps1.xml"/></Relationships>')
+    props = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="no"?><ds:datastoreItem '
+        b'ds:itemID="{6D3C1A2B-1111-4C2B-9A3E-123456789ABC}" '
+        b'xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml"><ds:schemaRefs/></ds:datastoreItem>'
+    )
+    item_rels = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships '
+        b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+        b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps" '
+        b'Target="itemProps1.xml"/></Relationships>'
+    )
     out: list[tuple[str, bytes]] = []
     for info, data in entries:
         if info.filename == "xl/_rels/workbook.xml.rels":
-            data = data.replace(b"</Relationships>", b'<Relationship Id="rIdCx1" Type="http://schemas.openxmlformats.org/'
-                                b'officeDocument/2006/relationships/customXml" Target="../customXml/item1.xml"/></Relationships>')
+            data = data.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rIdCx1" Type="http://schemas.openxmlformats.org/'
+                b'officeDocument/2006/relationships/customXml" Target="../customXml/item1.xml"/></Relationships>',
+            )
         if info.filename == "[Content_Types].xml":
-            data = data.replace(b"</Types>", b'<Override PartName="/customXml/itemProps1.xml" ContentType="application/'
-                                b'vnd.openxmlformats-officedocument.customXmlProperties+xml"/></Types>')
+            data = data.replace(
+                b"</Types>",
+                b'<Override PartName="/customXml/itemProps1.xml" ContentType="application/'
+                b'vnd.openxmlformats-officedocument.customXmlProperties+xml"/></Types>',
+            )
             if not re.search(rb'Extension="xml"', data):
                 data = data.replace(b"</Types>", b'<Default Extension="xml" ContentType="application/xml"/></Types>')
         out.append((info.filename, data))
-    out += [("customXml/item1.xml", item), ("customXml/itemProps1.xml", props), ("customXml/_rels/item1.xml.rels", item_rels)]
+    out += [
+        ("customXml/item1.xml", item),
+        ("customXml/itemProps1.xml", props),
+        ("customXml/_rels/item1.xml.rels", item_rels),
+    ]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in out:
             zf.writestr(name, data)

@@ -38,12 +38,44 @@ N_CUSTOMERS = 12
 
 # CT_Worksheet child order (ECMA-376 Part 1, 18.3.1.99), for inserting elements where Excel expects them.
 _WORKSHEET_ORDER = [
-    "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr", "sheetProtection",
-    "protectedRanges", "scenarios", "autoFilter", "sortState", "dataConsolidate", "customSheetViews", "mergeCells",
-    "phoneticPr", "conditionalFormatting", "dataValidations", "hyperlinks", "printOptions", "pageMargins",
-    "pageSetup", "headerFooter", "rowBreaks", "colBreaks", "customProperties", "cellWatches", "ignoredErrors",
-    "smartTags", "drawing", "legacyDrawing", "legacyDrawingHF", "picture", "oleObjects", "controls",
-    "webPublishItems", "tableParts", "extLst",
+    "sheetPr",
+    "dimension",
+    "sheetViews",
+    "sheetFormatPr",
+    "cols",
+    "sheetData",
+    "sheetCalcPr",
+    "sheetProtection",
+    "protectedRanges",
+    "scenarios",
+    "autoFilter",
+    "sortState",
+    "dataConsolidate",
+    "customSheetViews",
+    "mergeCells",
+    "phoneticPr",
+    "conditionalFormatting",
+    "dataValidations",
+    "hyperlinks",
+    "printOptions",
+    "pageMargins",
+    "pageSetup",
+    "headerFooter",
+    "rowBreaks",
+    "colBreaks",
+    "customProperties",
+    "cellWatches",
+    "ignoredErrors",
+    "smartTags",
+    "drawing",
+    "legacyDrawing",
+    "legacyDrawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
 ]
 
 
@@ -391,8 +423,12 @@ def _to_shared_strings(pkg: Package, part_name: str, target: str) -> None:
     etree.SubElement(rels, f"{{{PKG_REL}}}Relationship", Id="rIdSst", Type=SHARED_STRINGS, Target=target)
     pkg.put_xml(pkg.rels_of(wb_part), rels)
     types = pkg.xml("[Content_Types].xml")
-    etree.SubElement(types, f"{{{CT}}}Override", PartName="/" + posixpath.join(posixpath.dirname(wb_part), target),
-                     ContentType=SHARED_STRINGS_CT)
+    etree.SubElement(
+        types,
+        f"{{{CT}}}Override",
+        PartName="/" + posixpath.join(posixpath.dirname(wb_part), target),
+        ContentType=SHARED_STRINGS_CT,
+    )
     pkg.put_xml("[Content_Types].xml", types)
 
 
@@ -414,16 +450,17 @@ def _empty_style(pkg: Package) -> None:
 def _broken_extra_sheet(pkg: Package) -> None:
     wb_part = pkg.workbook_part()
     part = posixpath.join(posixpath.dirname(wb_part), "worksheets", "sheet99.xml")
-    pkg.parts[part] = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>'
-                       '<row r="1"><c r="A1" t="inlineStr"><is><t>草稿</t></is></c></row><row r="2"><c r="A2">'
-                       '</sheetData></worksheet').encode()
+    pkg.parts[part] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>草稿</t></is></c></row><row r="2"><c r="A2">'
+        "</sheetData></worksheet"
+    ).encode()
     wb = pkg.xml(wb_part)
     sheets = wb.find(q("sheets"))
     etree.SubElement(sheets, q("sheet"), {"name": "草稿备用", "sheetId": "99", f"{{{REL}}}id": "rIdBroken"})
     pkg.put_xml(wb_part, wb)
     rels = pkg.xml(pkg.rels_of(wb_part))
-    etree.SubElement(rels, f"{{{PKG_REL}}}Relationship", Id="rIdBroken", Type=WORKSHEET_REL,
-                     Target="/" + part)
+    etree.SubElement(rels, f"{{{PKG_REL}}}Relationship", Id="rIdBroken", Type=WORKSHEET_REL, Target="/" + part)
     pkg.put_xml(pkg.rels_of(wb_part), rels)
     types = pkg.xml("[Content_Types].xml")
     etree.SubElement(types, f"{{{CT}}}Override", PartName="/" + part, ContentType=WORKSHEET_CT)
@@ -449,6 +486,7 @@ def _infinite(pkg: Package) -> None:
 
 def _date_cell_overflow(pkg: Package) -> None:
     """Numbers no date can hold, in date-formatted cells (the cell styles stay as the template made them)."""
+
     def customers(ws: etree._Element) -> None:
         set_number(ws, f"{column_of(ws, '建档日期')}2", "-1e999")
         set_number(ws, f"{column_of(ws, '最近消费日期')}3", "-99999999999999")
@@ -492,13 +530,16 @@ def _history_visible(pkg: Package) -> None:
     """A staff sheet that happens to be called like xlcrm's hidden history sheet."""
     wb_part = pkg.workbook_part()
     part = posixpath.join(posixpath.dirname(wb_part), "worksheets", "sheet_staff.xml")
-    pkg.parts[part] = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>'
-                       '<row r="1"><c r="A1" t="inlineStr"><is><t>我的工作日志</t></is></c></row>'
-                       '<row r="2"><c r="A2" t="inlineStr"><is><t>11月回访了三家客户</t></is></c></row>'
-                       '</sheetData></worksheet>').encode()
+    pkg.parts[part] = (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>我的工作日志</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>11月回访了三家客户</t></is></c></row>'
+        "</sheetData></worksheet>"
+    ).encode()
     wb = pkg.xml(wb_part)
-    etree.SubElement(wb.find(q("sheets")), q("sheet"),
-                     {"name": "xlcrm_历史", "sheetId": "98", f"{{{REL}}}id": "rIdStaff"})
+    etree.SubElement(
+        wb.find(q("sheets")), q("sheet"), {"name": "xlcrm_历史", "sheetId": "98", f"{{{REL}}}id": "rIdStaff"}
+    )
     pkg.put_xml(wb_part, wb)
     rels = pkg.xml(pkg.rels_of(wb_part))
     etree.SubElement(rels, f"{{{PKG_REL}}}Relationship", Id="rIdStaff", Type=WORKSHEET_REL, Target="/" + part)
@@ -545,7 +586,10 @@ def build_odd_books(folder: Path) -> dict[str, Path]:
         book.write_bytes(base.read_bytes())
         # What Excel and LibreOffice really leave: a small owner record, not a workbook.
         (folder / name / lock.format(book.name)).write_bytes(
-            b"\x06zhangsan" + b" " * 40 if lock.startswith("~") else "张三,DESKTOP-1,张三,30.11.2026 09:00,file:///;\n".encode())
+            b"\x06zhangsan" + b" " * 40
+            if lock.startswith("~")
+            else "张三,DESKTOP-1,张三,30.11.2026 09:00,file:///;\n".encode()
+        )
         books[name] = book
     (folder / "symlink").mkdir()
     real = folder / "symlink" / "real.xlsx"

@@ -33,45 +33,92 @@ D = date.fromisoformat
 
 def _customer(n: int, manager: str, tier: str, created: str = "2025-06-01") -> dict[str, Any]:
     return {
-        "customer_id": f"KH2025{n:04d}", "name": f"测试{n}号科技有限公司", "industry": "软件", "scale": "中型",
-        "contact": f"联系人{n}", "phone": f"1380000{n:04d}", "stage": "已合作", "manager": manager,
-        "created": D(created), "tier_override": tier,
+        "customer_id": f"KH2025{n:04d}",
+        "name": f"测试{n}号科技有限公司",
+        "industry": "软件",
+        "scale": "中型",
+        "contact": f"联系人{n}",
+        "phone": f"1380000{n:04d}",
+        "stage": "已合作",
+        "manager": manager,
+        "created": D(created),
+        "tier_override": tier,
     }
 
 
-def _followup(fid: str, n: int, at: str, kind: str, owner: str, action: str | None = None,
-              plan: str | None = None) -> dict[str, Any]:
+def _followup(
+    fid: str, n: int, at: str, kind: str, owner: str, action: str | None = None, plan: str | None = None
+) -> dict[str, Any]:
     return {
-        "followup_id": fid, "customer_id": f"KH2025{n:04d}", "at": T(at), "channel": "电话", "kind": kind,
-        "owner": owner, "content": "例行沟通近况与需求", "next_action": action,
+        "followup_id": fid,
+        "customer_id": f"KH2025{n:04d}",
+        "at": T(at),
+        "channel": "电话",
+        "kind": kind,
+        "owner": owner,
+        "content": "例行沟通近况与需求",
+        "next_action": action,
         "next_action_date": D(plan) if plan else None,
     }
 
 
-def _feedback(fid: str, n: int, received: str, complexity: str, assignee: str, status: str = "处理中",
-              **kw: Any) -> dict[str, Any]:
-    return {"feedback_id": fid, "customer_id": f"KH2025{n:04d}", "received": T(received), "source": "客户来电",
-            "type": "咨询", "complexity": complexity, "description": f"客户{n}咨询开票流程", "assignee": assignee,
-            "status": status, **kw}
+def _feedback(
+    fid: str, n: int, received: str, complexity: str, assignee: str, status: str = "处理中", **kw: Any
+) -> dict[str, Any]:
+    return {
+        "feedback_id": fid,
+        "customer_id": f"KH2025{n:04d}",
+        "received": T(received),
+        "source": "客户来电",
+        "type": "咨询",
+        "complexity": complexity,
+        "description": f"客户{n}咨询开票流程",
+        "assignee": assignee,
+        "status": status,
+        **kw,
+    }
 
 
 def _campaign(cid: str, name: str, owner: str, start: str, end: str, **kw: Any) -> dict[str, Any]:
-    return {"campaign_id": cid, "name": name, "scenario": "重要客户绑定", "form": "电话回访", "audience": "全部",
-            "start": D(start), "end": D(end), "owner": owner, **kw}
+    return {
+        "campaign_id": cid,
+        "name": name,
+        "scenario": "重要客户绑定",
+        "form": "电话回访",
+        "audience": "全部",
+        "start": D(start),
+        "end": D(end),
+        "owner": owner,
+        **kw,
+    }
 
 
 def _task(cid: str, task: str, owner: str, due: str, status: str, done_on: str | None = None) -> dict[str, Any]:
-    return {"campaign_id": cid, "task": task, "phase": "启动期", "owner": owner, "due": D(due), "status": status,
-            "done_on": D(done_on) if done_on else None}
+    return {
+        "campaign_id": cid,
+        "task": task,
+        "phase": "启动期",
+        "owner": owner,
+        "due": D(due),
+        "status": status,
+        "done_on": D(done_on) if done_on else None,
+    }
 
 
 def team_rows() -> dict[str, list[dict[str, Any]]]:
     """The hand-made team (see the expectations in ``EXPECTED``)."""
     return {
         "customers": [
-            _customer(1, "李娜", "C"), _customer(2, "李娜", "C"), _customer(3, "王强", "C"), _customer(4, "王强", "C"),
-            _customer(5, "赵敏", "C"), _customer(6, "赵敏", "A"), _customer(7, "赵敏", "A"),
-            _customer(8, "李娜", "B", created="2026-01-01"), _customer(9, "王强", "C"), _customer(10, "孙丽", "C"),
+            _customer(1, "李娜", "C"),
+            _customer(2, "李娜", "C"),
+            _customer(3, "王强", "C"),
+            _customer(4, "王强", "C"),
+            _customer(5, "赵敏", "C"),
+            _customer(6, "赵敏", "A"),
+            _customer(7, "赵敏", "A"),
+            _customer(8, "李娜", "B", created="2026-01-01"),
+            _customer(9, "王强", "C"),
+            _customer(10, "孙丽", "C"),
         ],
         "followups": [
             # C1: 04-07 + 30 = 05-07, overdue by one day; C2: 03-29 + 30 = 04-28, overdue 10 days
@@ -105,8 +152,16 @@ def team_rows() -> dict[str, list[dict[str, Any]]]:
             # deadline Sat 05-09 23:00: still before 05-09 23:59:59, 23.0 h left
             _feedback("FK20260507001", 4, "2026-05-07 23:00", "复杂", "赵敏", "待处理"),
             # resolved: never on the agenda
-            _feedback("FK20260508003", 5, "2026-05-08 08:00", "一般", "赵敏", "已解决", resolution="已发送开票指引",
-                      resolved_at=T("2026-05-08 12:00")),
+            _feedback(
+                "FK20260508003",
+                5,
+                "2026-05-08 08:00",
+                "一般",
+                "赵敏",
+                "已解决",
+                resolution="已发送开票指引",
+                resolved_at=T("2026-05-08 12:00"),
+            ),
             # reopened long ago: deadline 04-02 10:00, 36 days 14 hours overdue
             _feedback("FK20260401001", 6, "2026-04-01 10:00", "一般", "李娜", "重新打开"),
         ],
@@ -141,17 +196,39 @@ def _person(**sections: list[str]) -> dict[str, list[str]]:
 # person → section → item IDs (customers by 客户编号, next actions by 记录编号, feedback by 反馈编号,
 # tasks by 任务, reviews by 活动编号), in the order SPEC §8 sorts them; people by pinyin
 EXPECTED = {
-    "李娜": _person(overdue=["KH20250008", "KH20250002", "KH20250001"], deep_contact=["KH20250008"],
-                  next_actions=["GJ20260420001"], feedback=["FK20260401001"], reviews=["HD2026001"]),
+    "李娜": _person(
+        overdue=["KH20250008", "KH20250002", "KH20250001"],
+        deep_contact=["KH20250008"],
+        next_actions=["GJ20260420001"],
+        feedback=["FK20260401001"],
+        reviews=["HD2026001"],
+    ),
     "孙丽": _person(due=["KH20250010"], next_actions=["GJ20260506001", "GJ20260501001"], reviews=["HD2026004"]),
-    "王强": _person(overdue=["KH20250009"], due=["KH20250003", "KH20250004"],
-                  next_actions=["GJ20260420001", "GJ20260408001"], feedback=["FK20260508001"], tasks=["确认场地"]),
-    "赵敏": _person(due=["KH20250006", "KH20250007"], deep_contact=["KH20250006"], next_actions=["GJ20260506001"],
-                  feedback=["FK20260506001", "FK20260507001"], tasks=["准备演示材料", "邀请目标客户"]),
+    "王强": _person(
+        overdue=["KH20250009"],
+        due=["KH20250003", "KH20250004"],
+        next_actions=["GJ20260420001", "GJ20260408001"],
+        feedback=["FK20260508001"],
+        tasks=["确认场地"],
+    ),
+    "赵敏": _person(
+        due=["KH20250006", "KH20250007"],
+        deep_contact=["KH20250006"],
+        next_actions=["GJ20260506001"],
+        feedback=["FK20260506001", "FK20260507001"],
+        tasks=["准备演示材料", "邀请目标客户"],
+    ),
     "周杰": _person(next_actions=["GJ20260501001"]),
 }
-ID_KEYS = {"overdue": "customer_id", "due": "customer_id", "deep_contact": "customer_id",
-           "next_actions": "followup_id", "feedback": "feedback_id", "tasks": "task", "reviews": "campaign_id"}
+ID_KEYS = {
+    "overdue": "customer_id",
+    "due": "customer_id",
+    "deep_contact": "customer_id",
+    "next_actions": "followup_id",
+    "feedback": "feedback_id",
+    "tasks": "task",
+    "reviews": "campaign_id",
+}
 
 
 def _strict_json(text: str) -> Any:
@@ -162,8 +239,9 @@ def _strict_json(text: str) -> Any:
 
 
 def _ids(data: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
-    return {p["name"]: {k: [i[ID_KEYS[k]] for i in items] for k, items in p["sections"].items()}
-            for p in data["people"]}
+    return {
+        p["name"]: {k: [i[ID_KEYS[k]] for i in items] for k, items in p["sections"].items()} for p in data["people"]
+    }
 
 
 def _items(data: dict[str, Any], person: str, section: str) -> dict[str, dict[str, Any]]:
@@ -204,14 +282,24 @@ def test_every_person_gets_exactly_the_hand_computed_items(team_json: dict[str, 
 def test_customer_items_carry_days_phones_and_dates(team_json: dict[str, Any]) -> None:
     overdue = _items(team_json, "李娜", "overdue")
     assert overdue["KH20250001"] == {
-        "customer_id": "KH20250001", "name": "测试1号科技有限公司", "tier": "C", "contact": "联系人1",
-        "phone": "13800000001", "last_followup": "2026-04-07", "next_due": "2026-05-07", "overdue_days": 1,
-        "churn_risk": "低", "manager": "李娜"}
+        "customer_id": "KH20250001",
+        "name": "测试1号科技有限公司",
+        "tier": "C",
+        "contact": "联系人1",
+        "phone": "13800000001",
+        "last_followup": "2026-04-07",
+        "next_due": "2026-05-07",
+        "overdue_days": 1,
+        "churn_risk": "低",
+        "manager": "李娜",
+    }
     assert overdue["KH20250008"]["overdue_days"] == 113 and overdue["KH20250008"]["last_followup"] is None
     assert overdue["KH20250008"]["churn_risk"] == "中"  # 跟进严重逾期: 113 days ≥ cadence 14
     due = _items(team_json, "王强", "due")
     assert [(i["next_due"], i["days_left"], i["followup_status"]) for i in due.values()] == [
-        ("2026-05-08", 0, "今日到期"), ("2026-05-15", 7, "正常")]
+        ("2026-05-08", 0, "今日到期"),
+        ("2026-05-15", 7, "正常"),
+    ]
     deep = _items(team_json, "李娜", "deep_contact")["KH20250008"]
     assert (deep["next_deep_due"], deep["days_left"], deep["suggested_kind"]) == ("2026-04-01", -37, "深度沟通")
     assert _items(team_json, "赵敏", "deep_contact")["KH20250006"]["suggested_kind"] == "高层互动"
@@ -221,7 +309,11 @@ def test_next_actions_belong_to_every_named_follower(team_json: dict[str, Any]) 
     for person in ("王强", "李娜"):
         item = _items(team_json, person, "next_actions")["GJ20260420001"]
         assert (item["next_action"], item["next_action_date"], item["next_action_status"], item["days_left"]) == (
-            "寄送样品", "2026-05-07", "已逾期", -1)
+            "寄送样品",
+            "2026-05-07",
+            "已逾期",
+            -1,
+        )
         assert item["owner"] == "王强 李娜" and item["phone"] == "13800000009"
     today = _items(team_json, "王强", "next_actions")["GJ20260408001"]
     assert (today["next_action_status"], today["days_left"], today["at"]) == ("待办", 0, "2026-04-08T10:00:00")
@@ -233,17 +325,26 @@ def test_feedback_deadlines_around_a_tiaoxiu_weekend(team_json: dict[str, Any]) 
     assert (wang["FK20260508001"]["deadline"], wang["FK20260508001"]["hours_left"]) == ("2026-05-09T09:00:00", 9.0)
     zhao = _items(team_json, "赵敏", "feedback")
     assert [(i["deadline"], i["hours_left"], i["sla_status"]) for i in zhao.values()] == [
-        ("2026-05-07T08:00:00", -40.0, "超时未解决"), ("2026-05-09T23:00:00", 23.0, "处理中")]
+        ("2026-05-07T08:00:00", -40.0, "超时未解决"),
+        ("2026-05-09T23:00:00", 23.0, "处理中"),
+    ]
     assert _items(team_json, "李娜", "feedback")["FK20260401001"]["hours_left"] == -878.0
 
 
 def test_tasks_and_reviews(team_json: dict[str, Any]) -> None:
     tasks = _items(team_json, "赵敏", "tasks")
     assert [(t["due"], t["days_left"], t["overdue"], t["campaign_name"]) for t in tasks.values()] == [
-        ("2026-05-07", -1, "已逾期", "新品推广月"), ("2026-05-15", 7, "未到期", "新品推广月")]
+        ("2026-05-07", -1, "已逾期", "新品推广月"),
+        ("2026-05-15", 7, "未到期", "新品推广月"),
+    ]
     assert _items(team_json, "李娜", "reviews")["HD2026001"] == {
-        "campaign_id": "HD2026001", "name": "五一客户关怀", "end": "2026-04-30", "review_due": "2026-05-08",
-        "days_left": 0, "owner": "李娜"}
+        "campaign_id": "HD2026001",
+        "name": "五一客户关怀",
+        "end": "2026-04-30",
+        "review_due": "2026-05-08",
+        "days_left": 0,
+        "owner": "李娜",
+    }
     assert _items(team_json, "孙丽", "reviews")["HD2026004"]["review_due"] == "2026-04-03"
 
 
@@ -263,11 +364,21 @@ def test_days_option_and_config_widen_the_look_ahead(team: Path, run_cli: RunCli
     assert _ids(_strict_json(out))["王强"]["due"] == ["KH20250003"]
 
 
-def test_ordinary_weekend_keeps_a_sunday_deadline(blank_rows: Callable[[], dict[str, list[dict[str, Any]]]],
-                                                  make_workbook: Callable[..., Path], run_cli: RunCli) -> None:
+def test_ordinary_weekend_keeps_a_sunday_deadline(
+    blank_rows: Callable[[], dict[str, list[dict[str, Any]]]], make_workbook: Callable[..., Path], run_cli: RunCli
+) -> None:
     rows = blank_rows()  # as-of Friday 2026-11-20: the next working day is Monday 11-23
-    rows["feedback"].append({**rows["feedback"][0], "feedback_id": "FK20261120001", "received": T("2026-11-20 10:00"),
-                             "complexity": "复杂", "status": "处理中", "resolution": None, "resolved_at": None})
+    rows["feedback"].append(
+        {
+            **rows["feedback"][0],
+            "feedback_id": "FK20261120001",
+            "received": T("2026-11-20 10:00"),
+            "complexity": "复杂",
+            "status": "处理中",
+            "resolution": None,
+            "resolved_at": None,
+        }
+    )
     code, out, err = run_cli("agenda", make_workbook(rows), "--as-of", "2026-11-20", "--format", "json")
     assert code == 0, err
     item = _items(_strict_json(out), "王强", "feedback")["FK20261120001"]
@@ -325,12 +436,20 @@ def test_xlsx_has_a_filtered_sheet_per_section(team: Path, run_cli: RunCli, tmp_
     code, out, err = run_cli("agenda", team, "--as-of", AS_OF, "--format", "xlsx", "-o", target)
     assert code == 0, err
     book = CalamineWorkbook.from_path(str(target))
-    assert book.sheet_names == ["逾期未跟进", "今日及近期到期", "深度沟通到期", "待办下一步", "反馈将超时或已超时",
-                                "活动任务", "待复盘活动"]
+    assert book.sheet_names == [
+        "逾期未跟进",
+        "今日及近期到期",
+        "深度沟通到期",
+        "待办下一步",
+        "反馈将超时或已超时",
+        "活动任务",
+        "待复盘活动",
+    ]
     rows = book.get_sheet_by_name("逾期未跟进").to_python()
     assert rows[0][:6] == ["人员", "客户编号", "客户名称", "客户分层", "联系人", "联系电话"]
     assert [(r[0], r[1]) for r in rows[1:]] == [("李娜", c) for c in EXPECTED["李娜"]["overdue"]] + [
-        ("王强", "KH20250009")]
+        ("王强", "KH20250009")
+    ]
     assert rows[1][7] == date(2026, 1, 15) and rows[1][8] == 113  # a real date cell and a number
     feedback = book.get_sheet_by_name("反馈将超时或已超时").to_python()
     assert feedback[1][10] == datetime(2026, 4, 2, 10, 0)
@@ -342,8 +461,9 @@ def test_xlsx_has_a_filtered_sheet_per_section(team: Path, run_cli: RunCli, tmp_
     assert not any("hyperlink" in x for x in xml)
 
 
-def test_by_manager_writes_one_safe_file_per_person(run_cli: RunCli, tmp_path: Path,
-                                                     make_workbook: Callable[..., Path]) -> None:
+def test_by_manager_writes_one_safe_file_per_person(
+    run_cli: RunCli, tmp_path: Path, make_workbook: Callable[..., Path]
+) -> None:
     rows = team_rows()
     rows["customers"][9]["manager"] = "../孙丽:*?"  # a name no file system accepts as it is
     book = make_workbook(rows, "odd.xlsx")
@@ -352,25 +472,34 @@ def test_by_manager_writes_one_safe_file_per_person(run_cli: RunCli, tmp_path: P
     assert code == 0, err
     stems = ["李娜", "孙丽", "孙丽_2", "王强", "赵敏", "周杰"]
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        f"待办_2026-05-08_{s}.{ext}" for s in stems for ext in ("md", "json"))
+        f"待办_2026-05-08_{s}.{ext}" for s in stems for ext in ("md", "json")
+    )
     li = _strict_json((folder / "待办_2026-05-08_李娜.json").read_text(encoding="utf-8"))
     assert _ids(li) == {"李娜": EXPECTED["李娜"]}
-    both = {**_ids(_strict_json((folder / "待办_2026-05-08_孙丽.json").read_text(encoding="utf-8"))),
-            **_ids(_strict_json((folder / "待办_2026-05-08_孙丽_2.json").read_text(encoding="utf-8")))}
+    both = {
+        **_ids(_strict_json((folder / "待办_2026-05-08_孙丽.json").read_text(encoding="utf-8"))),
+        **_ids(_strict_json((folder / "待办_2026-05-08_孙丽_2.json").read_text(encoding="utf-8"))),
+    }
     assert both == {"../孙丽:*?": _person(due=["KH20250010"]), "孙丽": {**EXPECTED["孙丽"], "due": []}}
     assert (folder / "待办_2026-05-08_周杰.md").read_text(encoding="utf-8").startswith("# 周杰的待办清单")
     assert "待办清单：6 人" in out
 
 
-def test_several_workbooks_are_consolidated(team: Path, run_cli: RunCli, make_workbook: Callable[..., Path],
-                                            blank_rows: Callable[[], dict[str, list[dict[str, Any]]]]) -> None:
+def test_several_workbooks_are_consolidated(
+    team: Path,
+    run_cli: RunCli,
+    make_workbook: Callable[..., Path],
+    blank_rows: Callable[[], dict[str, list[dict[str, Any]]]],
+) -> None:
     rows = blank_rows()  # another team member's book: customer HXKJ20240001 of 李娜, feedback for 王强
     rows["feedback"][0].update(status="处理中", resolution=None, resolved_at=None, received=T("2026-05-08 08:00"))
     rows["followups"][0].update(at=T("2026-05-01 10:00"), next_action_date=D("2026-05-10"), recorded=None)
     rows["customers"][0]["last_purchase"] = D("2026-04-01")
     rows["campaigns"][0].update(campaign_id="HD2026009", start=D("2026-05-01"), end=D("2026-05-30"))
     rows["followups"][0]["campaign_id"] = "HD2026009"
-    rows["tasks"][0].update(campaign_id="HD2026009", start=D("2026-05-01"), due=D("2026-05-02"), done_on=D("2026-05-02"))
+    rows["tasks"][0].update(
+        campaign_id="HD2026009", start=D("2026-05-01"), due=D("2026-05-02"), done_on=D("2026-05-02")
+    )
     other = make_workbook(rows, "李娜.xlsx")
     code, out, err = run_cli("agenda", team, other, "--as-of", AS_OF, "--format", "json")
     assert code == 0, err
@@ -401,7 +530,9 @@ def test_usage_errors_are_clean(team: Path, run_cli: RunCli, tmp_path: Path) -> 
     assert code == 2 and "CSV" in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("cell", ["李娜、王强", "李娜,王强", "李娜，王强", "李娜/王强", "李娜 王强", " 李娜　王强 ", "李娜、王强、李娜"])
+@pytest.mark.parametrize(
+    "cell", ["李娜、王强", "李娜,王强", "李娜，王强", "李娜/王强", "李娜 王强", " 李娜　王强 ", "李娜、王强、李娜"]
+)
 def test_split_names(cell: str) -> None:
     assert split_names(cell) == ["李娜", "王强"]
 
@@ -409,8 +540,19 @@ def test_split_names(cell: str) -> None:
 def test_readme_demo_through_a_real_process(tmp_path: Path) -> None:
     init = run_subprocess("init", "demo.xlsx", "--sample", "50", "--as-of", "2026-11-20", cwd=tmp_path)
     assert init.returncode == 0, init.stderr
-    proc = run_subprocess("agenda", "demo.xlsx", "--by", "manager", "--format", "md,xlsx", "-o", "agenda/",
-                          "--as-of", "2026-11-20", cwd=tmp_path)
+    proc = run_subprocess(
+        "agenda",
+        "demo.xlsx",
+        "--by",
+        "manager",
+        "--format",
+        "md,xlsx",
+        "-o",
+        "agenda/",
+        "--as-of",
+        "2026-11-20",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     files = sorted((tmp_path / "agenda").iterdir())
     md = [f for f in files if f.suffix == ".md"]
@@ -427,7 +569,15 @@ def test_help_and_docs(run_cli: RunCli) -> None:
     code, out, _ = run_cli("agenda", "--help")
     assert code == 0 and all(o in out for o in ("--as-of", "--days", "--by", "--format", "-o", "--config"))
     docs = (Path(__file__).resolve().parent.parent / "docs" / "agenda.md").read_text(encoding="utf-8")
-    for title in ("逾期未跟进", "今日及近期到期", "深度沟通到期", "待办下一步", "反馈将超时 / 已超时", "活动任务", "待复盘活动"):
+    for title in (
+        "逾期未跟进",
+        "今日及近期到期",
+        "深度沟通到期",
+        "待办下一步",
+        "反馈将超时 / 已超时",
+        "活动任务",
+        "待复盘活动",
+    ):
         assert title in docs
 
 

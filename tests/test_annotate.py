@@ -40,7 +40,11 @@ def test_annotated_copy(dirty: Path, tmp_path: Path, run_cli) -> None:  # type: 
     cells = {(r[1], r[2], r[7]) for r in rows}
     assert ("客户信息", "E2", "value.enum") in cells and ("反馈处理", "M2", "state") in cells
     assert {(r[2], r[4]) for r in rows} >= {("E2", "企业规模"), ("M2", "处理结果")}  # headers, not English keys
-    links = {r[2].value: r[2].hyperlink.location or r[2].hyperlink.target for r in results.iter_rows(min_row=2) if r[2].hyperlink}
+    links = {
+        r[2].value: r[2].hyperlink.location or r[2].hyperlink.target
+        for r in results.iter_rows(min_row=2)
+        if r[2].hyperlink
+    }
     assert links["E2"] in ("'客户信息'!E2", "#'客户信息'!E2")
     # staff text stays text, in the data sheet and wherever the copy repeats it
     with zipfile.ZipFile(out) as zf:

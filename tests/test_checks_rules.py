@@ -115,12 +115,27 @@ CASES = [
     ("task due before start", "tasks", {"due": date(2024, 5, 20)}, [("F3", "order", E)]),
     ("resolved before received", "feedback", {"resolved_at": datetime(2024, 6, 2, 8, 0)}, [("N3", "order", E)]),
     # SPEC §2 date-only times: a plain-date completion time is the end of its day, with a warning
-    ("resolved typed as the received day", "feedback", {"resolved_at": datetime(2024, 6, 2)}, [("N3", "value.date_only", W)]),
-    ("resolved typed as the day before", "feedback", {"resolved_at": date(2024, 6, 1)}, [("N3", "order", E), ("N3", "value.date_only", W)]),
+    (
+        "resolved typed as the received day",
+        "feedback",
+        {"resolved_at": datetime(2024, 6, 2)},
+        [("N3", "value.date_only", W)],
+    ),
+    (
+        "resolved typed as the day before",
+        "feedback",
+        {"resolved_at": date(2024, 6, 1)},
+        [("N3", "order", E), ("N3", "value.date_only", W)],
+    ),
     ("plan before followup day", "followups", {"next_action_date": date(2024, 5, 31)}, [("M3", "order", E)]),
     ("plan on followup day", "followups", {"next_action_date": date(2024, 6, 1)}, []),
     ("recorded before followup", "followups", {"recorded": datetime(2024, 6, 1, 9, 0)}, [("O3", "order", E)]),
-    ("recorded as a plain date that day", "followups", {"recorded": datetime(2024, 6, 1)}, [("O3", "value.date_only", W)]),
+    (
+        "recorded as a plain date that day",
+        "followups",
+        {"recorded": datetime(2024, 6, 1)},
+        [("O3", "value.date_only", W)],
+    ),
     # --- state
     ("resolved without result", "feedback", {"status": RESOLVED, "resolution": None}, [("M3", "state", E)]),
     ("closed without result", "feedback", {"resolution": None}, [("M3", "state", E)]),
@@ -176,5 +191,5 @@ def test_every_check_code_is_exercised():
         "state",
         "consistency",
         "value.too_short",
-            "value.date_only",
+        "value.date_only",
     }

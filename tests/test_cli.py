@@ -100,7 +100,9 @@ def _run_measured(tmp_path: Path, *args: object) -> tuple[int, str, int]:
 @pytest.mark.slow  # writes and refuses a 1.1 GB zip bomb: the standard library's zip code, not a dependency's
 def test_unusable_input_is_refused_small_in_a_real_process(tmp_path: Path) -> None:
     _bomb(tmp_path / "bomb.xlsx")
-    (tmp_path / "doctype.xlsx").write_bytes(_rezip(_workbook_bytes(), {"xl/worksheets/sheet1.xml": BILLION_LAUGHS.encode()}))
+    (tmp_path / "doctype.xlsx").write_bytes(
+        _rezip(_workbook_bytes(), {"xl/worksheets/sheet1.xml": BILLION_LAUGHS.encode()})
+    )
     peaks = {}
     for name in ("bomb.xlsx", "doctype.xlsx"):
         code, err, peaks[name] = _run_measured(tmp_path, "validate", tmp_path / name)
@@ -115,7 +117,9 @@ def test_real_process_init_then_validate_json(tmp_path: Path) -> None:
     assert proc.returncode == 0 and "已生成标准工作簿" in proc.stdout, proc.stderr
     proc = run_subprocess("validate", target, "--format", "json", "--as-of", "2026-11-20")
     assert proc.returncode == 0, proc.stdout[:2000]
-    assert json.loads(proc.stdout) == {"files": [{"path": str(target), "ok": True, "errors": 0, "warnings": 0, "issues": []}]}
+    assert json.loads(proc.stdout) == {
+        "files": [{"path": str(target), "ok": True, "errors": 0, "warnings": 0, "issues": []}]
+    }
 
 
 def test_several_files_one_unusable(tmp_path: Path, run_cli, make_workbook, blank_rows) -> None:  # type: ignore[no-untyped-def]
@@ -146,7 +150,13 @@ def test_text_and_json_output_shapes(run_cli, make_workbook, blank_rows) -> None
     issue = f["issues"][0]
     assert list(issue) == ["severity", "code", "sheet", "cell", "row", "column", "field", "value", "message"]
     assert (issue["sheet"], issue["cell"], issue["row"], issue["column"], issue["field"], issue["value"]) == (
-        "客户信息", "E2", 2, "E", "scale", "巨型")
+        "客户信息",
+        "E2",
+        2,
+        "E",
+        "scale",
+        "巨型",
+    )
 
 
 def test_strict_fails_on_warnings(run_cli, make_workbook, blank_rows) -> None:  # type: ignore[no-untyped-def]

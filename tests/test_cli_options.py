@@ -15,8 +15,18 @@ from openpyxl import load_workbook
 
 from xlcrm.schema.sheets import FOLLOWUP_STATUSES, RISK_LEVELS, SLA_STATUSES, TIERS
 
-ARGPARSE_ENGLISH = ("usage:", "positional arguments", "options:", "show this help", "the following arguments",
-                    "invalid choice", "expected one argument", "unrecognized arguments", "error:", "default:")
+ARGPARSE_ENGLISH = (
+    "usage:",
+    "positional arguments",
+    "options:",
+    "show this help",
+    "the following arguments",
+    "invalid choice",
+    "expected one argument",
+    "unrecognized arguments",
+    "error:",
+    "default:",
+)
 
 
 def _patch_cell_xml(src: Path, dst: Path, old: bytes, new: bytes) -> Path:
@@ -45,23 +55,30 @@ def test_help_is_chinese_and_shows_defaults(run_cli, command: str) -> None:  # t
     assert code == 0
     assert out.startswith("用法：xlcrm " + command) and "选项：" in out and "显示本帮助并退出" in out
     assert not [w for w in ARGPARSE_ENGLISH if w in out]
-    expected_default = {"validate": "（默认：text）", "report": "（默认：reports）", "init": "（默认：1）",
-                        "enrich": "--set KEY=VALUE"}[command]
+    expected_default = {
+        "validate": "（默认：text）",
+        "report": "（默认：reports）",
+        "init": "（默认：1）",
+        "enrich": "--set KEY=VALUE",
+    }[command]
     assert expected_default in out
     if command != "init":
         assert "--set KEY=VALUE" in out
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (["validate"], "缺少必需的参数：PATH"),
-    (["validate", "x.xlsx", "--format", "xml"], "参数 --format：无效的取值 'xml'"),
-    (["enrich", "x.xlsx", "--as-of"], "参数 --as-of：后面需要跟一个值"),
-    (["validate", "x.xlsx", "--bogus"], "无法识别的参数：--bogus"),
-    (["bogus"], "无效的取值 'bogus'"),
-    (["init", "x.xlsx", "--sample", "many"], "“many”不是整数"),
-    (["validate", "x.xlsx", "--set", "due_soon_days"], "应写成 参数=值"),
-    (["enrich", "x.xlsx", "--set", "=3"], "应写成 参数=值"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["validate"], "缺少必需的参数：PATH"),
+        (["validate", "x.xlsx", "--format", "xml"], "参数 --format：无效的取值 'xml'"),
+        (["enrich", "x.xlsx", "--as-of"], "参数 --as-of：后面需要跟一个值"),
+        (["validate", "x.xlsx", "--bogus"], "无法识别的参数：--bogus"),
+        (["bogus"], "无效的取值 'bogus'"),
+        (["init", "x.xlsx", "--sample", "many"], "“many”不是整数"),
+        (["validate", "x.xlsx", "--set", "due_soon_days"], "应写成 参数=值"),
+        (["enrich", "x.xlsx", "--set", "=3"], "应写成 参数=值"),
+    ],
+)
 def test_usage_errors_are_chinese_exit_2(run_cli, args: list[str], fragment: str) -> None:  # type: ignore[no-untyped-def]
     code, out, err = run_cli(*args)
     assert code == 2 and out == ""
@@ -87,8 +104,9 @@ def test_set_reaches_enrich_and_validate(run_cli, make_workbook, blank_rows, tmp
     # the A customer's last follow-up was 2026-11-01: 7 days by default → 11-08; 10 days → 11-11
     assert run_cli("enrich", path, "--as-of", AS_OF, "--no-backup")[0] == 0
     assert _next_due(path) == date(2026, 11, 8)
-    code, out, err = run_cli("enrich", path, "--as-of", AS_OF, "--no-backup", "--set", "cadence_days.A=10",
-                             "--set", "due_soon_days=0")
+    code, out, err = run_cli(
+        "enrich", path, "--as-of", AS_OF, "--no-backup", "--set", "cadence_days.A=10", "--set", "due_soon_days=0"
+    )
     assert code == 0, err
     assert _next_due(path) == date(2026, 11, 11)
     # the command line wins over xlcrm.toml beside the workbook
@@ -114,8 +132,12 @@ def test_enrich_summary_in_schema_order_and_escaped(run_cli, sample_300: Path, t
     assert code == 0, err
     assert "\x1b" not in out and "\x07" not in out and "团队\\x1b[31m\\x07.xlsx" in out
     lines = {line.split("：")[0].strip(): line for line in out.splitlines() if "：" in line}
-    for label, values in (("流失风险", RISK_LEVELS), ("跟进状态", FOLLOWUP_STATUSES), ("客户分层", TIERS),
-                          ("反馈时效", SLA_STATUSES)):
+    for label, values in (
+        ("流失风险", RISK_LEVELS),
+        ("跟进状态", FOLLOWUP_STATUSES),
+        ("客户分层", TIERS),
+        ("反馈时效", SLA_STATUSES),
+    ):
         shown = _order(lines[label], values)
         assert len(shown) >= 2, lines[label]
         assert shown == [v for v in values if v in shown], lines[label]
@@ -142,7 +164,9 @@ def test_control_characters_escaped_in_validate_text(run_cli, make_workbook, bla
     code, out, _ = run_cli("validate", path, "--as-of", AS_OF)
     assert code == 1
     assert "\x1b" not in out and "\x07" not in out
-    assert any(line.startswith("客户信息!E2 error value.enum") and "巨\\x1b[31m型\\x07" in line for line in out.splitlines())
+    assert any(
+        line.startswith("客户信息!E2 error value.enum") and "巨\\x1b[31m型\\x07" in line for line in out.splitlines()
+    )
     code, out, _ = run_cli("validate", path, "--as-of", AS_OF, "--format", "json")
     issue = next(i for i in json.loads(out)["files"][0]["issues"] if i["cell"] == "E2")
     assert issue["value"] == "巨\x1b[31m型\x07" and "\x1b" not in out  # escaped by JSON itself

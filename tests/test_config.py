@@ -45,16 +45,19 @@ def test_sheet_rows_round_trip_defaults() -> None:
     assert all(explain for _, _, explain in defaults_as_rows())
 
 
-@pytest.mark.parametrize("rows, fragment", [
-    ([("cadence_dayz.A", 7)], "未知参数 cadence_dayz.A"),
-    ([("cadence_days.D", 7)], "cadence_days.D"),
-    ([("due_soon_days", "三天")], "不是数字"),
-    ([("cadence_days.A", 7.5)], "应为整数"),
-    ([("sla_clock", "lunar")], "calendar / workday"),
-    ([("rfm_threshold", "max")], "mean / median"),
-    ([("high_value_top_share", 1.5)], "0 到 1"),
-    ([("risk_no_purchase_days", -1)], "超出范围"),
-])
+@pytest.mark.parametrize(
+    "rows, fragment",
+    [
+        ([("cadence_dayz.A", 7)], "未知参数 cadence_dayz.A"),
+        ([("cadence_days.D", 7)], "cadence_days.D"),
+        ([("due_soon_days", "三天")], "不是数字"),
+        ([("cadence_days.A", 7.5)], "应为整数"),
+        ([("sla_clock", "lunar")], "calendar / workday"),
+        ([("rfm_threshold", "max")], "mean / median"),
+        ([("high_value_top_share", 1.5)], "0 到 1"),
+        ([("risk_no_purchase_days", -1)], "超出范围"),
+    ],
+)
 def test_bad_values_are_clear_errors(rows: list, fragment: str) -> None:
     with pytest.raises(ConfigError) as err:
         build_config(None, rows)
@@ -100,7 +103,9 @@ def test_config_sheet_and_toml_drive_enrich(make_workbook, blank_rows, run_cli, 
     assert run_cli("enrich", path, "--as-of", "2026-11-20", "--no-backup")[0] == 0
     ws = load_workbook(path)["客户信息"]
     headers = [c.value for c in ws[1]]
-    assert ws.cell(2, headers.index("下次跟进日期") + 1).value.date().isoformat() == "2026-11-25"  # default A 7 days: 11-08; 30 days: the earlier plan date
+    assert (
+        ws.cell(2, headers.index("下次跟进日期") + 1).value.date().isoformat() == "2026-11-25"
+    )  # default A 7 days: 11-08; 30 days: the earlier plan date
     assert ws.cell(2, headers.index("跟进状态") + 1).value == "正常"
     toml = tmp_path / "other.toml"
     toml.write_text("due_soon_days = 20\n", encoding="utf-8")

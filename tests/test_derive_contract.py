@@ -11,8 +11,11 @@ from xlcrm.derive import DeriveContractError
 
 
 def _rows() -> dict:
-    return {"customers": [customer(customer_id="X")], "campaigns": [campaign("HD1", "2024-06-01", "2024-06-30")],
-            "tasks": [task("HD1", "2024-06-10", "进行中")]}
+    return {
+        "customers": [customer(customer_id="X")],
+        "campaigns": [campaign("HD1", "2024-06-01", "2024-06-30")],
+        "tasks": [task("HD1", "2024-06-10", "进行中")],
+    }
 
 
 def test_the_real_rules_meet_the_contract() -> None:
@@ -20,11 +23,14 @@ def test_the_real_rules_meet_the_contract() -> None:
     assert result.values["tasks"]  # derive ran through the contract check without raising
 
 
-@pytest.mark.parametrize(("written", "reason"), [
-    ({"overdu": "已逾期"}, "tasks.overdue row 2: not produced"),  # misspelt key
-    ({"overdue": 3}, "tasks.overdue row 2: int is not text"),  # wrong type
-    ({"overdue": "逾期"}, "tasks.overdue row 2: '逾期' is not one of"),  # not an allowed value
-])
+@pytest.mark.parametrize(
+    ("written", "reason"),
+    [
+        ({"overdu": "已逾期"}, "tasks.overdue row 2: not produced"),  # misspelt key
+        ({"overdue": 3}, "tasks.overdue row 2: int is not text"),  # wrong type
+        ({"overdue": "逾期"}, "tasks.overdue row 2: '逾期' is not one of"),  # not an allowed value
+    ],
+)
 def test_a_broken_rule_fails_loudly(monkeypatch: pytest.MonkeyPatch, written: dict, reason: str) -> None:
     def broken_apply_tasks(tasks: list, as_of: object) -> None:
         for t in tasks:

@@ -42,7 +42,10 @@ def _lock(path: Path) -> Path:
 
 # --- through the CLI, with the stand-in in place of Excel ----------------------------------------
 
-def test_validate_live_prints_what_validate_prints(book_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_validate_live_prints_what_validate_prints(
+    book_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     code_file, out_file, _ = run_cli("validate", book_path, "--as-of", AS_OF)
     book = open_standin(book_path)
     monkeypatch.setattr(command, "find_open_book", lambda path: book)
@@ -54,8 +57,9 @@ def test_validate_live_prints_what_validate_prints(book_path: Path, run_cli: Any
     assert book.names()[0] == RESULTS_SHEET_NAME
 
 
-def test_enrich_live_prints_the_summary_and_leaves_saving_to_the_user(book_path: Path, run_cli: Any,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_enrich_live_prints_the_summary_and_leaves_saving_to_the_user(
+    book_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = book_path.read_bytes()
     book = open_standin(book_path)
     monkeypatch.setattr(command, "find_open_book", lambda path: book)
@@ -73,6 +77,7 @@ def test_options_that_make_no_sense_live_are_refused(args: list[str], book_path:
 
 
 # --- without Excel: a clear message and exit code 2 ----------------------------------------------
+
 
 def test_not_open_says_run_without_live(book_path: Path, run_cli: Any) -> None:
     code, _, err = run_cli("enrich", book_path, "--live")
@@ -102,10 +107,16 @@ def test_on_linux_says_there_is_no_excel(book_path: Path, run_cli: Any, monkeypa
 def test_this_machine_gives_the_clear_message(book_path: Path) -> None:
     """A real process on this machine (no Excel): exit 2 and Chinese, whether xlwings is installed or not."""
     _lock(book_path)
-    proc = subprocess.run([sys.executable, "-m", "xlcrm", "validate", str(book_path), "--live"], capture_output=True,
-                          text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "xlcrm", "validate", str(book_path), "--live"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 2
-    assert ("没有可连接的 Microsoft Excel" in proc.stderr or "xlwings" in proc.stderr) and "Traceback" not in proc.stderr
+    assert (
+        "没有可连接的 Microsoft Excel" in proc.stderr or "xlwings" in proc.stderr
+    ) and "Traceback" not in proc.stderr
 
 
 def _fake_xlwings(monkeypatch: pytest.MonkeyPatch, apps: list[App]) -> None:
@@ -118,23 +129,27 @@ def _fake_xlwings(monkeypatch: pytest.MonkeyPatch, apps: list[App]) -> None:
     monkeypatch.setattr(attach.sys, "platform", "win32")
 
 
-def test_lock_but_no_excel_running_points_to_wps_and_the_inbox(book_path: Path, run_cli: Any,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lock_but_no_excel_running_points_to_wps_and_the_inbox(
+    book_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _lock(book_path)
     _fake_xlwings(monkeypatch, [])
     code, _, err = run_cli("validate", book_path, "--live")
     assert code == 2 and "Excel 没有在运行" in err and "WPS" in err and "xlcrm serve" in err
 
 
-def test_open_in_libreoffice_points_to_the_inbox(book_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_open_in_libreoffice_points_to_the_inbox(
+    book_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     book_path.with_name(f".~lock.{book_path.name}#").write_text("x", encoding="utf-8")
     _fake_xlwings(monkeypatch, [])
     code, _, err = run_cli("enrich", book_path, "--live")
     assert code == 2 and "LibreOffice" in err and "xlcrm serve" in err
 
 
-def test_open_in_another_program_points_to_wps_and_the_inbox(book_path: Path, run_cli: Any,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_open_in_another_program_points_to_wps_and_the_inbox(
+    book_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _lock(book_path)
     app = App()
     Book(str(book_path.with_name("别的.xlsx")), app)
@@ -156,6 +171,7 @@ def test_the_open_book_is_found_by_path_or_by_name(book_path: Path, monkeypatch:
 
 
 # --- buttons (RunPython) -------------------------------------------------------------------------
+
 
 def test_validate_button_marks_and_says_how_many(book_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     book = open_standin(book_path)
@@ -205,8 +221,9 @@ def test_agenda_button_writes_todays_agenda_first(book_path: Path, monkeypatch: 
     assert book.names().count("今日待办") == 1
 
 
-def test_agenda_button_without_the_agenda_asks_for_a_newer_xlcrm(book_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_agenda_button_without_the_agenda_asks_for_a_newer_xlcrm(
+    book_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     book = open_standin(book_path)
     monkeypatch.setattr(buttons, "active_book", lambda: book)
     monkeypatch.setitem(sys.modules, "xlcrm.agenda", None)  # an xlcrm from before the agenda
@@ -216,6 +233,7 @@ def test_agenda_button_without_the_agenda_asks_for_a_newer_xlcrm(book_path: Path
 
 
 # --- packaging and imports -----------------------------------------------------------------------
+
 
 def test_excel_extra_installs_open_source_xlwings() -> None:
     meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -268,8 +286,9 @@ def test_an_unexpected_failure_in_a_button_is_a_message_box(book_path: Path, mon
     assert mode == "critical" and "意外错误" in prompt and "boom" in prompt
 
 
-def test_set_overrides_reach_the_live_run(book_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch,
-                                          tmp_path: Path) -> None:
+def test_set_overrides_reach_the_live_run(
+    book_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import python_calamine as pc
 
     overrides = {"cadence_days.A": "10", "cadence_days.B": "10", "cadence_days.C": "10"}

@@ -52,6 +52,7 @@ def _issues(report: Any) -> list[tuple[Any, ...]]:
 
 # --- validate: the same issues -----------------------------------------------------------------
 
+
 def test_validate_live_gives_the_file_issues_on_the_dirty_book(dirty: Path) -> None:
     live = validate_live(open_standin(dirty), AS_OF)
     assert _issues(live) == _issues(xlcrm.validate(dirty, as_of=AS_OF))
@@ -80,6 +81,7 @@ def test_merged_cells_in_the_data_area_are_found(make_workbook: Any, blank_rows:
 
 
 # --- validate: marks and 校验结果 ------------------------------------------------------------------
+
 
 def test_problem_cells_are_filled_and_noted(dirty: Path) -> None:
     book = open_standin(dirty)
@@ -143,7 +145,7 @@ def test_a_staff_fill_changed_after_marking_is_theirs(dirty: Path) -> None:
 def test_text_never_becomes_a_formula(make_workbook: Any, blank_rows: Any) -> None:
     rows = blank_rows()
     rows["customers"][0]["scale"] = "=巨型"
-    rows["customers"][0]["name"] = "=HYPERLINK(\"x\")"
+    rows["customers"][0]["name"] = '=HYPERLINK("x")'
     book = open_standin(make_workbook(rows))
     report = validate_live(book, AS_OF)
     assert ("客户信息", "E2", "value.enum", "error") in report.flatten()
@@ -153,6 +155,7 @@ def test_text_never_becomes_a_formula(make_workbook: Any, blank_rows: Any) -> No
 
 
 # --- enrich: the same computed values ----------------------------------------------------------
+
 
 def _norm(value: Any) -> Any:
     if value in ("", None):
@@ -173,12 +176,16 @@ def _file_grid(path: Path) -> dict[str, dict[tuple[int, int], Any]]:
     out = {}
     for name in wb.sheet_names:
         rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        out[name] = {(r + 1, c + 1): _norm(v) for r, row in enumerate(rows) for c, v in enumerate(row) if _norm(v) is not None}
+        out[name] = {
+            (r + 1, c + 1): _norm(v) for r, row in enumerate(rows) for c, v in enumerate(row) if _norm(v) is not None
+        }
     return out
 
 
 def _live_grid(book: Book) -> dict[str, dict[tuple[int, int], Any]]:
-    return {s.name: {rc: _norm(s._value(*rc)) for rc in s.cells if _norm(s._value(*rc)) is not None} for s in book.sheets}
+    return {
+        s.name: {rc: _norm(s._value(*rc)) for rc in s.cells if _norm(s._value(*rc)) is not None} for s in book.sheets
+    }
 
 
 def _enrich_both(path: Path, tmp_path: Path) -> tuple[Book, Any, dict[str, dict[tuple[int, int], Any]]]:
@@ -274,8 +281,9 @@ def test_enrich_live_refuses_structural_errors_like_the_file(dirty: Path) -> Non
     assert book.writes == []
 
 
-def test_formatting_far_below_the_data_is_not_read(make_workbook: Any, blank_rows: Any,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_formatting_far_below_the_data_is_not_read(
+    make_workbook: Any, blank_rows: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from excel_standin import Cell
 
     import xlcrm.excel.read as read
@@ -295,18 +303,42 @@ def test_formatting_far_below_the_data_is_not_read(make_workbook: Any, blank_row
 
 # --- the stand-in itself stays honest ------------------------------------------------------------
 
+
 def test_the_standin_offers_only_what_xlwings_has() -> None:
     """Every public attribute of the stand-in exists on the xlwings class it stands in for."""
     xw = pytest.importorskip("xlwings")
     import excel_standin as standin
 
-    pairs = [(standin.App, xw.App), (standin.Book, xw.Book), (standin.Sheets, xw.main.Sheets),
-             (standin.Sheet, xw.Sheet), (standin.Range, xw.Range), (standin.Note, xw.main.Note),
-             (standin.Font, xw.main.Font)]
-    test_only = {"sheet", "names", "log", "writes", "windows", "alerts", "cells", "merged", "widths", "r1", "c1", "r2", "c2"}
-    invented = [(mine.__name__, name) for mine, theirs in pairs
-                for name in set(dir(mine)) | set(getattr(mine, "__slots__", ()))
-                if not name.startswith("_") and name not in test_only and not hasattr(theirs, name)]
+    pairs = [
+        (standin.App, xw.App),
+        (standin.Book, xw.Book),
+        (standin.Sheets, xw.main.Sheets),
+        (standin.Sheet, xw.Sheet),
+        (standin.Range, xw.Range),
+        (standin.Note, xw.main.Note),
+        (standin.Font, xw.main.Font),
+    ]
+    test_only = {
+        "sheet",
+        "names",
+        "log",
+        "writes",
+        "windows",
+        "alerts",
+        "cells",
+        "merged",
+        "widths",
+        "r1",
+        "c1",
+        "r2",
+        "c2",
+    }
+    invented = [
+        (mine.__name__, name)
+        for mine, theirs in pairs
+        for name in set(dir(mine)) | set(getattr(mine, "__slots__", ()))
+        if not name.startswith("_") and name not in test_only and not hasattr(theirs, name)
+    ]
     assert invented == []
 
 

@@ -69,11 +69,13 @@ def test_groupby_channel_counts_every_followup(sample_300: Path, sample_frames: 
     assert list(sizes.index) == ["电话", "拜访", "邮件", "微信", "视频会议", "其他"]
 
 
-def test_computed_columns_are_what_enrich_writes(sample_300: Path, sample_frames: dict[str, pd.DataFrame],
-                                                 tmp_path: Path, run_cli: RunCli) -> None:
+def test_computed_columns_are_what_enrich_writes(
+    sample_300: Path, sample_frames: dict[str, pd.DataFrame], tmp_path: Path, run_cli: RunCli
+) -> None:
     enriched = tmp_path / "enriched.xlsx"
-    code, _, err = run_cli("enrich", shutil.copy(sample_300, tmp_path / "in.xlsx"), "-o", enriched,
-                           "--as-of", AS_OF.isoformat())
+    code, _, err = run_cli(
+        "enrich", shutil.copy(sample_300, tmp_path / "in.xlsx"), "-o", enriched, "--as-of", AS_OF.isoformat()
+    )
     assert code == 0, err
     rows = CalamineWorkbook.from_path(str(enriched)).get_sheet_by_name("客户信息").to_python()
     header = [str(h) for h in rows[0]]
@@ -102,8 +104,11 @@ def test_ok_is_false_exactly_for_rows_validate_rejects(dirty_book: Path, run_cli
     code, out, _ = run_cli("validate", dirty_book, "--format", "json", "--as-of", AS_OF.isoformat())
     assert code == 1
     keys = {kind.name: kind.key for kind in DATA_SHEETS}
-    with_errors = {(keys[i["sheet"]], i["row"]) for i in json.loads(out)["files"][0]["issues"]
-                   if i["severity"] == "error" and i["row"] is not None}
+    with_errors = {
+        (keys[i["sheet"]], i["row"])
+        for i in json.loads(out)["files"][0]["issues"]
+        if i["severity"] == "error" and i["row"] is not None
+    }
     got = xlcrm.frames(dirty_book, as_of=AS_OF)
     rejected = {(key, int(r)) for key, df in got.items() for r in df.loc[~df["ok"], "row"]}
     assert rejected == with_errors and len(rejected) > 20
@@ -115,7 +120,9 @@ def test_ok_is_false_exactly_for_rows_validate_rejects(dirty_book: Path, run_cli
     assert customers.loc[~customers["ok"], ["tier", "next_due", "churn_risk"]].isna().all().all()
     # a rejected row keeps the values that could be read: the bad enum is blank, the rest is there
     row4 = customers[customers["row"] == 4].iloc[0]
-    assert pd.isna(row4["scale"]) and row4["name"] == "测试客户4有限公司" and row4["created"] == pd.Timestamp(2024, 3, 1)
+    assert (
+        pd.isna(row4["scale"]) and row4["name"] == "测试客户4有限公司" and row4["created"] == pd.Timestamp(2024, 3, 1)
+    )
 
 
 def test_a_missing_file_is_a_clean_error(tmp_path: Path) -> None:
@@ -124,8 +131,9 @@ def test_a_missing_file_is_a_clean_error(tmp_path: Path) -> None:
     assert "没有.xlsx" in info.value.message
 
 
-def test_a_missing_sheet_gives_an_empty_typed_frame(blank_rows: Callable[[], dict[str, list[dict[str, Any]]]],
-                                                    make_workbook: Callable[..., Path]) -> None:
+def test_a_missing_sheet_gives_an_empty_typed_frame(
+    blank_rows: Callable[[], dict[str, list[dict[str, Any]]]], make_workbook: Callable[..., Path]
+) -> None:
     import openpyxl
 
     path = make_workbook(blank_rows())
@@ -145,9 +153,16 @@ def test_pandas_is_imported_only_by_frames_and_only_when_called() -> None:
     import sys
 
     package = Path(xlcrm.__file__).parent
-    importers = [p.relative_to(package).as_posix() for p in package.rglob("*.py")
-                 if re.search(r"^\s*(import|from) pandas\b", p.read_text(encoding="utf-8"), re.M)]
+    importers = [
+        p.relative_to(package).as_posix()
+        for p in package.rglob("*.py")
+        if re.search(r"^\s*(import|from) pandas\b", p.read_text(encoding="utf-8"), re.M)
+    ]
     assert importers == ["frames.py"]
-    proc = subprocess.run([sys.executable, "-c", "import sys, xlcrm; print('pandas' in sys.modules)"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys, xlcrm; print('pandas' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.stdout.strip() == "False", proc.stderr

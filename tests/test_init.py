@@ -125,7 +125,7 @@ def test_libreoffice_formats_a_new_cell_by_its_column(blank: Path, tmp_path: Pat
                 cells = f'<row r="6000"><c r="A6000"><v>46346</v></c><c r="{col}6000"><v>46346</v></c></row>'
                 data = data.replace(b"</sheetData>", cells.encode() + b"</sheetData>")
             zout.writestr(info, data)
-    csv = soffice_convert(typed, 'csv:Text - txt - csv (StarCalc):44,34,76', tmp_path)
+    csv = soffice_convert(typed, "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path)
     last = csv.read_text(encoding="utf-8").splitlines()[-1].split(",")
     # 客户编号 (column A) is a text column, so the number stays as typed; 建档日期 shows a date
     assert last[0] == "46346"

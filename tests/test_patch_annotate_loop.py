@@ -45,9 +45,16 @@ def problems(path: Path) -> list[tuple[str | None, str | None, str]]:
 
 
 def xlcrm_notes(wb: Any) -> dict[str, list[str]]:
-    return {ws.title: sorted(c.coordinate for row in ws.iter_rows(max_row=20) for c in row
-                             if c.comment is not None and c.comment.author == ANNOTATE_AUTHOR)
-            for ws in wb.worksheets if ws.title != RESULTS_SHEET_NAME}
+    return {
+        ws.title: sorted(
+            c.coordinate
+            for row in ws.iter_rows(max_row=20)
+            for c in row
+            if c.comment is not None and c.comment.author == ANNOTATE_AUTHOR
+        )
+        for ws in wb.worksheets
+        if ws.title != RESULTS_SHEET_NAME
+    }
 
 
 def fills(wb: Any, *refs: str) -> tuple[str, ...]:
@@ -56,8 +63,11 @@ def fills(wb: Any, *refs: str) -> tuple[str, ...]:
 
 
 def test_fix_validate_and_annotate_again(dirty: Path, tmp_path: Path) -> None:
-    assert problems(dirty) == [("客户信息", "E2", "value.enum"), ("客户信息", "M2", "value.text_date"),
-                               ("客户信息", "K3", "value.enum")]
+    assert problems(dirty) == [
+        ("客户信息", "E2", "value.enum"),
+        ("客户信息", "M2", "value.text_date"),
+        ("客户信息", "K3", "value.enum"),
+    ]
     copy = write_annotated(dirty, validate_file(dirty, AS_OF), tmp_path / "标注.xlsx")
     wb = load_workbook(copy)
     assert fills(wb, "E2", "M2", "K3") == (RED, YELLOW, RED)

@@ -26,13 +26,21 @@ from xlcrm.validation import validate_file
 from xlcrm.writing.annotate import write_annotated
 
 # Parts that list sheets and styles, which enrich may change (SPEC §5.1); data sheets come on top.
-LISTING_PARTS = {"[Content_Types].xml", "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "xl/styles.xml",
-                 "docProps/core.xml", "docProps/app.xml"}
+LISTING_PARTS = {
+    "[Content_Types].xml",
+    "xl/_rels/workbook.xml.rels",
+    "xl/workbook.xml",
+    "xl/styles.xml",
+    "docProps/core.xml",
+    "docProps/app.xml",
+}
 DATA_SHEET_PARTS = {f"xl/worksheets/sheet{i}.xml" for i in range(1, 6)}  # the five data sheets, in order
 
 
 @pytest.fixture(scope="module", params=["xlsx", "xlsm"])
-def enriched(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, EnrichResult]:
+def enriched(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Path, EnrichResult]:
     folder = tmp_path_factory.mktemp("features")
     source = build_feature_book(folder / f"book.{request.param}", as_of=AS_OF, vba=request.param == "xlsm")
     target = shutil.copy(source, folder / f"enriched.{request.param}")
@@ -54,8 +62,16 @@ def test_every_other_part_is_byte_identical(enriched: tuple[Path, Path, EnrichRe
     assert all(n.startswith(("xl/comments", "xl/drawings/vmlDrawing", "xl/worksheets/")) for n in added), added
     staff_note = re.search(rb"<comment ref=\"B3\".*?</comment>", before["xl/comments1.xml"], re.S)
     assert staff_note and staff_note.group(0) in after["xl/comments1.xml"]
-    for kept in ("xl/charts/chart1.xml", "xl/media/image1.png", "xl/comments2.xml", "xl/drawings/vmlDrawing2.vml",
-                 "xl/worksheets/sheet6.xml", "xl/sharedStrings.xml", "customXml/item1.xml", "xl/tables/table1.xml"):
+    for kept in (
+        "xl/charts/chart1.xml",
+        "xl/media/image1.png",
+        "xl/comments2.xml",
+        "xl/drawings/vmlDrawing2.vml",
+        "xl/worksheets/sheet6.xml",
+        "xl/sharedStrings.xml",
+        "customXml/item1.xml",
+        "xl/tables/table1.xml",
+    ):
         assert before[kept] == after[kept], kept
     if source.suffix == ".xlsm":
         assert after["xl/vbaProject.bin"] == FAKE_VBA
@@ -69,12 +85,19 @@ def test_untouched_cells_and_sheet_structure_unchanged(enriched: tuple[Path, Pat
         name = f"xl/worksheets/sheet{i}.xml"
         old, new = cells_xml(before[name]), cells_xml(after[name])
         changed = [ref for ref, xml in old.items() if new.get(ref) != xml]
-        filled = {result.checked.book.sheets[kind.key].cell(u.field, u.row) for u in result.derived.updates()
-                  if u.sheet == kind.key and not kind.field(u.field).computed}
+        filled = {
+            result.checked.book.sheets[kind.key].cell(u.field, u.row)
+            for u in result.derived.updates()
+            if u.sheet == kind.key and not kind.field(u.field).computed
+        }
         assert set(changed) <= filled, (kind.name, sorted(set(changed) - filled)[:5])
         # the only element that may appear: the link to the notes of appended column headers
         head, tail = outside_sheet_data(after[name])
-        tail = re.sub(rb'<legacyDrawing xmlns:r="[^"]+" r:id="rId\d+"/>', b"", tail) if b"<legacyDrawing" not in before[name] else tail
+        tail = (
+            re.sub(rb'<legacyDrawing xmlns:r="[^"]+" r:id="rId\d+"/>', b"", tail)
+            if b"<legacyDrawing" not in before[name]
+            else tail
+        )
         assert outside_sheet_data(before[name]) == (head, tail), kind.name
 
 
@@ -143,6 +166,7 @@ def test_libreoffice_opens_the_enriched_book(enriched: tuple[Path, Path, EnrichR
 
 # --- annotate -------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def dirty_feature_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from openpyxl.utils import get_column_letter
@@ -177,14 +201,25 @@ def _set_inline(sheet: bytes, ref: str, text: str) -> bytes:
     m = pattern.search(sheet)
     assert m, ref
     style = re.search(rb'\ss="\d+"', m.group(1))
-    new = b'<c r="' + ref.encode() + b'"' + (style.group(0) if style else b"") + b' t="inlineStr"><is><t>' + text.encode() + b"</t></is></c>"
-    return sheet[: m.start()] + new + sheet[m.end():]
+    new = (
+        b'<c r="'
+        + ref.encode()
+        + b'"'
+        + (style.group(0) if style else b"")
+        + b' t="inlineStr"><is><t>'
+        + text.encode()
+        + b"</t></is></c>"
+    )
+    return sheet[: m.start()] + new + sheet[m.end() :]
 
 
 def test_annotate_keeps_everything_else(dirty_feature_book: Path, tmp_path: Path) -> None:
     report = validate_file(dirty_feature_book, AS_OF)
     assert [(i.cell, i.code) for i in report.issues if i.severity != "info"] == [
-        ("E2", "value.enum"), ("E4", "value.enum"), ("M5", "value.text_date")]
+        ("E2", "value.enum"),
+        ("E4", "value.enum"),
+        ("M5", "value.text_date"),
+    ]
     out = write_annotated(dirty_feature_book, report, tmp_path / "标注.xlsx")
     before, after = parts(dirty_feature_book), parts(out)
     changed = {n for n in before if before[n] != after.get(n)}

@@ -14,8 +14,13 @@ from xlcrm.reading import read_book
 from xlcrm.schema import DATA_SHEETS
 from xlcrm.validation import validate_file
 
-ALIASES = {"customers": "客户档案", "followups": "客户跟进记录表", "feedback": "投诉处理", "campaigns": "活动计划",
-           "tasks": "执行排期"}
+ALIASES = {
+    "customers": "客户档案",
+    "followups": "客户跟进记录表",
+    "feedback": "投诉处理",
+    "campaigns": "活动计划",
+    "tasks": "执行排期",
+}
 
 
 def staff_style_workbook(path: Path, rows: dict, shuffle_seed: int = 3) -> Path:
@@ -101,12 +106,14 @@ def test_text_dates_and_numbers_are_read_with_warnings(tmp_path: Path, make_work
     rows["followups"][0].update(at="2026/11/1 10:00")
     path = make_workbook(rows)
     report = validate_file(path, AS_OF)
-    assert sorted(report.flatten()) == sorted([
-        ("客户信息", "M2", "value.text_date", "warning"),
-        ("客户信息", "O2", "value.text_number", "warning"),
-        ("客户信息", "P2", "value.text_number", "warning"),
-        ("跟进记录", "D2", "value.text_date", "warning"),
-    ])
+    assert sorted(report.flatten()) == sorted(
+        [
+            ("客户信息", "M2", "value.text_date", "warning"),
+            ("客户信息", "O2", "value.text_number", "warning"),
+            ("客户信息", "P2", "value.text_number", "warning"),
+            ("跟进记录", "D2", "value.text_date", "warning"),
+        ]
+    )
     row = read_book(path).book.sheets["customers"].rows[0]
     assert row.values["created"] == date(2024, 3, 1) and row.values["monetary"] == 120000
     assert read_book(path).book.sheets["followups"].rows[0].values["at"] == datetime(2026, 11, 1, 10, 0)
@@ -160,7 +167,7 @@ def test_enrich_appends_missing_computed_columns_after_staff_columns(tmp_path: P
     headers = [c.value for c in ws[4]]
     inputs = len([f for f in CAMPAIGNS.fields if not f.computed])
     assert headers[inputs] == "内部备注 "
-    assert headers[inputs + 1:] == [f.header for f in CAMPAIGNS.computed_fields]
+    assert headers[inputs + 1 :] == [f.header for f in CAMPAIGNS.computed_fields]
     rate_col = headers.index("目标达成率") + 1
     cell = ws.cell(5, rate_col)
     assert cell.value == 1.2 and cell.number_format == "0.0%"

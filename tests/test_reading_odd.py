@@ -38,7 +38,10 @@ def test_workbook_part_is_found_through_the_package_relationships(base, base_fla
     path = _mutated(base, tmp_path, ob._workbook_elsewhere)
     check_input_file(path)  # a valid package: not refused
     assert validate_file(path, AS_OF).flatten() == base_flat
-    assert read_book(path).book.sheets["customers"].rows[0].values == read_book(base).book.sheets["customers"].rows[0].values
+    assert (
+        read_book(path).book.sheets["customers"].rows[0].values
+        == read_book(base).book.sheets["customers"].rows[0].values
+    )
 
 
 def test_part_names_differing_in_case_from_their_relationships(base, base_flat, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -54,15 +57,23 @@ def test_part_names_differing_in_case_from_their_relationships(base, base_flat, 
 
     path = _mutated(base, tmp_path, mutate)
     flat = validate_file(path, AS_OF).flatten()
-    assert sorted(flat, key=str) == sorted([*base_flat, ("活动任务", "G2", "value.formula_uncached", "warning")], key=str)
-    assert read_book(path).book.sheets["tasks"].rows[0].values["task"] == read_book(base).book.sheets["tasks"].rows[0].values["task"]
+    assert sorted(flat, key=str) == sorted(
+        [*base_flat, ("活动任务", "G2", "value.formula_uncached", "warning")], key=str
+    )
+    assert (
+        read_book(path).book.sheets["tasks"].rows[0].values["task"]
+        == read_book(base).book.sheets["tasks"].rows[0].values["task"]
+    )
 
 
 def test_unparsable_sheet_that_is_not_ours_is_ignored(base, tmp_path, run_cli) -> None:  # type: ignore[no-untyped-def]
     path = _mutated(base, tmp_path, ob._broken_extra_sheet)
     code, out, err = run_cli("validate", path, "--as-of", AS_OF.isoformat())
     assert code == 0, out + err
-    assert "草稿备用 info sheet.unknown 工作表“草稿备用”无法读取（XML 内容无法解析）；xlcrm 不需要读取这张表，已忽略。" in out
+    assert (
+        "草稿备用 info sheet.unknown 工作表“草稿备用”无法读取（XML 内容无法解析）；xlcrm 不需要读取这张表，已忽略。"
+        in out
+    )
 
 
 def test_unparsable_data_sheet_is_refused_with_a_chinese_reason(base, tmp_path, run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -72,9 +83,12 @@ def test_unparsable_data_sheet_is_refused_with_a_chinese_reason(base, tmp_path, 
 
     path = _mutated(base, tmp_path, mutate)
     # one preflight and one reader for every command
-    for command in (["validate", path], ["validate", path, "--annotate", tmp_path / "out.xlsx"],
-                    ["enrich", path, "-o", tmp_path / "out.xlsx"],
-                    ["report", path, "--kind", "monthly", "--format", "md", "-o", tmp_path / "reports"]):
+    for command in (
+        ["validate", path],
+        ["validate", path, "--annotate", tmp_path / "out.xlsx"],
+        ["enrich", path, "-o", tmp_path / "out.xlsx"],
+        ["report", path, "--kind", "monthly", "--format", "md", "-o", tmp_path / "reports"],
+    ):
         code, out, err = run_cli(*command, "--as-of", AS_OF.isoformat())
         assert code == 2
         assert "工作表“活动任务”无法读取：XML 内容无法解析" in err
@@ -135,8 +149,22 @@ def test_one_person_names_fold_spaces_between_chinese_characters(tmp_path, make_
     assert book.sheets["campaigns"].rows[0].values["owner"] == "李娜"
     assert book.sheets["tasks"].rows[0].values["owner"] == "李娜"
     out_dir = tmp_path / "reports"
-    code, out, err = run_cli("report", path, "--kind", "monthly", "--period", "2026-11", "--by", "manager",
-                             "--format", "md", "-o", out_dir, "--as-of", AS_OF.isoformat())
+    code, out, err = run_cli(
+        "report",
+        path,
+        "--kind",
+        "monthly",
+        "--period",
+        "2026-11",
+        "--by",
+        "manager",
+        "--format",
+        "md",
+        "-o",
+        out_dir,
+        "--as-of",
+        AS_OF.isoformat(),
+    )
     assert code == 0, out + err
     per_manager = sorted(p.name for p in out_dir.glob("月度复盘_2026-11_*.md"))
     assert per_manager == ["月度复盘_2026-11_Li Lei.md", "月度复盘_2026-11_蒋静.md"]
@@ -151,6 +179,10 @@ def test_numbers_no_date_can_hold_in_date_cells_are_type_errors(base, tmp_path) 
     assert proc.stderr == ""
     issues = json.loads(proc.stdout)["files"][0]["issues"]
     errors = {(i["sheet"], i["cell"], i["code"], i["value"]) for i in issues if i["severity"] == "error"}
-    assert errors == {("客户信息", "M2", "value.type", "-1e999"), ("客户信息", "Q3", "value.type", "-99999999999999"),
-                      ("跟进记录", "D2", "value.type", "-INF"), ("跟进记录", "O3", "value.type", "NaN"),
-                      ("反馈处理", "D3", "value.type", "1899-12-30")}
+    assert errors == {
+        ("客户信息", "M2", "value.type", "-1e999"),
+        ("客户信息", "Q3", "value.type", "-99999999999999"),
+        ("跟进记录", "D2", "value.type", "-INF"),
+        ("跟进记录", "O3", "value.type", "NaN"),
+        ("反馈处理", "D3", "value.type", "1899-12-30"),
+    }

@@ -29,8 +29,18 @@ from test_report_data import (
     write_workbook,
 )
 
-CAMPAIGN_SECTIONS = ["活动概况", "目标达成", "客户触达", "满意度", "反馈与问题解决", "预算", "任务执行",
-                     "客户关系状态变化", "后续跟进计划", "经验总结"]
+CAMPAIGN_SECTIONS = [
+    "活动概况",
+    "目标达成",
+    "客户触达",
+    "满意度",
+    "反馈与问题解决",
+    "预算",
+    "任务执行",
+    "客户关系状态变化",
+    "后续跟进计划",
+    "经验总结",
+]
 MONTHLY_SECTIONS = ["客户概况", "跟进执行", "反馈处理", "满意度", "分层与风险变化", "活动", "下月重点"]
 MAIN_STEM = MAIN_STEM_CAMPAIGN
 RunCli = Callable[..., tuple[int, str, str]]
@@ -117,8 +127,18 @@ def test_every_campaign_section_heading(campaign_run: tuple[int, str, str, Path]
 def test_campaign_numbers(campaign_run: tuple[int, str, str, Path], fmt: str) -> None:
     path = campaign_run[3] / f"{MAIN_STEM}.{fmt}"
     text = path.read_text("utf-8") if fmt == "md" else "\n".join(docx_lines(path))
-    for expected in ("120.0%", "超额完成", "问题解决率", "80.0%", "66.7%", "风险 中→低", "分层 C→B",
-                     "触达率 66.7%，低于目标客户的八成", "1 条投诉超时未解决", "名单过期"):
+    for expected in (
+        "120.0%",
+        "超额完成",
+        "问题解决率",
+        "80.0%",
+        "66.7%",
+        "风险 中→低",
+        "分层 C→B",
+        "触达率 66.7%，低于目标客户的八成",
+        "1 条投诉超时未解决",
+        "名单过期",
+    ):
         assert expected in text, expected
 
 
@@ -166,7 +186,7 @@ def test_unsafe_campaign_name_stays_in_output_folder(campaign_run: tuple[int, st
     folder = campaign_run[3]
     md, docx = _special_report(folder, "md"), _special_report(folder, "docx")
     for path in (md, docx):
-        assert path.parent == folder and ".." not in path.name and not set(path.name) & set(':*?/\\')
+        assert path.parent == folder and ".." not in path.name and not set(path.name) & set(":*?/\\")
     assert not (folder.parent / "etc").exists() and not (folder.parent.parent / "etc").exists()
 
 
@@ -190,10 +210,14 @@ def report_args() -> Callable[..., list[str]]:
     return make
 
 
-def test_monthly_by_manager_with_a_process_pool(tmp_path: Path, run_cli: RunCli, report_args: Callable[..., list[str]]) -> None:
+def test_monthly_by_manager_with_a_process_pool(
+    tmp_path: Path, run_cli: RunCli, report_args: Callable[..., list[str]]
+) -> None:
     workbook = write_campaign_workbook(tmp_path / "wb.xlsx")
     out = tmp_path / "out"
-    code, stdout, err = run_cli(*report_args(workbook, kind="monthly", out=out, extra=("--by", "manager", "--jobs", "2")))
+    code, stdout, err = run_cli(
+        *report_args(workbook, kind="monthly", out=out, extra=("--by", "manager", "--jobs", "2"))
+    )
     assert code == 0, err
     names = sorted(p.name for p in out.iterdir() if p.is_file())
     assert names == sorted(f"月度复盘_2026-11{m}.{ext}" for m in ("", "_李娜", "_王强") for ext in ("md", "docx"))
@@ -245,7 +269,9 @@ def test_conflicting_duplicate_id_fails_and_names_both_files(
     assert code == 0 and "--on-conflict first" in err and "已生成 2 份" in stdout
 
 
-def test_identical_duplicates_are_kept_once(tmp_path: Path, run_cli: RunCli, report_args: Callable[..., list[str]]) -> None:
+def test_identical_duplicates_are_kept_once(
+    tmp_path: Path, run_cli: RunCli, report_args: Callable[..., list[str]]
+) -> None:
     a = write_workbook(tmp_path / "a.xlsx", campaign_rows())
     b = write_workbook(tmp_path / "b.xlsx", campaign_rows())
     code, _, err = run_cli(*report_args(a, b, out=tmp_path / "out", extra=("--format", "md")))
@@ -254,8 +280,9 @@ def test_identical_duplicates_are_kept_once(tmp_path: Path, run_cli: RunCli, rep
     assert "关联反馈 10 条" in text and "共 3 项任务" in text
 
 
-def test_a_bad_cell_leaves_out_its_row_not_the_workbook(tmp_path: Path, run_cli: RunCli,
-                                                        report_args: Callable[..., list[str]]) -> None:
+def test_a_bad_cell_leaves_out_its_row_not_the_workbook(
+    tmp_path: Path, run_cli: RunCli, report_args: Callable[..., list[str]]
+) -> None:
     # before: the whole of b.xlsx was skipped for one bad 合作阶段, and its customers' feedback with it
     a_rows, b_rows = split_rows(campaign_rows(), 2)
     b_rows["customers"][0]["stage"] = "合作中"  # not an allowed 合作阶段: that row is left out, as enrich does
@@ -273,8 +300,9 @@ def test_a_bad_cell_leaves_out_its_row_not_the_workbook(tmp_path: Path, run_cli:
     assert any("b.xlsx：客户信息 1 行有错误未计入" in line for line in docx_lines(out / f"{MAIN_STEM}.docx"))
 
 
-def test_structurally_broken_workbook_is_skipped_and_named(tmp_path: Path, run_cli: RunCli,
-                                                          report_args: Callable[..., list[str]]) -> None:
+def test_structurally_broken_workbook_is_skipped_and_named(
+    tmp_path: Path, run_cli: RunCli, report_args: Callable[..., list[str]]
+) -> None:
     from openpyxl import load_workbook
 
     good = write_campaign_workbook(tmp_path / "good.xlsx")
@@ -283,7 +311,9 @@ def test_structurally_broken_workbook_is_skipped_and_named(tmp_path: Path, run_c
     del wb["活动任务"]  # a required sheet is missing
     wb.save(broken)
     out = tmp_path / "out"
-    code, stdout, err = run_cli(*report_args(good, broken, out=out, extra=("--format", "md", "--campaign", "HD2026001")))
+    code, stdout, err = run_cli(
+        *report_args(good, broken, out=out, extra=("--format", "md", "--campaign", "HD2026001"))
+    )
     assert code == 1
     assert "已跳过" in err and "broken.xlsx" in err and "结构性错误" in err
     assert "未计入的工作簿：broken.xlsx" in stdout and "已生成 1 份" in stdout
@@ -305,14 +335,18 @@ def test_existing_reports_need_force(tmp_path: Path, run_cli: RunCli, report_arg
     assert code == 0 and "已生成 1 份" in stdout and target.read_text("utf-8").startswith("# 活动复盘报告")
 
 
-@pytest.mark.parametrize(("extra", "message"), [
-    (("--format", "pdf"), "--format"),
-    (("--campaign", "HD2099999"), "HD2099999"),
-    (("--by", "manager"), "--by manager"),
-    (("--jobs", "0"), "--jobs"),
-])
-def test_usage_errors(tmp_path: Path, run_cli: RunCli, report_args: Callable[..., list[str]],
-                      extra: tuple[str, ...], message: str) -> None:
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (("--format", "pdf"), "--format"),
+        (("--campaign", "HD2099999"), "HD2099999"),
+        (("--by", "manager"), "--by manager"),
+        (("--jobs", "0"), "--jobs"),
+    ],
+)
+def test_usage_errors(
+    tmp_path: Path, run_cli: RunCli, report_args: Callable[..., list[str]], extra: tuple[str, ...], message: str
+) -> None:
     workbook = write_campaign_workbook(tmp_path / "wb.xlsx")
     code, _, err = run_cli(*report_args(workbook, out=tmp_path / "out", extra=extra))
     assert code == 2 and message in err
@@ -324,11 +358,15 @@ def test_bad_period_is_a_usage_error(tmp_path: Path, run_cli: RunCli, report_arg
     assert code == 2 and "YYYY-MM" in err
 
 
-def test_template_dir_overrides_per_file(tmp_path: Path, run_cli: RunCli, report_args: Callable[..., list[str]]) -> None:
+def test_template_dir_overrides_per_file(
+    tmp_path: Path, run_cli: RunCli, report_args: Callable[..., list[str]]
+) -> None:
     workbook = write_campaign_workbook(tmp_path / "wb.xlsx")
     custom = tmp_path / "tpl"
     custom.mkdir()
-    (custom / "campaign.md.j2").write_text("# 自定义 {{ subject }} {{ goal.rate }}\n{{ lessons.bad }}\n", encoding="utf-8")
+    (custom / "campaign.md.j2").write_text(
+        "# 自定义 {{ subject }} {{ goal.rate }}\n{{ lessons.bad }}\n", encoding="utf-8"
+    )
     out = tmp_path / "out"
     code, _, err = run_cli(*report_args(workbook, out=out, extra=("--campaign", "HD2026001", "--template-dir", custom)))
     assert code == 0, err
@@ -336,7 +374,9 @@ def test_template_dir_overrides_per_file(tmp_path: Path, run_cli: RunCli, report
     assert any("活动概况" in h for h in docx_headings(out / f"{MAIN_STEM}.docx"))  # the shipped Word template
 
 
-def test_broken_template_fails_that_report_only(tmp_path: Path, run_cli: RunCli, report_args: Callable[..., list[str]]) -> None:
+def test_broken_template_fails_that_report_only(
+    tmp_path: Path, run_cli: RunCli, report_args: Callable[..., list[str]]
+) -> None:
     workbook = write_campaign_workbook(tmp_path / "wb.xlsx")
     custom = tmp_path / "tpl"
     custom.mkdir()
@@ -347,8 +387,19 @@ def test_broken_template_fails_that_report_only(tmp_path: Path, run_cli: RunCli,
 
 def test_real_subprocess(tmp_path: Path) -> None:
     workbook = write_campaign_workbook(tmp_path / "wb.xlsx")
-    proc = run_subprocess("report", workbook, "--kind", "monthly", "--as-of", AS_OF.isoformat(), "-o", tmp_path / "out",
-                          "--format", "md,docx", cwd=tmp_path)
+    proc = run_subprocess(
+        "report",
+        workbook,
+        "--kind",
+        "monthly",
+        "--as-of",
+        AS_OF.isoformat(),
+        "-o",
+        tmp_path / "out",
+        "--format",
+        "md,docx",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "报告：已生成 1 份，跳过 0 份，失败 0 份" in proc.stdout
     assert "\x1b[" not in proc.stderr  # no progress bar when stderr is not a terminal
@@ -359,8 +410,13 @@ def test_progress_bar_on_a_terminal(tmp_path: Path, report_args: Callable[..., l
     workbook = write_campaign_workbook(tmp_path / "wb.xlsx")
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "NO_COLOR")} | {"TERM": "xterm", "COLUMNS": "100"}
     master, slave = os.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "xlcrm", *report_args(workbook, out=tmp_path / "out", extra=("--format", "md"))],
-                            stdout=subprocess.PIPE, stderr=slave, env=env, cwd=tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "xlcrm", *report_args(workbook, out=tmp_path / "out", extra=("--format", "md"))],
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=env,
+        cwd=tmp_path,
+    )
     os.close(slave)
     chunks = []
     while True:

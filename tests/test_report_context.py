@@ -27,7 +27,10 @@ def test_goal_rate_and_verdict(derived: Derived) -> None:
     assert (goal["target"], goal["actual"], goal["rate"], goal["verdict"]) == ("15", "18", "120.0%", "超额完成")
 
 
-@pytest.mark.parametrize(("rate", "expected"), [(1.2, "超额完成"), (1.0, "达成"), (0.999, "未达成"), (None, "无法判断（目标值或实际值未填写）")])
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [(1.2, "超额完成"), (1.0, "达成"), (0.999, "未达成"), (None, "无法判断（目标值或实际值未填写）")],
+)
 def test_verdict(rate: float | None, expected: str) -> None:
     assert verdict(rate) == expected
 
@@ -36,9 +39,14 @@ def test_feedback_resolution(derived: Derived) -> None:
     fb = campaign_context(derived, CAMPAIGN, AS_OF)["feedback"]
     assert (fb["total"], fb["resolved"], fb["rate"]) == ("10", "8", "80.0%")
     assert [(r["label"], r["count"], r["resolved"]) for r in fb["by_type"]] == [
-        ("咨询", "4", "3"), ("建议", "3", "3"), ("投诉", "3", "2")]
+        ("咨询", "4", "3"),
+        ("建议", "3", "3"),
+        ("投诉", "3", "2"),
+    ]
     assert [(r["feedback_id"], r["sla_status"]) for r in fb["open_items"]] == [
-        ("FK20261110008", "超时未解决"), ("FK20261120009", "处理中")]
+        ("FK20261110008", "超时未解决"),
+        ("FK20261120009", "处理中"),
+    ]
 
 
 def test_reach_budget_tasks(derived: Derived) -> None:
@@ -46,7 +54,9 @@ def test_reach_budget_tasks(derived: Derived) -> None:
     assert (ctx["reach"]["target"], ctx["reach"]["reached"], ctx["reach"]["rate"]) == ("12", "8", "66.7%")
     assert ctx["budget"] == {"budget": "5,000.00", "spent": "5,600.00", "rate": "112.0%", "note": "超支 600.00 元"}
     assert (ctx["tasks"]["done_rate"], ctx["tasks"]["overdue"]) == ("66.7%", "1")
-    assert [(t["task"], t["blocker"]) for t in ctx["tasks"]["unfinished"]] == [("邀约 C 类客户座谈", "名单过期，联系人 | 电话待更新")]
+    assert [(t["task"], t["blocker"]) for t in ctx["tasks"]["unfinished"]] == [
+        ("邀约 C 类客户座谈", "名单过期，联系人 | 电话待更新")
+    ]
 
 
 def test_relationship_changes_from_snapshots(derived: Derived) -> None:

@@ -22,15 +22,19 @@ def word_reports(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     workbook = write_campaign_workbook(base / "wb.xlsx")
     out = base / "out"
     for kind in ("campaign", "monthly"):
-        code = main(["report", str(workbook), "--kind", kind, "--as-of", AS_OF.isoformat(), "-o", str(out),
-                     "--format", "docx"])
+        code = main(
+            ["report", str(workbook), "--kind", kind, "--as-of", AS_OF.isoformat(), "-o", str(out), "--format", "docx"]
+        )
         assert code == 0
     return sorted(out.glob("*.docx"))
 
 
 def test_three_word_reports(word_reports: list[Path]) -> None:
     assert [p.name for p in word_reports] == [
-        "月度复盘_2026-11.docx", "活动复盘_HD2026001_秋季客户关怀.docx", "活动复盘_HD2026002_etc_活动.docx"]
+        "月度复盘_2026-11.docx",
+        "活动复盘_HD2026001_秋季客户关怀.docx",
+        "活动复盘_HD2026002_etc_活动.docx",
+    ]
 
 
 @pytest.mark.parametrize("index", [0, 1, 2])
@@ -38,11 +42,16 @@ def test_docx_converts_to_pdf_and_renders(word_reports: list[Path], index: int, 
     pdf = soffice_convert(word_reports[index], "pdf", tmp_path)
     assert pdf.stat().st_size > 10_000
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, timeout=60).stdout
+        text = subprocess.run(
+            ["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, timeout=60
+        ).stdout
         assert "复盘" in text and "统计日" in text and "第 1 页" in text
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed: page image not rendered")
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
-                   check=True, timeout=120)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+        check=True,
+        timeout=120,
+    )
     (png,) = tmp_path.glob("page*.png")
     assert png.read_bytes()[:4] == b"\x89PNG" and png.stat().st_size > 5_000

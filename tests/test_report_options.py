@@ -28,11 +28,21 @@ def run(paths: list[Path], out: Path, *argv: str, **extra: Any) -> int:
 
 def _not_started_rows() -> dict[str, list[dict[str, Any]]]:
     rows = campaign_rows()
-    rows["campaigns"].append({
-        "campaign_id": "HD2026003", "name": "年末答谢会", "scenario": "重要客户绑定", "form": "线下座谈",
-        "audience": "A类", "start": date(2026, 12, 10), "end": date(2026, 12, 20), "owner": "李娜",
-        "budget": 8000.0, "goal_metric": "到场客户数", "goal_target": 20,
-    })
+    rows["campaigns"].append(
+        {
+            "campaign_id": "HD2026003",
+            "name": "年末答谢会",
+            "scenario": "重要客户绑定",
+            "form": "线下座谈",
+            "audience": "A类",
+            "start": date(2026, 12, 10),
+            "end": date(2026, 12, 20),
+            "owner": "李娜",
+            "budget": 8000.0,
+            "goal_metric": "到场客户数",
+            "goal_target": 20,
+        }
+    )
     return rows
 
 
@@ -66,8 +76,20 @@ def test_low_satisfaction_threshold_comes_from_the_config(tmp_path: Path) -> Non
     assert run([workbook], tmp_path / "toml", "--kind", "campaign", "--format", "md", "--campaign", "HD2026001") == 0
     text = (tmp_path / "toml" / f"{MAIN_STEM_CAMPAIGN}.md").read_text("utf-8")
     assert "低于 90 分，需逐一回访了解原因" in text and "| 90 分以下 |" in text
-    assert run([workbook], tmp_path / "set", "--kind", "campaign", "--format", "md", "--campaign", "HD2026001",
-               overrides={"risk_low_satisfaction": "70"}) == 0
+    assert (
+        run(
+            [workbook],
+            tmp_path / "set",
+            "--kind",
+            "campaign",
+            "--format",
+            "md",
+            "--campaign",
+            "HD2026001",
+            overrides={"risk_low_satisfaction": "70"},
+        )
+        == 0
+    )
     text = (tmp_path / "set" / f"{MAIN_STEM_CAMPAIGN}.md").read_text("utf-8")
     assert "| 70–79 分 |" in text and "| 70 分以下 |" in text and "低于 70 分" not in text
 

@@ -18,8 +18,11 @@ from xlcrm.sample import generate_sample
 from xlcrm.schema import HISTORY_HEADERS, HISTORY_SHEET_NAME
 from xlcrm.validation import check_book
 
-pytestmark = [pytest.mark.libreoffice, needs_libreoffice,
-              pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")]
+pytestmark = [
+    pytest.mark.libreoffice,
+    needs_libreoffice,
+    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed"),
+]
 
 README_SAMPLE = 50  # `xlcrm init demo.xlsx --sample 50` in the README's main command
 ID_LIKE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]{2,6}\d{3,}|\d{4,})(?![A-Za-z0-9])")
@@ -53,9 +56,17 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, set[str]
     for kind in ("campaign", "monthly"):
         assert main(["report", str(book), "--kind", kind, "--format", "md,docx", "-o", str(out), *as_of]) == 0
     checked = check_book(book, AS_OF)
-    ids = {str(r.values[key]) for sheet, key in (("customers", "customer_id"), ("feedback", "feedback_id"),
-                                                  ("followups", "followup_id"), ("campaigns", "campaign_id"))
-           for r in checked.book.sheets[sheet].rows if r.values.get(key)}
+    ids = {
+        str(r.values[key])
+        for sheet, key in (
+            ("customers", "customer_id"),
+            ("feedback", "feedback_id"),
+            ("followups", "followup_id"),
+            ("campaigns", "campaign_id"),
+        )
+        for r in checked.book.sheets[sheet].rows
+        if r.values.get(key)
+    }
     return book, out, ids
 
 

@@ -33,24 +33,40 @@ def codes_at(issues: list[dict[str, object]]) -> set[tuple[object, object, objec
 
 # --- date-only completion times (SPEC §2) ------------------------------------------------------
 
+
 def test_date_only_resolution_is_end_of_day(blank_rows, make_workbook, run_cli, tmp_path: Path) -> None:
     rows = blank_rows()
     base = rows["feedback"][0]
     rows["feedback"] = [
         # typed as the day it was received: before, -15 h and 按时解决; now the end of that day
-        {**base, "feedback_id": "FK20261102001", "received": datetime(2026, 11, 2, 15, 0),
-         "resolved_at": datetime(2026, 11, 2)},
+        {
+            **base,
+            "feedback_id": "FK20261102001",
+            "received": datetime(2026, 11, 2, 15, 0),
+            "resolved_at": datetime(2026, 11, 2),
+        },
         # typed as the next day: at 00:00 it looked like 4 h (按时); at 24:00 it is 28 h, over the 24 h SLA
-        {**base, "feedback_id": "FK20261102002", "received": datetime(2026, 11, 2, 20, 0),
-         "resolved_at": date(2026, 11, 3)},
+        {
+            **base,
+            "feedback_id": "FK20261102002",
+            "received": datetime(2026, 11, 2, 20, 0),
+            "resolved_at": date(2026, 11, 3),
+        },
         # a completion instant before its start instant is an order error
-        {**base, "feedback_id": "FK20261102003", "received": datetime(2026, 11, 2, 15, 0),
-         "resolved_at": datetime(2026, 11, 2, 9, 30)},
+        {
+            **base,
+            "feedback_id": "FK20261102003",
+            "received": datetime(2026, 11, 2, 15, 0),
+            "resolved_at": datetime(2026, 11, 2, 9, 30),
+        },
     ]
     wb = make_workbook(rows)
     issues = issues_of(run_cli, wb)
-    assert {("反馈处理", "N2", "value.date_only"), ("反馈处理", "N3", "value.date_only"),
-            ("反馈处理", "N4", "order")} <= codes_at(issues)
+    assert {
+        ("反馈处理", "N2", "value.date_only"),
+        ("反馈处理", "N3", "value.date_only"),
+        ("反馈处理", "N4", "order"),
+    } <= codes_at(issues)
     warning = next(i for i in issues if i["cell"] == "N2")
     assert warning["severity"] == "warning" and "24:00" in str(warning["message"])
     out = tmp_path / "out.xlsx"
@@ -80,6 +96,7 @@ def test_date_only_record_time_counts_as_end_of_day(blank_rows, make_workbook, r
 
 # --- values enrich filled stay up to date (SPEC §2, xlcrm_填写) --------------------------------
 
+
 def _edit(path: Path, sheet: str, header: str, row: int, value: object) -> None:
     """Change one cell as a person would in Excel (openpyxl stands in for Excel here)."""
     from openpyxl import load_workbook
@@ -93,8 +110,9 @@ def _edit(path: Path, sheet: str, header: str, row: int, value: object) -> None:
 
 def test_filled_name_and_target_count_refresh_until_a_person_changes_them(blank_rows, make_workbook, run_cli) -> None:
     rows = blank_rows()
-    rows["customers"].append({**rows["customers"][0], "customer_id": "HXKJ20240002", "name": "宁波海纳贸易有限公司",
-                              "phone": "13900139000"})
+    rows["customers"].append(
+        {**rows["customers"][0], "customer_id": "HXKJ20240002", "name": "宁波海纳贸易有限公司", "phone": "13900139000"}
+    )
     rows["followups"][0]["customer_name"] = None
     rows["feedback"][0]["customer_name"] = None
     rows["campaigns"][0]["target_count"] = None
@@ -137,6 +155,7 @@ def test_filled_name_and_target_count_refresh_until_a_person_changes_them(blank_
 
 # --- dates beyond the calendar ------------------------------------------------------------------
 
+
 def test_end_date_9999_is_a_range_error_not_a_crash(blank_rows, make_workbook, run_cli, tmp_path: Path) -> None:
     rows = blank_rows()
     rows["campaigns"][0]["end"] = date(9999, 12, 31)
@@ -154,6 +173,7 @@ def test_end_date_9999_is_a_range_error_not_a_crash(blank_rows, make_workbook, r
 
 # --- working-day calendar: extra days and the fallback issue (SPEC §2.10) ------------------------
 
+
 def first_uncovered_year() -> int:
     """The first year after today's that the installed calendar package has no data for."""
     import chinese_calendar
@@ -169,13 +189,15 @@ def first_uncovered_year() -> int:
 
 def _campaign_ending(rows: dict, end: date) -> dict:
     rows["campaigns"][0].update(start=end.replace(month=1, day=5), end=end, reviewed_on=None)
-    rows["tasks"][0].update(start=end.replace(month=1, day=5), due=end.replace(month=1, day=20),
-                            done_on=end.replace(month=1, day=19))
+    rows["tasks"][0].update(
+        start=end.replace(month=1, day=5), due=end.replace(month=1, day=20), done_on=end.replace(month=1, day=19)
+    )
     return rows
 
 
-def test_calendar_fallback_is_an_issue_and_extra_days_cover_the_year(blank_rows, make_workbook, run_cli,
-                                                                      tmp_path: Path) -> None:
+def test_calendar_fallback_is_an_issue_and_extra_days_cover_the_year(
+    blank_rows, make_workbook, run_cli, tmp_path: Path
+) -> None:
     year = first_uncovered_year()
     friday = next(date(year, 3, d) for d in range(1, 8) if date(year, 3, d).weekday() == 4)
     wb = make_workbook(_campaign_ending(blank_rows(), friday))
@@ -197,7 +219,8 @@ def test_calendar_fallback_is_an_issue_and_extra_days_cover_the_year(blank_rows,
     # the team enters the official schedule: that Monday is a holiday, the Saturday before is worked
     (tmp_path / "xlcrm.toml").write_text(
         f'extra_holidays = ["{monday.isoformat()}"]\nextra_workdays = [{(friday.replace(day=friday.day + 1)).isoformat()}]\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     moved = tmp_path / "wb.xlsx"
     code, out, err = run_cli("validate", moved, "--format", "json", "--as-of", as_of)
     assert not [i for i in json.loads(out)["files"][0]["issues"] if i["code"] == "calendar.fallback"]
@@ -212,8 +235,10 @@ def test_calendar_fallback_is_an_issue_and_extra_days_cover_the_year(blank_rows,
 
 # --- configuration precedence (SPEC §1.6, §4) ----------------------------------------------------
 
-def test_filled_config_value_beats_toml_and_blank_value_does_not(blank_rows, make_workbook, run_cli,
-                                                                 tmp_path: Path) -> None:
+
+def test_filled_config_value_beats_toml_and_blank_value_does_not(
+    blank_rows, make_workbook, run_cli, tmp_path: Path
+) -> None:
     from openpyxl import load_workbook
 
     rows = blank_rows()
@@ -235,8 +260,9 @@ def test_filled_config_value_beats_toml_and_blank_value_does_not(blank_rows, mak
     assert sheet_values(out, "客户信息")[0]["跟进周期(天)"] == 7
 
 
-def test_visible_staff_sheet_named_like_the_history_sheet_is_never_overwritten(blank_rows, make_workbook,
-                                                                                 run_cli) -> None:
+def test_visible_staff_sheet_named_like_the_history_sheet_is_never_overwritten(
+    blank_rows, make_workbook, run_cli
+) -> None:
     import hashlib
 
     from openpyxl import load_workbook

@@ -74,8 +74,12 @@ def _in_read_only_folder(folder: Path, *args: object) -> subprocess.CompletedPro
     if not probe or probe.returncode != 0:
         pytest.skip("running as root without user namespaces: no way to make a folder read-only")
     script = 'mount --bind -o ro "$1" "$1" && shift && exec "$@"'
-    return subprocess.run([unshare, "-rm", "sh", "-c", script, "sh", str(folder), *command],  # type: ignore[list-item]
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [unshare, "-rm", "sh", "-c", script, "sh", str(folder), *command],  # type: ignore[list-item]
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.mark.parametrize("backup", [True, False], ids=["backup", "no-backup"])
@@ -93,11 +97,13 @@ def test_read_only_folder_is_a_clear_error_and_nothing_changes(small: Path, back
 
 def _with_data_validation_extension(src: Path, dst: Path) -> Path:
     """A copy with a cross-sheet dropdown stored as an x14 extension (as Excel saves it); openpyxl warns on it."""
-    ext = ('<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
-           'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
-           '<x14:dataValidations xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main" count="1">'
-           '<x14:dataValidation type="list" allowBlank="1"><x14:formula1><xm:f>配置!$A$2:$A$5</xm:f>'
-           '</x14:formula1><xm:sqref>T2:T100</xm:sqref></x14:dataValidation></x14:dataValidations></ext></extLst>')
+    ext = (
+        '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+        'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+        '<x14:dataValidations xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main" count="1">'
+        '<x14:dataValidation type="list" allowBlank="1"><x14:formula1><xm:f>配置!$A$2:$A$5</xm:f>'
+        "</x14:formula1><xm:sqref>T2:T100</xm:sqref></x14:dataValidation></x14:dataValidations></ext></extLst>"
+    )
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)

@@ -76,8 +76,12 @@ def test_rows_hold_typed_input_fields_only(case):
     rows, _ = case
     assert list(rows) == SHEET_KEYS
     expected = {
-        FieldType.DATE: (date,), FieldType.DATETIME: (datetime,), FieldType.MONEY: (float,),
-        FieldType.INT: (int,), FieldType.SCORE: (int,), FieldType.NUMBER: (int, float),
+        FieldType.DATE: (date,),
+        FieldType.DATETIME: (datetime,),
+        FieldType.MONEY: (float,),
+        FieldType.INT: (int,),
+        FieldType.SCORE: (int,),
+        FieldType.NUMBER: (int, float),
     }
     for key, sheet_rows in rows.items():
         kind = sheet(key)
@@ -115,8 +119,11 @@ def test_required_fields_filled_and_few_own_ids_blank(case):
 
 def test_ids_follow_their_patterns_and_dates(case):
     rows, _ = case
-    for key, when, prefix, width in (("followups", "at", "GJ", 8), ("feedback", "received", "FK", 8),
-                                     ("campaigns", "start", "HD", 4)):
+    for key, when, prefix, width in (
+        ("followups", "at", "GJ", 8),
+        ("feedback", "received", "FK", 8),
+        ("campaigns", "start", "HD", 4),
+    ):
         own = sheet(key).own_id
         ids = [r[own.key] for r in rows[key] if own.key in r]
         assert len(ids) == len(set(ids)), key
@@ -279,7 +286,9 @@ def proxy_customers(rows: dict[str, list[dict[str, Any]]], as_of: date) -> list[
             c["tier"] = c["tier_override"]
         elif c["value"] == VALUE_SEGMENTS[0]:
             c["tier"] = TIERS[0]
-        elif c["stage"] == ACTIVE and (c.get("frequency", 0) >= 2 or c["scale"] == sheet("customers").field("scale").enum[0]):
+        elif c["stage"] == ACTIVE and (
+            c.get("frequency", 0) >= 2 or c["scale"] == sheet("customers").field("scale").enum[0]
+        ):
             c["tier"] = TIERS[1]
         else:
             c["tier"] = TIERS[2]
@@ -290,7 +299,9 @@ def proxy_customers(rows: dict[str, list[dict[str, Any]]], as_of: date) -> list[
         if mine and mine[-1].get("next_action_date") and mine[-1]["next_action_date"] < due:
             due = mine[-1]["next_action_date"]
         gap = (due - as_of).days
-        c["followup_status"] = FOLLOWUP_STATUSES[0 if gap < 0 else 1 if gap == 0 else 2 if gap <= CFG.due_soon_days else 3]
+        c["followup_status"] = FOLLOWUP_STATUSES[
+            0 if gap < 0 else 1 if gap == 0 else 2 if gap <= CFG.due_soon_days else 3
+        ]
         reasons = []
         if "last_purchase" in c and (as_of - c["last_purchase"]).days > CFG.risk_no_purchase_days:
             reasons.append("no purchase")
@@ -307,7 +318,9 @@ def proxy_customers(rows: dict[str, list[dict[str, Any]]], as_of: date) -> list[
             reasons.append("low satisfaction")
         if any(fb["type"] == COMPLAINT and proxy_sla(fb, as_of) == SLA_STATUSES[3] for fb in fbs):
             reasons.append("complaint overdue")
-        c["risk"] = RISK_LEVELS[0] if c["stage"] == LOST or len(reasons) >= 2 else RISK_LEVELS[1] if reasons else RISK_LEVELS[2]
+        c["risk"] = (
+            RISK_LEVELS[0] if c["stage"] == LOST or len(reasons) >= 2 else RISK_LEVELS[1] if reasons else RISK_LEVELS[2]
+        )
     return customers
 
 
@@ -382,7 +395,8 @@ def test_derive_finds_every_status(case):
     assert set(TIERS) <= seen("customers", "tier")
     assert set(VALUE_SEGMENTS) <= seen("customers", "value_segment")
     assert {(v["tier"], v["followup_status"]) for v in values["customers"].values()} >= {
-        (t, s) for t in TIERS for s in FOLLOWUP_STATUSES}
+        (t, s) for t in TIERS for s in FOLLOWUP_STATUSES
+    }
     assert set(RISK_LEVELS) <= seen("customers", "churn_risk")
     assert set(SLA_STATUSES) <= seen("feedback", "sla_status")
     assert set(LOOP_STATUSES) <= seen("feedback", "loop_status")
@@ -393,7 +407,11 @@ def test_derive_finds_every_status(case):
     for number, c in zip(sorted(values["customers"]), proxies, strict=True):
         v = values["customers"][number]
         assert (v["tier"], v["value_segment"], v["followup_status"], v["churn_risk"]) == (
-            c["tier"], c["value"], c["followup_status"], c["risk"]), c.get("customer_id")
+            c["tier"],
+            c["value"],
+            c["followup_status"],
+            c["risk"],
+        ), c.get("customer_id")
 
 
 # ------------------------------------------------------------------ plausibility (what a manager would question)
@@ -435,30 +453,43 @@ def test_no_cooperating_b_customer_is_left_unreached_for_a_year(case):
     rows, as_of = case
     derived = derive(book_of(rows), Config(), as_of)
     year_ago = as_of - timedelta(days=365)
-    forgotten = [c["customer_id"] for c in derived.customers.values()
-                 if c["tier"] == "B" and c["stage"] == ACTIVE and (c.get("last_followup") or c["created"]) < year_ago
-                 and c.get("churn_risk") == RISK_LEVELS[2]]
+    forgotten = [
+        c["customer_id"]
+        for c in derived.customers.values()
+        if c["tier"] == "B"
+        and c["stage"] == ACTIVE
+        and (c.get("last_followup") or c["created"]) < year_ago
+        and c.get("churn_risk") == RISK_LEVELS[2]
+    ]
     assert forgotten == []
 
 
 def test_history_is_an_earlier_plausible_snapshot():
     n, seed, as_of = CASES[1]
     rows = generate_sample(n, seed, as_of, with_history=True)
-    assert {k: len(v) for k, v in rows.items() if k != "history"} == {k: len(v) for k, v in sample(n, seed, as_of).items()}
+    assert {k: len(v) for k, v in rows.items() if k != "history"} == {
+        k: len(v) for k, v in sample(n, seed, as_of).items()
+    }
     history = rows["history"]
     days = {h["as_of"] for h in history}
     assert days == {date(2024, 12, 31)} and all(d < as_of for d in days)
     customers = {c["customer_id"]: c for c in rows["customers"] if c.get("customer_id")}
     assert {h["customer_id"] for h in history} <= set(customers)
     assert all(customers[h["customer_id"]]["created"] <= h["as_of"] for h in history)
-    assert all(h["tier"] in TIERS and h["value_segment"] in VALUE_SEGMENTS and h["churn_risk"] in RISK_LEVELS
-               for h in history)
+    assert all(
+        h["tier"] in TIERS and h["value_segment"] in VALUE_SEGMENTS and h["churn_risk"] in RISK_LEVELS for h in history
+    )
     derive = pytest.importorskip("xlcrm.derive").derive
     book = book_of(rows)
     from xlcrm.model import Snapshot
 
-    book.history = [Snapshot(h["as_of"], h["customer_id"], h["tier"], h["value_segment"], h["churn_risk"]) for h in history]
+    book.history = [
+        Snapshot(h["as_of"], h["customer_id"], h["tier"], h["value_segment"], h["churn_risk"]) for h in history
+    ]
     derived = derive(book, Config(), as_of)
-    moved = [c for cid, c in derived.customers.items() if (s := derived.previous_snapshots.get(cid))
-             and (s.tier != c["tier"] or s.churn_risk != c["churn_risk"])]
+    moved = [
+        c
+        for cid, c in derived.customers.items()
+        if (s := derived.previous_snapshots.get(cid)) and (s.tier != c["tier"] or s.churn_risk != c["churn_risk"])
+    ]
     assert 0.1 * len(history) <= len(moved) <= 0.5 * len(history)

@@ -14,20 +14,42 @@ PACKAGE = Path(__file__).resolve().parent.parent / "xlcrm"
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
-@pytest.mark.parametrize("typed, canonical", [
-    ("预算（元）", "预算"), ("预算(元)", "预算"), ("*客户名称", "客户名称"), ("客户名称*", "客户名称"),
-    ("联系 电话", "联系电话"), ("　客户编号　", "客户编号"), ("ＲＦＭ分群", "rfm分群"), ("R值(天)", "r值"),
-    ("处理时长（小时）", "处理时长"), (" * 近12月消费金额 (元) ", "近12月消费金额"),
-])
+@pytest.mark.parametrize(
+    "typed, canonical",
+    [
+        ("预算（元）", "预算"),
+        ("预算(元)", "预算"),
+        ("*客户名称", "客户名称"),
+        ("客户名称*", "客户名称"),
+        ("联系 电话", "联系电话"),
+        ("　客户编号　", "客户编号"),
+        ("ＲＦＭ分群", "rfm分群"),
+        ("R值(天)", "r值"),
+        ("处理时长（小时）", "处理时长"),
+        (" * 近12月消费金额 (元) ", "近12月消费金额"),
+    ],
+)
 def test_header_folding(typed: str, canonical: str) -> None:
     assert fold_header(typed) == canonical
 
 
-@pytest.mark.parametrize("name, key", [
-    ("客户信息", "customers"), ("客户基础信息表", "customers"), (" 客户档案 ", "customers"), ("INFO", "customers"),
-    ("客户跟进记录表", "followups"), ("维护记录", "followups"), ("投诉处理", "feedback"), ("客户反馈处理表", "feedback"),
-    ("活动计划与执行表", "campaigns"), ("维养活动", "campaigns"), ("执行排期", "tasks"), ("活动排期", "tasks"),
-])
+@pytest.mark.parametrize(
+    "name, key",
+    [
+        ("客户信息", "customers"),
+        ("客户基础信息表", "customers"),
+        (" 客户档案 ", "customers"),
+        ("INFO", "customers"),
+        ("客户跟进记录表", "followups"),
+        ("维护记录", "followups"),
+        ("投诉处理", "feedback"),
+        ("客户反馈处理表", "feedback"),
+        ("活动计划与执行表", "campaigns"),
+        ("维养活动", "campaigns"),
+        ("执行排期", "tasks"),
+        ("活动排期", "tasks"),
+    ],
+)
 def test_sheet_aliases(name: str, key: str) -> None:
     kind = kind_by_name(name)
     assert kind is not None and kind.key == key
@@ -59,9 +81,25 @@ def _string_literals(path: Path) -> set[str]:
 
 def test_no_second_copy_of_headers_or_enums() -> None:
     """Headers and enum lists live in schema/ only: no other module spells them as a literal."""
-    protected = {"客户信息", "跟进记录", "反馈处理", "维护活动", "活动任务", "联系电话", "近12月消费金额",
-                 "下一步计划日期", "处理进度", "客户确认结果", "重新打开", "需进一步优化", "视频会议", "投诉回访",
-                 "线下座谈", "高峰期", "已取消"}
+    protected = {
+        "客户信息",
+        "跟进记录",
+        "反馈处理",
+        "维护活动",
+        "活动任务",
+        "联系电话",
+        "近12月消费金额",
+        "下一步计划日期",
+        "处理进度",
+        "客户确认结果",
+        "重新打开",
+        "需进一步优化",
+        "视频会议",
+        "投诉回访",
+        "线下座谈",
+        "高峰期",
+        "已取消",
+    }
     offenders = []
     for path in PACKAGE.rglob("*.py"):
         if "schema" in path.parts:

@@ -27,9 +27,15 @@ def test_new_followup_after_enrich_makes_due_dates_stale_until_enrich(blank_rows
     book = load_workbook(wb)  # a new follow-up typed in Excel after enrich
     ws = book["跟进记录"]
     headers = {c.value: c.column for c in ws[1]}
-    for header, value in {"客户编号": "HXKJ20240001", "跟进时间": datetime(2026, 11, 18, 10, 0), "跟进方式": "拜访",
-                          "跟进类型": "日常跟进", "跟进人": "李娜", "沟通内容": "上门回访，确认续约意向",
-                          "录入日期": datetime(2026, 11, 18, 16, 0)}.items():
+    for header, value in {
+        "客户编号": "HXKJ20240001",
+        "跟进时间": datetime(2026, 11, 18, 10, 0),
+        "跟进方式": "拜访",
+        "跟进类型": "日常跟进",
+        "跟进人": "李娜",
+        "沟通内容": "上门回访，确认续约意向",
+        "录入日期": datetime(2026, 11, 18, 16, 0),
+    }.items():
         ws.cell(3, headers[header]).value = value
     book.save(wb)
     found = stale(run_cli, wb)

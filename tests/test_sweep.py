@@ -18,8 +18,15 @@ import pytest
 from conftest import AS_OF, run_subprocess
 from odd_books import CASES, build_odd_books
 
-COMMANDS = ["validate", "validate_json", "annotate", "enrich_copy", "enrich_in_place", "report_campaign",
-            "report_monthly"]
+COMMANDS = [
+    "validate",
+    "validate_json",
+    "annotate",
+    "enrich_copy",
+    "enrich_in_place",
+    "report_campaign",
+    "report_monthly",
+]
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # Three Latin words in a row is library or exception text (our messages quote cells, which are
@@ -98,8 +105,14 @@ def _params() -> list[Any]:
 
 
 @pytest.mark.parametrize(("case", "command"), _params())
-def test_sweep(case: str, command: str, odd_books: dict[str, Path], first_campaign: str,
-               run_cli: Callable[..., tuple[int, str, str]], tmp_path: Path) -> None:
+def test_sweep(
+    case: str,
+    command: str,
+    odd_books: dict[str, Path],
+    first_campaign: str,
+    run_cli: Callable[..., tuple[int, str, str]],
+    tmp_path: Path,
+) -> None:
     book = odd_books[case]
     code, out, err = run_cli(*_args(command, book, tmp_path, first_campaign))
     assert_user_facing(code, out, err, json_out=command == "validate_json")

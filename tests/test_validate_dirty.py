@@ -13,22 +13,44 @@ from xlcrm.validation import validate_file
 
 
 def _customer(n: int, **changes: Any) -> dict[str, Any]:
-    row = {"customer_id": f"HXKJ2024{n:04d}", "name": f"测试客户{n}有限公司", "industry": "软件", "contact": "张伟",
-           "phone": "13800138000", "stage": "已合作", "manager": "李娜", "created": date(2024, 3, 1)}
+    row = {
+        "customer_id": f"HXKJ2024{n:04d}",
+        "name": f"测试客户{n}有限公司",
+        "industry": "软件",
+        "contact": "张伟",
+        "phone": "13800138000",
+        "stage": "已合作",
+        "manager": "李娜",
+        "created": date(2024, 3, 1),
+    }
     row.update(changes)
     return row
 
 
 def _followup(n: int, **changes: Any) -> dict[str, Any]:
-    row = {"followup_id": f"GJ20261101{n:03d}", "customer_id": "HXKJ20240001", "at": datetime(2026, 11, 1, 10, 0),
-           "channel": "电话", "kind": "日常跟进", "owner": "李娜", "content": "回访产品使用情况，客户反馈良好"}
+    row = {
+        "followup_id": f"GJ20261101{n:03d}",
+        "customer_id": "HXKJ20240001",
+        "at": datetime(2026, 11, 1, 10, 0),
+        "channel": "电话",
+        "kind": "日常跟进",
+        "owner": "李娜",
+        "content": "回访产品使用情况，客户反馈良好",
+    }
     row.update(changes)
     return row
 
 
 def _feedback(n: int, **changes: Any) -> dict[str, Any]:
-    row = {"feedback_id": f"FK20261102{n:03d}", "customer_id": "HXKJ20240001", "received": datetime(2026, 11, 2, 9, 0),
-           "type": "咨询", "description": "咨询发票开具流程", "assignee": "王强", "status": "处理中"}
+    row = {
+        "feedback_id": f"FK20261102{n:03d}",
+        "customer_id": "HXKJ20240001",
+        "received": datetime(2026, 11, 2, 9, 0),
+        "type": "咨询",
+        "description": "咨询发票开具流程",
+        "assignee": "王强",
+        "status": "处理中",
+    }
     row.update(changes)
     return row
 
@@ -56,7 +78,11 @@ DEFECTS: list[tuple[str, dict[str, Any], tuple[str, str, str, str]]] = [
     ("followups", _followup(4, customer_name="别的公司"), ("跟进记录", "C4", "ref.mismatch", "warning")),
     ("followups", _followup(5, content="好"), ("跟进记录", "H5", "value.too_short", "warning")),
     ("followups", _followup(6, satisfaction=120), ("跟进记录", "K6", "value.range", "error")),
-    ("followups", _followup(7, next_action="寄资料", next_action_date=date(2026, 10, 30)), ("跟进记录", "M7", "order", "error")),
+    (
+        "followups",
+        _followup(7, next_action="寄资料", next_action_date=date(2026, 10, 30)),
+        ("跟进记录", "M7", "order", "error"),
+    ),
     ("followups", _followup(8, recorded=datetime(2026, 11, 1, 9, 0)), ("跟进记录", "O8", "order", "error")),
     ("followups", _followup(9, next_action="寄资料"), ("跟进记录", "M9", "consistency", "warning")),
     ("followups", _followup(10, campaign_id="HD2099001"), ("跟进记录", "N10", "ref.missing", "error")),
@@ -66,32 +92,96 @@ DEFECTS: list[tuple[str, dict[str, Any], tuple[str, str, str, str]]] = [
     ("followups", _followup(3), ("跟进记录", "A14", "value.duplicate", "error")),
     ("followups", _followup(15, channel="短信"), ("跟进记录", "E15", "value.enum", "error")),
     # feedback (row 2 clean)
-    ("feedback", _feedback(3, status="已解决", resolved_at=datetime(2026, 11, 3, 9, 0)), ("反馈处理", "M3", "state", "error")),
+    (
+        "feedback",
+        _feedback(3, status="已解决", resolved_at=datetime(2026, 11, 3, 9, 0)),
+        ("反馈处理", "M3", "state", "error"),
+    ),
     ("feedback", _feedback(4, status="已解决", resolution="已处理"), ("反馈处理", "N4", "state", "error")),
-    ("feedback", _feedback(5, status="已关闭", resolution="已处理", resolved_at=datetime(2026, 11, 3, 9, 0)),
-     ("反馈处理", "O5", "state", "error")),
-    ("feedback", _feedback(6, status="已关闭", resolution="已处理", resolved_at=datetime(2026, 11, 3, 9, 0),
-                           confirmation="需进一步优化"), ("反馈处理", "O6", "state", "error")),
+    (
+        "feedback",
+        _feedback(5, status="已关闭", resolution="已处理", resolved_at=datetime(2026, 11, 3, 9, 0)),
+        ("反馈处理", "O5", "state", "error"),
+    ),
+    (
+        "feedback",
+        _feedback(
+            6,
+            status="已关闭",
+            resolution="已处理",
+            resolved_at=datetime(2026, 11, 3, 9, 0),
+            confirmation="需进一步优化",
+        ),
+        ("反馈处理", "O6", "state", "error"),
+    ),
     ("feedback", _feedback(7, resolved_at=datetime(2026, 11, 3, 9, 0)), ("反馈处理", "N7", "state", "warning")),
-    ("feedback", _feedback(8, status="已解决", resolution="已处理", resolved_at=datetime(2026, 11, 1, 9, 0)),
-     ("反馈处理", "N8", "order", "error")),
+    (
+        "feedback",
+        _feedback(8, status="已解决", resolution="已处理", resolved_at=datetime(2026, 11, 1, 9, 0)),
+        ("反馈处理", "N8", "order", "error"),
+    ),
     ("feedback", _feedback(9, type="表扬"), ("反馈处理", "F9", "value.enum", "error")),
     ("feedback", _feedback(10, feedback_id=None), ("反馈处理", "A10", "id.pending", "info")),
     ("feedback", _feedback(11, received="2026-11-02 9点"), ("反馈处理", "D11", "value.type", "error")),
     # campaigns (row 2 clean)
-    ("campaigns", {"campaign_id": "HD2026002", "name": "回访", "start": date(2026, 11, 10), "end": date(2026, 11, 1),
-                   "owner": "李娜"}, ("维护活动", "G3", "order", "error")),
-    ("campaigns", {"campaign_id": "HD2026003", "name": "回访", "start": date(2026, 10, 1), "end": date(2026, 10, 20),
-                   "owner": "李娜", "reviewed_on": date(2026, 10, 10)}, ("维护活动", "O4", "order", "warning")),
-    ("campaigns", {"campaign_id": "HD2026004", "name": "回访", "start": date(2026, 10, 1), "end": date(2026, 10, 20),
-                   "owner": "李娜", "budget": -1.0}, ("维护活动", "I5", "value.range", "error")),
+    (
+        "campaigns",
+        {
+            "campaign_id": "HD2026002",
+            "name": "回访",
+            "start": date(2026, 11, 10),
+            "end": date(2026, 11, 1),
+            "owner": "李娜",
+        },
+        ("维护活动", "G3", "order", "error"),
+    ),
+    (
+        "campaigns",
+        {
+            "campaign_id": "HD2026003",
+            "name": "回访",
+            "start": date(2026, 10, 1),
+            "end": date(2026, 10, 20),
+            "owner": "李娜",
+            "reviewed_on": date(2026, 10, 10),
+        },
+        ("维护活动", "O4", "order", "warning"),
+    ),
+    (
+        "campaigns",
+        {
+            "campaign_id": "HD2026004",
+            "name": "回访",
+            "start": date(2026, 10, 1),
+            "end": date(2026, 10, 20),
+            "owner": "李娜",
+            "budget": -1.0,
+        },
+        ("维护活动", "I5", "value.range", "error"),
+    ),
     # tasks (row 2 clean)
-    ("tasks", {"campaign_id": "HD2026001", "task": "打电话", "owner": "李娜", "due": date(2026, 11, 5), "status": "已完成"},
-     ("活动任务", "I3", "state", "error")),
-    ("tasks", {"campaign_id": "HD2026001", "task": "打电话", "owner": "李娜", "start": date(2026, 11, 5),
-               "due": date(2026, 11, 1), "status": "进行中"}, ("活动任务", "F4", "order", "error")),
-    ("tasks", {"campaign_id": "HD2099009", "task": "打电话", "owner": "李娜", "due": date(2026, 11, 5), "status": "进行中"},
-     ("活动任务", "A5", "ref.missing", "error")),
+    (
+        "tasks",
+        {"campaign_id": "HD2026001", "task": "打电话", "owner": "李娜", "due": date(2026, 11, 5), "status": "已完成"},
+        ("活动任务", "I3", "state", "error"),
+    ),
+    (
+        "tasks",
+        {
+            "campaign_id": "HD2026001",
+            "task": "打电话",
+            "owner": "李娜",
+            "start": date(2026, 11, 5),
+            "due": date(2026, 11, 1),
+            "status": "进行中",
+        },
+        ("活动任务", "F4", "order", "error"),
+    ),
+    (
+        "tasks",
+        {"campaign_id": "HD2099009", "task": "打电话", "owner": "李娜", "due": date(2026, 11, 5), "status": "进行中"},
+        ("活动任务", "A5", "ref.missing", "error"),
+    ),
 ]
 
 

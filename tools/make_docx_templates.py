@@ -201,12 +201,12 @@ def _fill(cell: object, text: str, bold: bool = False) -> None:
 # Widths hold the text at 8 pt even when Times New Roman is missing and a wider Latin font (DejaVu
 # Serif) stands in, plus the cells' 0.38 cm of padding.
 FIXED_CM = {
-    "cid": 3.2,   # 客户编号 HXKJ20240001 (up to six letters)
+    "cid": 3.2,  # 客户编号 HXKJ20240001 (up to six letters)
     "fid": 2.95,  # 反馈编号 / 记录编号 FK20261015001
     "hid": 2.25,  # 活动编号 HD2026001
     "date": 2.1,  # 2026-11-20
-    "dt": 2.95,   # 2026-11-20 09:30
-    "pct": 1.6,   # 100.0%
+    "dt": 2.95,  # 2026-11-20 09:30
+    "pct": 1.6,  # 100.0%
     "num": 1.5,
     "tier": 1.0,  # A / 高
     "short": 1.45,  # 咨询, 已完成, 预热期
@@ -227,8 +227,10 @@ def column_widths(kinds: Sequence[str], total: float = TEXT_WIDTH_CM) -> list[fl
     weights = [FLEX_WEIGHT.get(k, 0.0) for k in kinds]
     spare = max(total - fixed, MIN_FLEX_CM * sum(1 for w in weights if w))
     weight_sum = sum(weights) or 1.0
-    return [FIXED_CM[k] if k in FIXED_CM else max(MIN_FLEX_CM, spare * w / weight_sum)
-            for k, w in zip(kinds, weights, strict=True)]
+    return [
+        FIXED_CM[k] if k in FIXED_CM else max(MIN_FLEX_CM, spare * w / weight_sum)
+        for k, w in zip(kinds, weights, strict=True)
+    ]
 
 
 def _no_wrap(cell: object) -> None:
@@ -286,8 +288,9 @@ def fixed_table(doc: DocumentObject, columns: Sequence[Col]) -> None:
     doc.add_paragraph()
 
 
-def capped_table(doc: DocumentObject, var: str, top: str, columns: Sequence[Col], manager_col: Col | None = None,
-                 insert_at: int = 2) -> None:
+def capped_table(
+    doc: DocumentObject, var: str, top: str, columns: Sequence[Col], manager_col: Col | None = None, insert_at: int = 2
+) -> None:
     """A long list in Word: the first rows of ``top.rows`` and, when cut, a line saying how many
     there are and where the full list is. With ``manager_col``, the column is shown only in the
     team report (a per-manager report would repeat the manager's name on every row)."""
@@ -384,13 +387,25 @@ def build_campaign() -> DocumentObject:
     loop_table(doc, "r in overview.rows", [("项目", "label", "field"), ("内容", "value", "text")])
 
     heading(doc, "二、目标达成")
-    fixed_table(doc, [("目标指标", "goal.metric", "text"), ("目标值", "goal.target", "num"), ("实际值", "goal.actual", "num"),
-                      ("达成率", "goal.rate", "pct"), ("结论", "goal.verdict", "name")])
+    fixed_table(
+        doc,
+        [
+            ("目标指标", "goal.metric", "text"),
+            ("目标值", "goal.target", "num"),
+            ("实际值", "goal.actual", "num"),
+            ("达成率", "goal.rate", "pct"),
+            ("结论", "goal.verdict", "name"),
+        ],
+    )
     chart(doc, "goal")
 
     heading(doc, "三、客户触达")
-    para(doc, "目标客群：{{ reach.audience }}；目标客户 {{ reach.target }} 位，已触达 {{ reach.reached }} 位，触达率 ",
-         ("{{ reach.rate }}", True), "。")
+    para(
+        doc,
+        "目标客群：{{ reach.audience }}；目标客户 {{ reach.target }} 位，已触达 {{ reach.reached }} 位，触达率 ",
+        ("{{ reach.rate }}", True),
+        "。",
+    )
     counts_table(doc, "reach.by_tier", "客户分层", "已触达客户数")
     chart(doc, "channel")
 
@@ -405,64 +420,164 @@ def build_campaign() -> DocumentObject:
     heading(doc, "五、反馈与问题解决")
 
     def feedback(d: DocumentObject) -> None:
-        para(d, "关联反馈 {{ feedback.total }} 条，已解决 {{ feedback.resolved }} 条，问题解决率 ",
-             ("{{ feedback.rate }}", True), "。")
-        loop_table(d, "r in feedback.by_type", [("反馈类型", "label", "label"), ("数量", "count", "num"),
-                                                ("已解决", "resolved", "num")])
+        para(
+            d,
+            "关联反馈 {{ feedback.total }} 条，已解决 {{ feedback.resolved }} 条，问题解决率 ",
+            ("{{ feedback.rate }}", True),
+            "。",
+        )
+        loop_table(
+            d,
+            "r in feedback.by_type",
+            [("反馈类型", "label", "label"), ("数量", "count", "num"), ("已解决", "resolved", "num")],
+        )
         _narrow(d, 9.0)
         chart(d, "sla")
         heading(d, "未解决问题", 2)
-        optional(d, "feedback.open_items", lambda d2: capped_table(d2, "r", "feedback.open_top", [
-            ("反馈编号", "feedback_id", "fid"), ("客户", "customer_name", "name"), ("类型", "type", "tier"),
-            ("问题描述", "description", "text"), ("责任人", "assignee", "person"), ("处理时限", "deadline", "dt"),
-            ("时效状态", "sla_status", "status")]), "本期无未解决问题。")
+        optional(
+            d,
+            "feedback.open_items",
+            lambda d2: capped_table(
+                d2,
+                "r",
+                "feedback.open_top",
+                [
+                    ("反馈编号", "feedback_id", "fid"),
+                    ("客户", "customer_name", "name"),
+                    ("类型", "type", "tier"),
+                    ("问题描述", "description", "text"),
+                    ("责任人", "assignee", "person"),
+                    ("处理时限", "deadline", "dt"),
+                    ("时效状态", "sla_status", "status"),
+                ],
+            ),
+            "本期无未解决问题。",
+        )
 
     optional(doc, 'feedback.total != "0"', feedback, "本期无关联本活动的客户反馈。")
 
     heading(doc, "六、预算")
-    fixed_table(doc, [("预算（元）", "budget.budget", "dt"), ("实际花费（元）", "budget.spent", "dt"),
-                      ("预算执行率", "budget.rate", "pct"), ("说明", "budget.note", "text")])
+    fixed_table(
+        doc,
+        [
+            ("预算（元）", "budget.budget", "dt"),
+            ("实际花费（元）", "budget.spent", "dt"),
+            ("预算执行率", "budget.rate", "pct"),
+            ("说明", "budget.note", "text"),
+        ],
+    )
 
     heading(doc, "七、任务执行")
 
     def tasks(d: DocumentObject) -> None:
-        para(d, "共 {{ tasks.total }} 项任务，已完成 {{ tasks.done }} 项，任务完成率 ", ("{{ tasks.done_rate }}", True),
-             "，逾期 {{ tasks.overdue }} 项，延期完成 {{ tasks.late_done }} 项。")
-        loop_table(d, "t in tasks.rows", [("任务", "task", "text"), ("阶段", "phase", "short"), ("负责人", "owner", "person"),
-                                          ("截止日期", "due", "date"), ("任务状态", "status", "short"),
-                                          ("完成日期", "done_on", "date"), ("是否逾期", "overdue", "status")])
+        para(
+            d,
+            "共 {{ tasks.total }} 项任务，已完成 {{ tasks.done }} 项，任务完成率 ",
+            ("{{ tasks.done_rate }}", True),
+            "，逾期 {{ tasks.overdue }} 项，延期完成 {{ tasks.late_done }} 项。",
+        )
+        loop_table(
+            d,
+            "t in tasks.rows",
+            [
+                ("任务", "task", "text"),
+                ("阶段", "phase", "short"),
+                ("负责人", "owner", "person"),
+                ("截止日期", "due", "date"),
+                ("任务状态", "status", "short"),
+                ("完成日期", "done_on", "date"),
+                ("是否逾期", "overdue", "status"),
+            ],
+        )
         heading(d, "未完成事项", 2)
-        optional(d, "tasks.unfinished", lambda d2: loop_table(d2, "t in tasks.unfinished", [
-            ("任务", "task", "name"), ("负责人", "owner", "person"), ("截止日期", "due", "date"),
-            ("任务状态", "status", "short"), ("是否逾期", "overdue", "status"), ("未完成原因", "blocker", "text")]),
-            "本期无未完成事项。")
+        optional(
+            d,
+            "tasks.unfinished",
+            lambda d2: loop_table(
+                d2,
+                "t in tasks.unfinished",
+                [
+                    ("任务", "task", "name"),
+                    ("负责人", "owner", "person"),
+                    ("截止日期", "due", "date"),
+                    ("任务状态", "status", "short"),
+                    ("是否逾期", "overdue", "status"),
+                    ("未完成原因", "blocker", "text"),
+                ],
+            ),
+            "本期无未完成事项。",
+        )
 
     optional(doc, "tasks.rows", tasks, "本期无活动任务记录。")
 
     heading(doc, "八、客户关系状态变化")
 
     def changes(d: DocumentObject) -> None:
-        para(d, "与上次快照（{{ changes.snapshot_date }}）相比，已触达的 {{ changes.total }} 位客户中：分层上升 "
-                "{{ changes.tier_up }} 位、下降 {{ changes.tier_down }} 位；流失风险下降 {{ changes.risk_down }} 位、"
-                "上升 {{ changes.risk_up }} 位；无变化 {{ changes.unchanged }} 位，无历史快照 {{ changes.no_history }} 位。")
-        optional(d, "changes.rows", lambda d2: capped_table(d2, "r", "changes.top", [
-            ("客户编号", "customer_id", "cid"), ("客户名称", "customer_name", "name"), MANAGER,
-            ("分层", "=分层 {{ r.tier }}", "change"), ("风险", "=风险 {{ r.risk }}", "change")]),
-            "本期无分层或风险变化。")
+        para(
+            d,
+            "与上次快照（{{ changes.snapshot_date }}）相比，已触达的 {{ changes.total }} 位客户中：分层上升 "
+            "{{ changes.tier_up }} 位、下降 {{ changes.tier_down }} 位；流失风险下降 {{ changes.risk_down }} 位、"
+            "上升 {{ changes.risk_up }} 位；无变化 {{ changes.unchanged }} 位，无历史快照 {{ changes.no_history }} 位。",
+        )
+        optional(
+            d,
+            "changes.rows",
+            lambda d2: capped_table(
+                d2,
+                "r",
+                "changes.top",
+                [
+                    ("客户编号", "customer_id", "cid"),
+                    ("客户名称", "customer_name", "name"),
+                    MANAGER,
+                    ("分层", "=分层 {{ r.tier }}", "change"),
+                    ("风险", "=风险 {{ r.risk }}", "change"),
+                ],
+            ),
+            "本期无分层或风险变化。",
+        )
 
     optional(doc, "changes.has_history", changes, SNAPSHOT_HINT)
 
     heading(doc, "九、后续跟进计划")
     heading(doc, "待办的下一步行动", 2)
-    optional(doc, "plan.actions", lambda d: capped_table(d, "a", "plan.actions_top", [
-        ("客户编号", "customer_id", "cid"), ("客户名称", "customer_name", "name"), ("下一步行动", "action", "text"),
-        ("跟进人", "owner", "person"), ("计划日期", "date", "date"), ("状态", "status", "tier")]),
-        "本期无待办的下一步行动。")
+    optional(
+        doc,
+        "plan.actions",
+        lambda d: capped_table(
+            d,
+            "a",
+            "plan.actions_top",
+            [
+                ("客户编号", "customer_id", "cid"),
+                ("客户名称", "customer_name", "name"),
+                ("下一步行动", "action", "text"),
+                ("跟进人", "owner", "person"),
+                ("计划日期", "date", "date"),
+                ("状态", "status", "tier"),
+            ],
+        ),
+        "本期无待办的下一步行动。",
+    )
     heading(doc, "待处理的客户反馈", 2)
-    optional(doc, "plan.open_feedback", lambda d: capped_table(d, "r", "plan.open_feedback_top", [
-        ("反馈编号", "feedback_id", "fid"), ("客户", "customer_name", "name"), ("问题描述", "description", "text"),
-        ("责任人", "assignee", "person"), ("处理时限", "deadline", "dt"), ("时效状态", "sla_status", "status")]),
-        "本期无待处理的客户反馈。")
+    optional(
+        doc,
+        "plan.open_feedback",
+        lambda d: capped_table(
+            d,
+            "r",
+            "plan.open_feedback_top",
+            [
+                ("反馈编号", "feedback_id", "fid"),
+                ("客户", "customer_name", "name"),
+                ("问题描述", "description", "text"),
+                ("责任人", "assignee", "person"),
+                ("处理时限", "deadline", "dt"),
+                ("时效状态", "sla_status", "status"),
+            ],
+        ),
+        "本期无待处理的客户反馈。",
+    )
 
     heading(doc, "十、经验总结")
     for label, key in (("成功经验", "good"), ("不足之处", "bad"), ("改进措施", "improvements")):
@@ -477,8 +592,11 @@ def build_campaign() -> DocumentObject:
 def build_monthly() -> DocumentObject:
     """月度维护复盘: the seven sections of SPEC §6, then 数据说明."""
     doc = new_document("月度维护复盘")
-    title(doc, "{{ title }}：{{ subject }}",
-          "统计期间：{{ month_start }} 至 {{ month_end }}；统计日：{{ as_of }}；范围：{{ scope }}")
+    title(
+        doc,
+        "{{ title }}：{{ subject }}",
+        "统计期间：{{ month_start }} 至 {{ month_end }}；统计日：{{ as_of }}；范围：{{ scope }}",
+    )
     bullets(doc, "note in highlights", "note", "")
 
     heading(doc, "一、客户概况")
@@ -488,36 +606,76 @@ def build_monthly() -> DocumentObject:
     counts_table(doc, "customers.by_risk", "流失风险", "客户数")
     chart(doc, "tier")
     heading(doc, "本月新客户", 2)
-    optional(doc, "customers.new", lambda d: loop_table(d, "c in customers.new", [
-        ("客户编号", "customer_id", "cid"), ("客户名称", "customer_name", "name"), ("客户经理", "manager", "person"),
-        ("所属行业", "industry", "short"), ("建档日期", "created", "date"), ("分层", "tier", "tier")]),
-        "本期无新建档客户。")
+    optional(
+        doc,
+        "customers.new",
+        lambda d: loop_table(
+            d,
+            "c in customers.new",
+            [
+                ("客户编号", "customer_id", "cid"),
+                ("客户名称", "customer_name", "name"),
+                ("客户经理", "manager", "person"),
+                ("所属行业", "industry", "short"),
+                ("建档日期", "created", "date"),
+                ("分层", "tier", "tier"),
+            ],
+        ),
+        "本期无新建档客户。",
+    )
 
     heading(doc, "二、跟进执行")
 
     def followups(d: DocumentObject) -> None:
-        para(d, "本月跟进 {{ followups.total }} 次；录入及时率 ", ("{{ followups.in_time_rate }}", True),
-             "（{{ followups.recorded_in_time }}/{{ followups.recorded }}，{{ record_hours }} 小时内录入）。")
+        para(
+            d,
+            "本月跟进 {{ followups.total }} 次；录入及时率 ",
+            ("{{ followups.in_time_rate }}", True),
+            "（{{ followups.recorded_in_time }}/{{ followups.recorded }}，{{ record_hours }} 小时内录入）。",
+        )
         counts_table(d, "followups.by_channel", "跟进方式", "次数")
         counts_table(d, "followups.by_kind", "跟进类型", "次数")
         chart(d, "channel")
 
     optional(doc, "followups.total", followups, "本期无跟进记录。")
     heading(doc, "跟进逾期客户（截至 {{ followups.overdue_basis }}）", 2)
-    optional(doc, "followups.overdue", lambda d: capped_table(d, "c", "followups.overdue_top", [
-        ("客户编号", "customer_id", "cid"), ("客户名称", "customer_name", "name"), ("分层", "tier", "tier"),
-        ("最近跟进日期", "last_followup", "date"), ("下次跟进日期", "next_due", "date"),
-        ("逾期天数", "overdue_days", "num")], MANAGER), "本期无跟进逾期的客户。")
+    optional(
+        doc,
+        "followups.overdue",
+        lambda d: capped_table(
+            d,
+            "c",
+            "followups.overdue_top",
+            [
+                ("客户编号", "customer_id", "cid"),
+                ("客户名称", "customer_name", "name"),
+                ("分层", "tier", "tier"),
+                ("最近跟进日期", "last_followup", "date"),
+                ("下次跟进日期", "next_due", "date"),
+                ("逾期天数", "overdue_days", "num"),
+            ],
+            MANAGER,
+        ),
+        "本期无跟进逾期的客户。",
+    )
 
     heading(doc, "三、反馈处理")
 
     def feedback(d: DocumentObject) -> None:
-        para(d, "本月收到反馈 {{ feedback.received }} 条，已解决 {{ feedback.resolved }} 条，问题解决率 ",
-             ("{{ feedback.rate }}", True), "；按时率 ", ("{{ feedback.on_time_rate }}", True),
-             "（{{ feedback.on_time }}/{{ feedback.decided }}，已解决或已超时的反馈中按时解决的比例）；"
-             "平均处理时长 {{ feedback.mean_hours }} 小时。")
-        loop_table(d, "r in feedback.by_type", [("反馈类型", "label", "label"), ("数量", "count", "num"),
-                                                ("已解决", "resolved", "num")])
+        para(
+            d,
+            "本月收到反馈 {{ feedback.received }} 条，已解决 {{ feedback.resolved }} 条，问题解决率 ",
+            ("{{ feedback.rate }}", True),
+            "；按时率 ",
+            ("{{ feedback.on_time_rate }}", True),
+            "（{{ feedback.on_time }}/{{ feedback.decided }}，已解决或已超时的反馈中按时解决的比例）；"
+            "平均处理时长 {{ feedback.mean_hours }} 小时。",
+        )
+        loop_table(
+            d,
+            "r in feedback.by_type",
+            [("反馈类型", "label", "label"), ("数量", "count", "num"), ("已解决", "resolved", "num")],
+        )
         _narrow(d, 9.0)
         counts_table(d, "feedback.by_department", "责任部门")
         chart(d, "sla")
@@ -527,60 +685,140 @@ def build_monthly() -> DocumentObject:
 
     def open_feedback(d: DocumentObject) -> None:
         para(d, "共 {{ feedback.open_count }} 条未结，其中 {{ feedback.overdue_count }} 条超时未解决。")
-        capped_table(d, "r", "feedback.open_top", [
-            ("反馈编号", "feedback_id", "fid"), ("客户", "customer_name", "name"), ("类型", "type", "tier"),
-            ("问题描述", "description", "text"), ("责任人", "assignee", "person"), ("处理时限", "deadline", "dt"),
-            ("时效状态", "sla_status", "status")])
+        capped_table(
+            d,
+            "r",
+            "feedback.open_top",
+            [
+                ("反馈编号", "feedback_id", "fid"),
+                ("客户", "customer_name", "name"),
+                ("类型", "type", "tier"),
+                ("问题描述", "description", "text"),
+                ("责任人", "assignee", "person"),
+                ("处理时限", "deadline", "dt"),
+                ("时效状态", "sla_status", "status"),
+            ],
+        )
 
     optional(doc, "feedback.open", open_feedback, "本期无未结反馈。")
 
     heading(doc, "四、满意度")
-    optional(doc, "satisfaction.count", lambda d: para(
-        d, "本月共 {{ satisfaction.count }} 个评分，满意度均分 ", ("{{ satisfaction.mean }}", True),
-        " 分，{{ satisfaction.delta }}。"),
-        "本期无满意度评分（上月均分：{{ satisfaction.previous_mean }}）。")
+    optional(
+        doc,
+        "satisfaction.count",
+        lambda d: para(
+            d,
+            "本月共 {{ satisfaction.count }} 个评分，满意度均分 ",
+            ("{{ satisfaction.mean }}", True),
+            " 分，{{ satisfaction.delta }}。",
+        ),
+        "本期无满意度评分（上月均分：{{ satisfaction.previous_mean }}）。",
+    )
     chart(doc, "satisfaction_trend")
 
     heading(doc, "五、分层与风险变化")
 
     def changes(d: DocumentObject) -> None:
-        para(d, "与上次快照（{{ changes.snapshot_date }}）相比：分层上升 {{ changes.tier_up }} 位、下降 "
-                "{{ changes.tier_down }} 位；流失风险下降 {{ changes.risk_down }} 位、上升 {{ changes.risk_up }} 位。")
-        optional(d, "changes.rows", lambda d2: capped_table(d2, "r", "changes.top", [
-            ("客户编号", "customer_id", "cid"), ("客户名称", "customer_name", "name"),
-            ("分层", "=分层 {{ r.tier }}", "change"), ("风险", "=风险 {{ r.risk }}", "change")], MANAGER),
-            "本期无分层或风险变化。")
+        para(
+            d,
+            "与上次快照（{{ changes.snapshot_date }}）相比：分层上升 {{ changes.tier_up }} 位、下降 "
+            "{{ changes.tier_down }} 位；流失风险下降 {{ changes.risk_down }} 位、上升 {{ changes.risk_up }} 位。",
+        )
+        optional(
+            d,
+            "changes.rows",
+            lambda d2: capped_table(
+                d2,
+                "r",
+                "changes.top",
+                [
+                    ("客户编号", "customer_id", "cid"),
+                    ("客户名称", "customer_name", "name"),
+                    ("分层", "=分层 {{ r.tier }}", "change"),
+                    ("风险", "=风险 {{ r.risk }}", "change"),
+                ],
+                MANAGER,
+            ),
+            "本期无分层或风险变化。",
+        )
 
     optional(doc, "changes.has_history", changes, SNAPSHOT_HINT)
 
     heading(doc, "六、维护活动")
 
     def campaigns(d: DocumentObject) -> None:
-        loop_table(d, "c in campaigns.rows", [
-            ("活动编号", "campaign_id", "hid"), ("活动名称", "name", "name"), ("状态", "state", "short"),
-            ("触达", "reach", "num"), ("触达率", "reach_rate", "pct"), ("目标达成率", "goal_rate", "pct"),
-            ("问题解决率", "resolution_rate", "pct"), ("预算执行率", "budget_rate", "pct"),
-            ("任务完成率", "task_done_rate", "pct")])
+        loop_table(
+            d,
+            "c in campaigns.rows",
+            [
+                ("活动编号", "campaign_id", "hid"),
+                ("活动名称", "name", "name"),
+                ("状态", "state", "short"),
+                ("触达", "reach", "num"),
+                ("触达率", "reach_rate", "pct"),
+                ("目标达成率", "goal_rate", "pct"),
+                ("问题解决率", "resolution_rate", "pct"),
+                ("预算执行率", "budget_rate", "pct"),
+                ("任务完成率", "task_done_rate", "pct"),
+            ],
+        )
         chart(d, "campaigns")
 
     optional(doc, "campaigns.rows", campaigns, "本期无进行中的维护活动。")
 
     heading(doc, "七、下月重点（{{ next_month.label }}）")
     heading(doc, "下月需跟进的重点客户", 2)
-    para(doc, "A/B 类或流失风险为高/中、下次跟进日期在下月底之前（含已逾期）的客户，不含已流失客户；按下次跟进日期排序。")
-    optional(doc, "next_month.due", lambda d: capped_table(d, "c", "next_month.due_top", [
-        ("客户编号", "customer_id", "cid"), ("客户名称", "customer_name", "name"), ("分层", "tier", "tier"),
-        ("风险", "risk", "tier"), ("下次跟进日期", "next_due", "date"), ("下次深度沟通", "next_deep_due", "date")],
-        MANAGER), "下月没有需要重点跟进的客户。")
+    para(
+        doc, "A/B 类或流失风险为高/中、下次跟进日期在下月底之前（含已逾期）的客户，不含已流失客户；按下次跟进日期排序。"
+    )
+    optional(
+        doc,
+        "next_month.due",
+        lambda d: capped_table(
+            d,
+            "c",
+            "next_month.due_top",
+            [
+                ("客户编号", "customer_id", "cid"),
+                ("客户名称", "customer_name", "name"),
+                ("分层", "tier", "tier"),
+                ("风险", "risk", "tier"),
+                ("下次跟进日期", "next_due", "date"),
+                ("下次深度沟通", "next_deep_due", "date"),
+            ],
+            MANAGER,
+        ),
+        "下月没有需要重点跟进的客户。",
+    )
     heading(doc, "高风险客户", 2)
-    optional(doc, "next_month.high_risk", lambda d: capped_table(d, "c", "next_month.high_risk_top", [
-        ("客户编号", "customer_id", "cid"), ("客户名称", "customer_name", "name"), ("分层", "tier", "tier"),
-        ("风险原因", "reasons", "text")], MANAGER), "本期无高风险客户。")
+    optional(
+        doc,
+        "next_month.high_risk",
+        lambda d: capped_table(
+            d,
+            "c",
+            "next_month.high_risk_top",
+            [
+                ("客户编号", "customer_id", "cid"),
+                ("客户名称", "customer_name", "name"),
+                ("分层", "tier", "tier"),
+                ("风险原因", "reasons", "text"),
+            ],
+            MANAGER,
+        ),
+        "本期无高风险客户。",
+    )
     heading(doc, "待处理反馈", 2)
     # the list itself is in section 三 already; Word prints it once
-    optional(doc, "next_month.open_feedback", lambda d: para(
-        d, "共 {{ feedback.open_count }} 条未结反馈，其中 {{ feedback.overdue_count }} 条超时未解决，清单见第三节“未结与超时反馈”。"),
-        "本期无待处理反馈。")
+    optional(
+        doc,
+        "next_month.open_feedback",
+        lambda d: para(
+            d,
+            "共 {{ feedback.open_count }} 条未结反馈，其中 {{ feedback.overdue_count }} 条超时未解决，清单见第三节“未结与超时反馈”。",
+        ),
+        "本期无待处理反馈。",
+    )
     data_notes(doc)
     return doc
 

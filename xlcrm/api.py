@@ -52,8 +52,14 @@ def as_path(source: Source, name: str = "workbook.xlsx") -> Iterator[Path]:
         yield path
 
 
-def validate(source: Source, *, as_of: date, config: Path | str | None = None,
-             overrides: dict[str, Any] | None = None, name: str | None = None) -> FileReport:
+def validate(
+    source: Source,
+    *,
+    as_of: date,
+    config: Path | str | None = None,
+    overrides: dict[str, Any] | None = None,
+    name: str | None = None,
+) -> FileReport:
     """Every problem in the workbook, located and ordered (SPEC §5 validate, §7).
 
     ``config`` is an ``xlcrm.toml`` path (for a path source, one beside the workbook is found
@@ -68,8 +74,14 @@ def validate(source: Source, *, as_of: date, config: Path | str | None = None,
     return report
 
 
-def annotate(source: Source, report: FileReport | None = None, *, as_of: date | None = None,
-             config: Path | str | None = None, overrides: dict[str, Any] | None = None) -> bytes:
+def annotate(
+    source: Source,
+    report: FileReport | None = None,
+    *,
+    as_of: date | None = None,
+    config: Path | str | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> bytes:
     """The annotated copy as bytes: problem cells marked, a first sheet 校验结果 (SPEC §5).
 
     Without ``report`` the workbook is validated first (``as_of`` then required)."""
@@ -86,8 +98,9 @@ def annotate(source: Source, report: FileReport | None = None, *, as_of: date | 
             return out.read_bytes()
 
 
-def enrich(source: Source, *, as_of: date, config: Path | str | None = None,
-           overrides: dict[str, Any] | None = None) -> Any:
+def enrich(
+    source: Source, *, as_of: date, config: Path | str | None = None, overrides: dict[str, Any] | None = None
+) -> Any:
     """Enrich a workbook in memory: the result's ``.data`` is the new workbook as bytes (the
     source is not modified). For files in place, with lock check, backup and atomic replace, use
     ``xlcrm.enrichment.enrich_workbook``."""
@@ -95,8 +108,7 @@ def enrich(source: Source, *, as_of: date, config: Path | str | None = None,
 
     with as_path(source) as path, tempfile.TemporaryDirectory(prefix="xlcrm-") as folder:
         out = Path(folder) / ("enriched" + (path.suffix or ".xlsx"))
-        result = enrich_workbook(path, as_of, out, Path(config) if config else None, backup=False,
-                                 overrides=overrides)
+        result = enrich_workbook(path, as_of, out, Path(config) if config else None, backup=False, overrides=overrides)
         result.data = out.read_bytes() if out.exists() else source_bytes(path)
         return result
 
@@ -106,9 +118,15 @@ def open_bytes(data: bytes) -> io.BytesIO:
     return io.BytesIO(data)
 
 
-def agenda(sources: Source | list[Source], *, as_of: date, days: int | None = None,
-           config: Path | str | None = None, overrides: dict[str, Any] | None = None,
-           person: str | None = None) -> dict[str, Any]:
+def agenda(
+    sources: Source | list[Source],
+    *,
+    as_of: date,
+    days: int | None = None,
+    config: Path | str | None = None,
+    overrides: dict[str, Any] | None = None,
+    person: str | None = None,
+) -> dict[str, Any]:
     """The agenda (SPEC §8) of one or several workbooks as its JSON object
     ``{"as_of", "days", "people": [{"name", "sections": {...}}]}``; ``person`` keeps only that
     person's items (a display name, matched as 客户经理 / 跟进人 / 责任人 / 负责人 are read)."""

@@ -24,10 +24,21 @@ def run_init(path: Path, sample: int | None, seed: int, as_of: date, force: bool
         from .schema import SHEETS_BY_KEY
 
         # sheet names as staff see them in the workbook, not the English keys
-        counts = "，".join(f"{SHEETS_BY_KEY[k].name} {len(v)}" for k, v in rows.items() if k in SHEETS_BY_KEY) if rows else ""
-        write(tr("已生成标准工作簿（含 {n} 个示例客户，统计日 {d}；{c}）：{p}\n",
-                 "Wrote the standard workbook with {n} sample customers (as of {d}; {c}): {p}\n",
-                 n=sample, d=as_of.isoformat(), c=counts, p=path))
+        counts = (
+            "，".join(f"{SHEETS_BY_KEY[k].name} {len(v)}" for k, v in rows.items() if k in SHEETS_BY_KEY)
+            if rows
+            else ""
+        )
+        write(
+            tr(
+                "已生成标准工作簿（含 {n} 个示例客户，统计日 {d}；{c}）：{p}\n",
+                "Wrote the standard workbook with {n} sample customers (as of {d}; {c}): {p}\n",
+                n=sample,
+                d=as_of.isoformat(),
+                c=counts,
+                p=path,
+            )
+        )
     else:
         write(tr("已生成标准工作簿：{p}\n", "Wrote the standard workbook: {p}\n", p=path))
     return 0
@@ -39,8 +50,15 @@ def _annotate_target(out: Path, source: Path, several: bool) -> Path:
     return out
 
 
-def run_validate(paths: list[Path], as_of: date, fmt: str, annotate: Path | None, strict: bool,
-                 config: Path | None, overrides: dict[str, str] | None = None) -> int:
+def run_validate(
+    paths: list[Path],
+    as_of: date,
+    fmt: str,
+    annotate: Path | None,
+    strict: bool,
+    config: Path | None,
+    overrides: dict[str, str] | None = None,
+) -> int:
     from .validation import validate_file
     from .writing.annotate import write_annotated
 
@@ -74,8 +92,12 @@ def _values_in_order(sheet_key: str, field_key: str) -> tuple[str, ...]:
     from .schema import SHEETS_BY_KEY
     from .schema.sheets import FOLLOWUP_STATUSES, RISK_LEVELS, SLA_STATUSES, TIERS
 
-    computed = {("customers", "tier"): TIERS, ("customers", "churn_risk"): RISK_LEVELS,
-                ("customers", "followup_status"): FOLLOWUP_STATUSES, ("feedback", "sla_status"): SLA_STATUSES}
+    computed = {
+        ("customers", "tier"): TIERS,
+        ("customers", "churn_risk"): RISK_LEVELS,
+        ("customers", "followup_status"): FOLLOWUP_STATUSES,
+        ("feedback", "sla_status"): SLA_STATUSES,
+    }
     return SHEETS_BY_KEY[sheet_key].field(field_key).enum or computed.get((sheet_key, field_key), ())
 
 
@@ -93,23 +115,43 @@ def enrich_summary(result: object) -> str:
 
     assert isinstance(result, EnrichResult)
     if not getattr(result, "changed", True):
-        done = tr("无需更新（计算结果与工作簿中已有的一致，未写入任何文件，也未生成备份）：{p}",
-                  "Nothing to update (the workbook already holds these results; no file written, no backup): {p}",
-                  p=result.target)
+        done = tr(
+            "无需更新（计算结果与工作簿中已有的一致，未写入任何文件，也未生成备份）：{p}",
+            "Nothing to update (the workbook already holds these results; no file written, no backup): {p}",
+            p=result.target,
+        )
         notes = [tr("  警告：{w}", "  warning: {w}", w=w) for w in result.warnings]
         return "\n".join(printable(line) for line in [done, *notes]) + "\n"
     lines = [tr("已完成计算：{p}", "Enriched: {p}", p=result.target)]
-    rows = "，".join(f"{name} {n} 行" if not _en() else f"{name} {n} rows" for name, n in result.rows_per_sheet().items())
+    rows = "，".join(
+        f"{name} {n} 行" if not _en() else f"{name} {n} rows" for name, n in result.rows_per_sheet().items()
+    )
     lines.append(tr("  数据行：{r}", "  rows: {r}", r=rows))
     lines.append(tr("  补全编号：{n} 个", "  IDs filled: {n}", n=len(result.derived.filled_ids)))
     lines.append(_counts_line(tr("客户分层", "tiers"), result.counts("customers", "tier"), "customers", "tier"))
-    lines.append(_counts_line(tr("流失风险", "churn risk"), result.counts("customers", "churn_risk"), "customers", "churn_risk"))
-    lines.append(_counts_line(tr("跟进状态", "follow-up status"), result.counts("customers", "followup_status"), "customers", "followup_status"))
-    lines.append(_counts_line(tr("反馈时效", "feedback SLA"), result.counts("feedback", "sla_status"), "feedback", "sla_status"))
+    lines.append(
+        _counts_line(tr("流失风险", "churn risk"), result.counts("customers", "churn_risk"), "customers", "churn_risk")
+    )
+    lines.append(
+        _counts_line(
+            tr("跟进状态", "follow-up status"),
+            result.counts("customers", "followup_status"),
+            "customers",
+            "followup_status",
+        )
+    )
+    lines.append(
+        _counts_line(tr("反馈时效", "feedback SLA"), result.counts("feedback", "sla_status"), "feedback", "sla_status")
+    )
     rejected = result.rejected
     if rejected:
-        lines.append(tr("  因错误未计算的行：{n} 行（计算列留空，请运行 xlcrm validate 修正）：",
-                        "  rows skipped for errors: {n} (computed cells left blank; run xlcrm validate):", n=len(rejected)))
+        lines.append(
+            tr(
+                "  因错误未计算的行：{n} 行（计算列留空，请运行 xlcrm validate 修正）：",
+                "  rows skipped for errors: {n} (computed cells left blank; run xlcrm validate):",
+                n=len(rejected),
+            )
+        )
         for issue in rejected[:30]:
             lines.append(f"    {issue.sheet}!{issue.cell or issue.row} {issue.code} {issue.message}")
         if len(rejected) > 30:
@@ -129,8 +171,14 @@ def _en() -> bool:
     return lang() == "en"
 
 
-def run_enrich(path: Path, output: Path | None, as_of: date, config: Path | None, backup: bool,
-               overrides: dict[str, str] | None = None) -> int:
+def run_enrich(
+    path: Path,
+    output: Path | None,
+    as_of: date,
+    config: Path | None,
+    backup: bool,
+    overrides: dict[str, str] | None = None,
+) -> int:
     from .enrichment import enrich_workbook
 
     result = enrich_workbook(path, as_of, output, config, backup, overrides=overrides)

@@ -145,8 +145,13 @@ def _date_list(source: str, key: str, value: Any) -> tuple[date, ...]:
             try:
                 days.append(date.fromisoformat(text))
             except ValueError:
-                raise _fail(source, "参数 {k} 中的“{v}”不是 YYYY-MM-DD 格式的日期", "{k}: '{v}' is not a YYYY-MM-DD date",
-                            k=key, v=text) from None
+                raise _fail(
+                    source,
+                    "参数 {k} 中的“{v}”不是 YYYY-MM-DD 格式的日期",
+                    "{k}: '{v}' is not a YYYY-MM-DD date",
+                    k=key,
+                    v=text,
+                ) from None
     return tuple(sorted(set(days)))
 
 
@@ -155,15 +160,26 @@ def _apply(current: dict[str, Any], source: str, items: Iterable[tuple[str, Any]
         key = str(raw_key).strip()
         name, _, sub = key.partition(".")
         if name not in _FIELDS:
-            raise _fail(source, "未知参数 {k}（可用参数：{all}）", "unknown key {k} (known: {all})",
-                        k=key, all=", ".join(_FIELDS))
+            raise _fail(
+                source,
+                "未知参数 {k}（可用参数：{all}）",
+                "unknown key {k} (known: {all})",
+                k=key,
+                all=", ".join(_FIELDS),
+            )
         if name in _DICT_KEYS:
             if not sub and isinstance(value, Mapping):
                 _apply(current, source, ((f"{name}.{k}", v) for k, v in value.items()))
                 continue
             if sub not in _DICT_KEYS[name]:
-                raise _fail(source, "未知参数 {k}（{n} 的子项只能是 {subs}）", "unknown key {k} ({n} takes {subs})",
-                            k=key, n=name, subs="/".join(_DICT_KEYS[name]))
+                raise _fail(
+                    source,
+                    "未知参数 {k}（{n} 的子项只能是 {subs}）",
+                    "unknown key {k} ({n} takes {subs})",
+                    k=key,
+                    n=name,
+                    subs="/".join(_DICT_KEYS[name]),
+                )
             kind = float if name == "sla_hours" else int
             current[name] = {**current[name], sub: _coerce(source, key, value, kind)}
             continue
@@ -176,8 +192,14 @@ def _apply(current: dict[str, Any], source: str, items: Iterable[tuple[str, Any]
         kind = type(default)
         coerced = _coerce(source, key, value, kind)
         if name in _CHOICES and coerced not in _CHOICES[name]:
-            raise _fail(source, "参数 {k} 只能是 {c}，得到 “{v}”", "{k} must be one of {c}, got '{v}'",
-                        k=key, c=" / ".join(_CHOICES[name]), v=coerced)
+            raise _fail(
+                source,
+                "参数 {k} 只能是 {c}，得到 “{v}”",
+                "{k} must be one of {c}, got '{v}'",
+                k=key,
+                c=" / ".join(_CHOICES[name]),
+                v=coerced,
+            )
         if name == "high_value_top_share" and not 0 < coerced <= 1:
             raise _fail(source, "参数 {k} 应在 0 到 1 之间", "{k} must be between 0 and 1", k=key)
         current[name] = coerced

@@ -60,9 +60,15 @@ def structural_errors(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.severity == "error" and i.code in STRUCTURAL_CODES]
 
 
-def enrich_workbook(path: Path, as_of: date, output: Path | None = None, config_file: Path | None = None,
-                    backup: bool = True, now: datetime | None = None,
-                    overrides: dict[str, str] | None = None) -> EnrichResult:
+def enrich_workbook(
+    path: Path,
+    as_of: date,
+    output: Path | None = None,
+    config_file: Path | None = None,
+    backup: bool = True,
+    now: datetime | None = None,
+    overrides: dict[str, str] | None = None,
+) -> EnrichResult:
     """Enrich the workbook at ``path`` in place (or into ``output``); see the module docstring."""
     path = Path(path)
     target = Path(output) if output else path
@@ -72,13 +78,17 @@ def enrich_workbook(path: Path, as_of: date, output: Path | None = None, config_
     checked = check_book(path, as_of, config_file, overrides)
     structural = structural_errors(checked.report.issues)
     if structural:
-        detail = "\n".join(f"  {i.sheet or ''}{'!' + i.cell if i.cell else ''} {i.code} {i.message}" for i in structural[:20])
+        detail = "\n".join(
+            f"  {i.sheet or ''}{'!' + i.cell if i.cell else ''} {i.code} {i.message}" for i in structural[:20]
+        )
         raise StructureError(path=str(path), detail=detail)
     if checked.book.own_name_clashes:
         raise OwnSheetNameError(path=str(path), sheet=checked.book.own_name_clashes[0])
     derived = checked.derived or derive(checked.book, checked.config, as_of)
-    hidden = {HISTORY_SHEET_NAME: history_rows(checked.book.history, derived.snapshots),
-              FILLS_SHEET_NAME: fill_rows(derived.fills)}
+    hidden = {
+        HISTORY_SHEET_NAME: history_rows(checked.book.history, derived.snapshots),
+        FILLS_SHEET_NAME: fill_rows(derived.fills),
+    }
     written = write_enriched(path, checked.book, derived.updates(), hidden)
     result = EnrichResult(target, None, checked, derived, written.changed, written.warnings, written.data)
     if not written.changed and target == path:

@@ -118,10 +118,14 @@ class WorkbookLockedError(XlcrmError):
 class FolderNotWritableError(XlcrmError):
     """The backup or the temporary file cannot be created in the workbook's folder (read-only, no permission, full)."""
 
-    zh = ("无法在文件夹 {folder} 中写入{what}（{detail}），文件未做任何修改。"
-          "请确认该文件夹可以写入（不是只读文件夹、U 盘或网盘的只读目录，磁盘未满），或把工作簿复制到可写的文件夹后再运行。")
-    en = ("Cannot write {what} in the folder {folder} ({detail}); nothing was changed. "
-          "Make the folder writable, or copy the workbook to a writable folder and run again.")
+    zh = (
+        "无法在文件夹 {folder} 中写入{what}（{detail}），文件未做任何修改。"
+        "请确认该文件夹可以写入（不是只读文件夹、U 盘或网盘的只读目录，磁盘未满），或把工作簿复制到可写的文件夹后再运行。"
+    )
+    en = (
+        "Cannot write {what} in the folder {folder} ({detail}); nothing was changed. "
+        "Make the folder writable, or copy the workbook to a writable folder and run again."
+    )
 
 
 class OutputExistsError(XlcrmError):
@@ -157,7 +161,11 @@ class OwnSheetNameError(XlcrmError):
     """A visible staff sheet carries the name of one of xlcrm's hidden sheets (``xlcrm_历史``,
     ``xlcrm_填写``); enrich would overwrite it, so it refuses."""
 
-    zh = ("工作簿 {path} 中有一张可见的工作表“{sheet}”，与 xlcrm 自动维护的隐藏表同名，"
-          "继续计算会覆盖它。请把这张表改名（如“{sheet}_备份”）后再运行 xlcrm enrich。未修改任何文件。")
-    en = ("The workbook {path} has a visible sheet '{sheet}' named like one of xlcrm's hidden sheets; "
-          "enrich would overwrite it. Rename that sheet and run xlcrm enrich again. Nothing was changed.")
+    zh = (
+        "工作簿 {path} 中有一张可见的工作表“{sheet}”，与 xlcrm 自动维护的隐藏表同名，"
+        "继续计算会覆盖它。请把这张表改名（如“{sheet}_备份”）后再运行 xlcrm enrich。未修改任何文件。"
+    )
+    en = (
+        "The workbook {path} has a visible sheet '{sheet}' named like one of xlcrm's hidden sheets; "
+        "enrich would overwrite it. Rename that sheet and run xlcrm enrich again. Nothing was changed."
+    )

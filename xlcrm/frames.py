@@ -81,11 +81,14 @@ def _column(pd: Any, kind: SheetKind, f: Field, values: list[Any]) -> Any:
     if f.type in _DATES:
         return pd.Series([_as_datetime(v) for v in values], dtype="datetime64[us]")
     if f.type == FieldType.INT:
-        return pd.Series([int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-                          for v in values], dtype="Int64")
+        return pd.Series(
+            [int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None for v in values], dtype="Int64"
+        )
     if f.type in _FLOATS:
-        return pd.Series([float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-                          for v in values], dtype="float64")
+        return pd.Series(
+            [float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None for v in values],
+            dtype="float64",
+        )
     return pd.Series([None if v is None else str(v) for v in values], dtype="string")
 
 
@@ -100,8 +103,9 @@ def _frame(pd: Any, kind: SheetKind, sheet: SheetData | None, computed: Mapping[
     return pd.DataFrame(data)
 
 
-def frames(source: str | PathLike[str], *, as_of: date, config: str | PathLike[str] | None = None
-           ) -> dict[str, pd.DataFrame]:
+def frames(
+    source: str | PathLike[str], *, as_of: date, config: str | PathLike[str] | None = None
+) -> dict[str, pd.DataFrame]:
     """One typed DataFrame per sheet kind (``customers``, ``followups``, ``feedback``,
     ``campaigns``, ``tasks``) of the workbook at ``source``, computed at ``as_of``.
 
@@ -113,5 +117,7 @@ def frames(source: str | PathLike[str], *, as_of: date, config: str | PathLike[s
 
     checked = _read(source, as_of, config)
     derived = derive(checked.book, checked.config, as_of)
-    return {kind.key: _frame(pd, kind, checked.book.sheets.get(kind.key), derived.values.get(kind.key, {}))
-            for kind in DATA_SHEETS}
+    return {
+        kind.key: _frame(pd, kind, checked.book.sheets.get(kind.key), derived.values.get(kind.key, {}))
+        for kind in DATA_SHEETS
+    }

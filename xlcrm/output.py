@@ -86,9 +86,14 @@ def format_text(reports: list[FileReport], strict: bool = False, color: bool = F
                 shown[key] = shown.get(key, 0) + 1
                 if shown[key] > INFO_SHOWN:
                     if shown[key] == totals[key]:
-                        out.append(tr("…… 另有 {n} 条同类提示（{c}），完整列表见 --format json 或 --annotate",
-                                      "… {n} more notes ({c}); see --format json or --annotate",
-                                      n=totals[key] - INFO_SHOWN, c=issue.code))
+                        out.append(
+                            tr(
+                                "…… 另有 {n} 条同类提示（{c}），完整列表见 --format json 或 --annotate",
+                                "… {n} more notes ({c}); see --format json or --annotate",
+                                n=totals[key] - INFO_SHOWN,
+                                c=issue.code,
+                            )
+                        )
                     continue
             where = printable(f"{issue.sheet}!{issue.cell}" if issue.cell else (issue.sheet or "-"))
             sev = issue.severity
@@ -96,9 +101,17 @@ def format_text(reports: list[FileReport], strict: bool = False, color: bool = F
                 sev = f"{_COLORS.get(sev, '')}{sev}{_RESET}"
             out.append(f"{where} {sev} {issue.code} {printable(issue.message)}")
         verdict = tr("通过", "OK") if report.ok(strict) else tr("未通过", "FAILED")
-        out.append(tr("{p}：{e} 个错误，{w} 个警告，{i} 条提示 —— {v}",
-                      "{p}: {e} errors, {w} warnings, {i} notes — {v}",
-                      p=printable(report.path), e=report.errors, w=report.warnings, i=report.infos, v=verdict))
+        out.append(
+            tr(
+                "{p}：{e} 个错误，{w} 个警告，{i} 条提示 —— {v}",
+                "{p}: {e} errors, {w} warnings, {i} notes — {v}",
+                p=printable(report.path),
+                e=report.errors,
+                w=report.warnings,
+                i=report.infos,
+                v=verdict,
+            )
+        )
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 

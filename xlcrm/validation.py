@@ -59,8 +59,9 @@ def calendar_issues(book: Book, config: Config) -> list[Issue]:
     return [Issue("warning", "calendar.fallback", fallback_message(years))]
 
 
-def check_book(path: Path, as_of: date, config_file: Path | None = None,
-               overrides: dict[str, str] | None = None) -> CheckedBook:
+def check_book(
+    path: Path, as_of: date, config_file: Path | None = None, overrides: dict[str, str] | None = None
+) -> CheckedBook:
     """Read ``path`` and run every check; rows with errors are marked rejected.
 
     ``overrides`` are ``--set KEY=VALUE`` pairs (SPEC §4), the last and strongest config layer."""
@@ -83,7 +84,8 @@ def check_read(read: ReadResult, as_of: date, config: Config, name: str) -> Chec
     return CheckedBook(read, report, config, derived)
 
 
-def validate_file(path: Path, as_of: date, config_file: Path | None = None,
-                  overrides: dict[str, str] | None = None) -> FileReport:
+def validate_file(
+    path: Path, as_of: date, config_file: Path | None = None, overrides: dict[str, str] | None = None
+) -> FileReport:
     """Every problem in the workbook at ``path``, located and ordered."""
     return check_book(path, as_of, config_file, overrides).report

@@ -195,10 +195,13 @@ def test_agenda_page_lists_my_items(make_user):
         for customer in rows["customers"]:
             customer["manager"] = "张三"
 
-    result = client.get(post_upload(client, workbook(edit=mine), name="我的.xlsx",
-                                    period=date.today().strftime("%Y-%m"))["Location"])
+    result = client.get(
+        post_upload(client, workbook(edit=mine), name="我的.xlsx", period=date.today().strftime("%Y-%m"))["Location"]
+    )
     mine_sub = Submission.objects.get()
-    assert client.post(f"/submissions/{mine_sub.pk}/submit/", {"csrfmiddlewaretoken": token_of(result)}).status_code == 302
+    assert (
+        client.post(f"/submissions/{mine_sub.pk}/submit/", {"csrfmiddlewaretoken": token_of(result)}).status_code == 302
+    )
     html = client.get("/agenda/").content.decode()
     assert "我的待办" in html and "<table" in html and "客户编号" in html
 

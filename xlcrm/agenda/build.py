@@ -80,28 +80,77 @@ def _customer_sections(derived: Derived, as_of: date, horizon: date) -> Assigned
     out: Assigned = []
     overdue = [c for c in customers if c.get("followup_status") == FU_OVERDUE]
     for c in _sorted(overdue, lambda c: -(c.get("overdue_days") or 0)):
-        out.append((_person(c.get("manager")), "overdue", OverdueItem(
-            _text(c.get("customer_id")), _text(c.get("name")), c.get("tier"), _text(c.get("contact")),
-            _text(c.get("phone")), c.get("last_followup"), c.get("next_due"), c.get("overdue_days"),
-            c.get("churn_risk"), _text(c.get("manager")))))
-    due = [c for c in customers if c.get("followup_status") != FU_OVERDUE and c.get("next_due") is not None
-           and as_of <= c["next_due"] <= horizon]
+        out.append(
+            (
+                _person(c.get("manager")),
+                "overdue",
+                OverdueItem(
+                    _text(c.get("customer_id")),
+                    _text(c.get("name")),
+                    c.get("tier"),
+                    _text(c.get("contact")),
+                    _text(c.get("phone")),
+                    c.get("last_followup"),
+                    c.get("next_due"),
+                    c.get("overdue_days"),
+                    c.get("churn_risk"),
+                    _text(c.get("manager")),
+                ),
+            )
+        )
+    due = [
+        c
+        for c in customers
+        if c.get("followup_status") != FU_OVERDUE
+        and c.get("next_due") is not None
+        and as_of <= c["next_due"] <= horizon
+    ]
     for c in _sorted(due, lambda c: c["next_due"]):
-        out.append((_person(c.get("manager")), "due", DueItem(
-            _text(c.get("customer_id")), _text(c.get("name")), c.get("tier"), _text(c.get("contact")),
-            _text(c.get("phone")), c.get("last_followup"), c["next_due"], (c["next_due"] - as_of).days,
-            c.get("followup_status"), c.get("churn_risk"), _text(c.get("manager")))))
+        out.append(
+            (
+                _person(c.get("manager")),
+                "due",
+                DueItem(
+                    _text(c.get("customer_id")),
+                    _text(c.get("name")),
+                    c.get("tier"),
+                    _text(c.get("contact")),
+                    _text(c.get("phone")),
+                    c.get("last_followup"),
+                    c["next_due"],
+                    (c["next_due"] - as_of).days,
+                    c.get("followup_status"),
+                    c.get("churn_risk"),
+                    _text(c.get("manager")),
+                ),
+            )
+        )
     deep = [c for c in customers if c.get("next_deep_due") is not None and c["next_deep_due"] <= horizon]
     for c in _sorted(deep, lambda c: c["next_deep_due"]):
-        out.append((_person(c.get("manager")), "deep_contact", DeepContactItem(
-            _text(c.get("customer_id")), _text(c.get("name")), c.get("tier"), _text(c.get("contact")),
-            _text(c.get("phone")), c["next_deep_due"], (c["next_deep_due"] - as_of).days,
-            _DEEP_KIND.get(c.get("tier") or ""), c.get("churn_risk"), _text(c.get("manager")))))
+        out.append(
+            (
+                _person(c.get("manager")),
+                "deep_contact",
+                DeepContactItem(
+                    _text(c.get("customer_id")),
+                    _text(c.get("name")),
+                    c.get("tier"),
+                    _text(c.get("contact")),
+                    _text(c.get("phone")),
+                    c["next_deep_due"],
+                    (c["next_deep_due"] - as_of).days,
+                    _DEEP_KIND.get(c.get("tier") or ""),
+                    c.get("churn_risk"),
+                    _text(c.get("manager")),
+                ),
+            )
+        )
     return out
 
 
 def _next_actions(derived: Derived, as_of: date, horizon: date) -> Assigned:
     """Section 4: 下一步状态 已逾期, or 待办 planned within the look-ahead; one copy per 跟进人."""
+
     def wanted(f: Record) -> bool:
         status, planned = f.get("next_action_status"), day_of(f.get("next_action_date"))
         return status == NEXT_OVERDUE or (status == NEXT_TODO and planned is not None and planned <= horizon)
@@ -113,9 +162,18 @@ def _next_actions(derived: Derived, as_of: date, horizon: date) -> Assigned:
         planned = day_of(f["next_action_date"])
         assert planned is not None  # both statuses need a plan date
         item = NextActionItem(
-            _text(f.get("followup_id")), _text(f.get("customer_id")), _text(f.get("customer_name")),
-            _text(customer.get("contact")), _text(customer.get("phone")), f.get("at"), _text(f.get("next_action")),
-            planned, (planned - as_of).days, f.get("next_action_status"), _text(f.get("owner")))
+            _text(f.get("followup_id")),
+            _text(f.get("customer_id")),
+            _text(f.get("customer_name")),
+            _text(customer.get("contact")),
+            _text(customer.get("phone")),
+            f.get("at"),
+            _text(f.get("next_action")),
+            planned,
+            (planned - as_of).days,
+            f.get("next_action_status"),
+            _text(f.get("owner")),
+        )
         for name in split_names(f.get("owner")) or [UNASSIGNED]:
             out.append((name, "next_actions", item))
     return out
@@ -136,29 +194,62 @@ def _feedback(derived: Derived, as_of: date, cal: WorkCalendar) -> Assigned:
     for r in _sorted((r for r in derived.feedback_rows if wanted(r)), lambda r: r["deadline"]):
         customer = derived.customers.get(r.get("customer_id") or "", {})
         hours = round1((r["deadline"] - as_of_instant).total_seconds() / 3600)
-        out.append((_person(r.get("assignee")), "feedback", FeedbackItem(
-            _text(r.get("feedback_id")), _text(r.get("customer_id")), _text(r.get("customer_name")),
-            _text(customer.get("contact")), _text(customer.get("phone")), r.get("type"), r.get("complexity"),
-            _text(r.get("description")), r.get("received"), r["deadline"], hours, r.get("sla_status"),
-            r.get("status"), _text(r.get("assignee")))))
+        out.append(
+            (
+                _person(r.get("assignee")),
+                "feedback",
+                FeedbackItem(
+                    _text(r.get("feedback_id")),
+                    _text(r.get("customer_id")),
+                    _text(r.get("customer_name")),
+                    _text(customer.get("contact")),
+                    _text(customer.get("phone")),
+                    r.get("type"),
+                    r.get("complexity"),
+                    _text(r.get("description")),
+                    r.get("received"),
+                    r["deadline"],
+                    hours,
+                    r.get("sla_status"),
+                    r.get("status"),
+                    _text(r.get("assignee")),
+                ),
+            )
+        )
     return out
 
 
 def _tasks(derived: Derived, as_of: date, horizon: date) -> Assigned:
     """Section 6: tasks 已逾期, or not yet due (未到期) with 截止日期 within the look-ahead."""
+
     def wanted(t: Record) -> bool:
         due = day_of(t.get("due"))
         return t.get("overdue") == TASK_OVERDUE_MARK or (
-            t.get("overdue") == TASK_NOT_DUE and due is not None and due <= horizon)
+            t.get("overdue") == TASK_NOT_DUE and due is not None and due <= horizon
+        )
 
     out: Assigned = []
     for t in _sorted((t for t in derived.task_rows if wanted(t)), lambda t: day_of(t["due"])):
         campaign = derived.campaigns.get(t.get("campaign_id") or "", {})
         due = day_of(t["due"])
         assert due is not None
-        out.append((_person(t.get("owner")), "tasks", TaskItem(
-            _text(t.get("campaign_id")), _text(campaign.get("name")), _text(t.get("task")), t.get("phase"), due,
-            (due - as_of).days, t.get("status"), t.get("overdue"), _text(t.get("owner")))))
+        out.append(
+            (
+                _person(t.get("owner")),
+                "tasks",
+                TaskItem(
+                    _text(t.get("campaign_id")),
+                    _text(campaign.get("name")),
+                    _text(t.get("task")),
+                    t.get("phase"),
+                    due,
+                    (due - as_of).days,
+                    t.get("status"),
+                    t.get("overdue"),
+                    _text(t.get("owner")),
+                ),
+            )
+        )
     return out
 
 
@@ -169,9 +260,20 @@ def _reviews(derived: Derived, as_of: date) -> Assigned:
     for c in _sorted(waiting, lambda c: (c.get("review_due") is None, c.get("review_due") or as_of)):
         review_due = c.get("review_due")
         days_left = (review_due - as_of).days if review_due is not None else None
-        out.append((_person(c.get("owner")), "reviews", ReviewItem(
-            _text(c.get("campaign_id")), _text(c.get("name")), day_of(c.get("end")), review_due, days_left,
-            _text(c.get("owner")))))
+        out.append(
+            (
+                _person(c.get("owner")),
+                "reviews",
+                ReviewItem(
+                    _text(c.get("campaign_id")),
+                    _text(c.get("name")),
+                    day_of(c.get("end")),
+                    review_due,
+                    days_left,
+                    _text(c.get("owner")),
+                ),
+            )
+        )
     return out
 
 
@@ -181,8 +283,7 @@ def _pinyin_key(name: str) -> tuple[list[str], str]:
     return lazy_pinyin(name), name
 
 
-def build_agenda(derived: Derived, book: Book | None, config: Config, as_of: date, days: int | None = None
-                 ) -> Agenda:
+def build_agenda(derived: Derived, book: Book | None, config: Config, as_of: date, days: int | None = None) -> Agenda:
     """What each person should do next at ``as_of``, looking ``days`` ahead (SPEC §8).
 
     ``days`` defaults to the config's ``agenda_days``. ``book`` is not read today (every value
@@ -193,8 +294,13 @@ def build_agenda(derived: Derived, book: Book | None, config: Config, as_of: dat
     days = config.agenda_days if days is None else days
     horizon = as_of + timedelta(days=days)
     cal = WorkCalendar.from_config(config)
-    assigned = (_customer_sections(derived, as_of, horizon) + _next_actions(derived, as_of, horizon)
-                + _feedback(derived, as_of, cal) + _tasks(derived, as_of, horizon) + _reviews(derived, as_of))
+    assigned = (
+        _customer_sections(derived, as_of, horizon)
+        + _next_actions(derived, as_of, horizon)
+        + _feedback(derived, as_of, cal)
+        + _tasks(derived, as_of, horizon)
+        + _reviews(derived, as_of)
+    )
     by_person: dict[str, dict[str, list[Any]]] = defaultdict(lambda: {key: [] for key in SECTION_KEYS})
     for person, section, item in assigned:
         by_person[person][section].append(item)

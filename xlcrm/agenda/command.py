@@ -31,17 +31,24 @@ def parse_formats(text: str | None) -> tuple[str, ...]:
     """``text``, ``md``, ``json``, ``xlsx`` or a comma list (``md,xlsx``) → formats in a fixed order."""
     parts = [p.strip().lower() for p in (text or "text").split(",") if p.strip()]
     if not parts or any(p not in FORMATS for p in parts):
-        raise UsageError(detail=tr("--format 只能是 text、md、json、xlsx 或用逗号连接的组合，如 md,xlsx（收到 {v}）",
-                                   "--format must be text, md, json, xlsx or a comma list such as md,xlsx (got {v})",
-                                   v=text))
+        raise UsageError(
+            detail=tr(
+                "--format 只能是 text、md、json、xlsx 或用逗号连接的组合，如 md,xlsx（收到 {v}）",
+                "--format must be text, md, json, xlsx or a comma list such as md,xlsx (got {v})",
+                v=text,
+            )
+        )
     return tuple(f for f in FORMATS if f in parts)
 
 
 def check_days(days: int | None) -> None:
     """``--days`` must be a whole number of days from 0 to 366."""
     if days is not None and not 0 <= days <= MAX_DAYS:
-        raise UsageError(detail=tr("--days 应为 0 到 {m} 之间的整数（收到 {v}）", "--days must be 0 to {m} (got {v})",
-                                   m=MAX_DAYS, v=days))
+        raise UsageError(
+            detail=tr(
+                "--days 应为 0 到 {m} 之间的整数（收到 {v}）", "--days must be 0 to {m} (got {v})", m=MAX_DAYS, v=days
+            )
+        )
 
 
 def _say(text: str) -> None:
@@ -57,16 +64,20 @@ def _render(agenda: Agenda, fmt: str, person: str | None) -> str:
     return render_text(agenda, color=False, person=person)
 
 
-def _targets(agenda: Agenda, by_manager: bool, fmt: str, out: Path, single_file: bool
-             ) -> list[tuple[Path, Agenda, str | None]]:
+def _targets(
+    agenda: Agenda, by_manager: bool, fmt: str, out: Path, single_file: bool
+) -> list[tuple[Path, Agenda, str | None]]:
     """(file, agenda, person) per file: the team's agenda, or one per person; names made safe and
     unique (``_2``) when two names clean up to the same file name."""
     ext = EXTENSIONS[fmt]
     if single_file:
         return [(out, agenda, None)]
     stem = (FILE_PREFIX, agenda.as_of.isoformat())
-    wanted = [(stem + (p.name,), agenda.only(p.name), p.name) for p in agenda.people] if by_manager \
+    wanted = (
+        [(stem + (p.name,), agenda.only(p.name), p.name) for p in agenda.people]
+        if by_manager
         else [(stem, agenda, None)]
+    )
     used: set[str] = set()
     result = []
     for parts, part_agenda, person in wanted:
@@ -98,22 +109,31 @@ def _inputs(paths: Sequence[Path], sources: Sequence[Path]) -> set[Path]:
     return {Path(p).resolve() for p in (*paths, *sources) if Path(p).is_file()}
 
 
-def write_files(agenda: Agenda, formats: tuple[str, ...], by_manager: bool, output: Path | None,
-                inputs: set[Path]) -> list[Path]:
+def write_files(
+    agenda: Agenda, formats: tuple[str, ...], by_manager: bool, output: Path | None, inputs: set[Path]
+) -> list[Path]:
     """Write the agenda files; an input workbook is never overwritten (exit 2 instead)."""
     out = output or DEFAULT_FOLDER
-    single = (not by_manager and len(formats) == 1 and out.suffix.lower() == "." + EXTENSIONS[formats[0]]
-              and not out.is_dir())
+    single = (
+        not by_manager and len(formats) == 1 and out.suffix.lower() == "." + EXTENSIONS[formats[0]] and not out.is_dir()
+    )
     if not single and out.exists() and not out.is_dir():
-        raise UsageError(detail=tr(
-            "-o {p} 是一个已有的文件，不能用作输出文件夹（只有一种格式、不加 --by manager 且扩展名与格式一致时 -o 才是文件）",
-            "-o {p} is an existing file, not a folder (-o names a file only for one format, without --by manager, "
-            "with that format's extension)", p=out))
+        raise UsageError(
+            detail=tr(
+                "-o {p} 是一个已有的文件，不能用作输出文件夹（只有一种格式、不加 --by manager 且扩展名与格式一致时 -o 才是文件）",
+                "-o {p} is an existing file, not a folder (-o names a file only for one format, without --by manager, "
+                "with that format's extension)",
+                p=out,
+            )
+        )
     planned = [(fmt, *target) for fmt in formats for target in _targets(agenda, by_manager, fmt, out, single)]
     for _, path, _, _ in planned:
         if path.resolve() in inputs:
-            raise UsageError(detail=tr("输出文件 {p} 是输入的工作簿，不能覆盖；请换一个 -o", "output {p} is an input workbook",
-                                       p=path))
+            raise UsageError(
+                detail=tr(
+                    "输出文件 {p} 是输入的工作簿，不能覆盖；请换一个 -o", "output {p} is an input workbook", p=path
+                )
+            )
     (out.parent if single else out).mkdir(parents=True, exist_ok=True)
     written = []
     for fmt, path, part, person in planned:
@@ -122,8 +142,16 @@ def write_files(agenda: Agenda, formats: tuple[str, ...], by_manager: bool, outp
     return written
 
 
-def run_agenda(paths: Sequence[Path], as_of: date, days: int | None, by_manager: bool, fmt: str | None,
-               output: Path | None, config: Path | None, overrides: dict[str, str] | None = None) -> int:
+def run_agenda(
+    paths: Sequence[Path],
+    as_of: date,
+    days: int | None,
+    by_manager: bool,
+    fmt: str | None,
+    output: Path | None,
+    config: Path | None,
+    overrides: dict[str, str] | None = None,
+) -> int:
     """The ``agenda`` command (SPEC §8); returns the exit code."""
     formats = parse_formats(fmt)
     check_days(days)
@@ -135,7 +163,11 @@ def run_agenda(paths: Sequence[Path], as_of: date, days: int | None, by_manager:
     agenda = run.agenda
     to_stdout = output is None and not by_manager and len(formats) == 1 and formats[0] != "xlsx"
     if to_stdout:
-        text = render_text(agenda, color=use_color(sys.stdout)) if formats[0] == "text" else _render(agenda, formats[0], None)
+        text = (
+            render_text(agenda, color=use_color(sys.stdout))
+            if formats[0] == "text"
+            else _render(agenda, formats[0], None)
+        )
         write(text)
     elif by_manager and not agenda.people:
         write(tr("没有待办事项，未写入文件。\n", "Nothing to do; no file written.\n"))
@@ -145,6 +177,14 @@ def run_agenda(paths: Sequence[Path], as_of: date, days: int | None, by_manager:
         for path in written if listed else []:
             write(tr("已写入：{p}\n", "Written: {p}\n", p=path))
         where = "" if listed else tr("（{d}）", " ({d})", d=written[0].parent)
-        write(tr("待办清单：{n} 人 {i} 项，已写入 {f} 个文件{w}\n", "Agenda: {n} people, {i} items, {f} files written{w}\n",
-                 n=len(agenda.people), i=agenda.count, f=len(written), w=where))
+        write(
+            tr(
+                "待办清单：{n} 人 {i} 项，已写入 {f} 个文件{w}\n",
+                "Agenda: {n} people, {i} items, {f} files written{w}\n",
+                n=len(agenda.people),
+                i=agenda.count,
+                f=len(written),
+                w=where,
+            )
+        )
     return 0 if run.complete else 1

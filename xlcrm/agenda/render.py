@@ -32,6 +32,7 @@ def title_line(agenda: Agenda, person: str | None = None) -> str:
 
 # --- text -----------------------------------------------------------------------------------
 
+
 def _v(item: Any, key: str) -> str:
     return show(key, getattr(item, key))
 
@@ -44,28 +45,48 @@ def _customer_head(item: Any) -> str:
 def _text_line(section: str, item: Any) -> tuple[str, bool]:
     """One item as a line, and whether it is late (shown in red on a terminal)."""
     if section == "overdue":
-        return (f"{_customer_head(item)}｜应跟进 {_v(item, 'next_due')}，逾期 {_v(item, 'overdue_days')} 天"
-                f"｜最近跟进 {_v(item, 'last_followup')}｜流失风险 {_v(item, 'churn_risk')}", True)
+        return (
+            f"{_customer_head(item)}｜应跟进 {_v(item, 'next_due')}，逾期 {_v(item, 'overdue_days')} 天"
+            f"｜最近跟进 {_v(item, 'last_followup')}｜流失风险 {_v(item, 'churn_risk')}",
+            True,
+        )
     if section == "due":
-        return (f"{_customer_head(item)}｜应跟进 {_v(item, 'next_due')}（{show_days(item.days_left)}）"
-                f"｜最近跟进 {_v(item, 'last_followup')}｜流失风险 {_v(item, 'churn_risk')}", False)
+        return (
+            f"{_customer_head(item)}｜应跟进 {_v(item, 'next_due')}（{show_days(item.days_left)}）"
+            f"｜最近跟进 {_v(item, 'last_followup')}｜流失风险 {_v(item, 'churn_risk')}",
+            False,
+        )
     if section == "deep_contact":
-        return (f"{_customer_head(item)}｜深度沟通 {_v(item, 'next_deep_due')}（{show_days(item.days_left)}）"
-                f"｜建议 {_v(item, 'suggested_kind')}", item.days_left < 0)
+        return (
+            f"{_customer_head(item)}｜深度沟通 {_v(item, 'next_deep_due')}（{show_days(item.days_left)}）"
+            f"｜建议 {_v(item, 'suggested_kind')}",
+            item.days_left < 0,
+        )
     if section == "next_actions":
-        return (f"{_v(item, 'next_action')}｜{_v(item, 'customer_id')} {_v(item, 'customer_name')}｜"
-                f"{_v(item, 'contact')} {_v(item, 'phone')}｜计划 {_v(item, 'next_action_date')}"
-                f"（{show_days(item.days_left)}）｜跟进人 {_v(item, 'owner')}", item.days_left < 0)
+        return (
+            f"{_v(item, 'next_action')}｜{_v(item, 'customer_id')} {_v(item, 'customer_name')}｜"
+            f"{_v(item, 'contact')} {_v(item, 'phone')}｜计划 {_v(item, 'next_action_date')}"
+            f"（{show_days(item.days_left)}）｜跟进人 {_v(item, 'owner')}",
+            item.days_left < 0,
+        )
     if section == "feedback":
-        return (f"{_v(item, 'feedback_id')} {_v(item, 'type')}：{_v(item, 'description')}｜"
-                f"{_v(item, 'customer_name')} {_v(item, 'contact')} {_v(item, 'phone')}｜时限 {_v(item, 'deadline')}"
-                f"（{show_hours(item.hours_left)}）｜{_v(item, 'status')}",
-                item.hours_left is not None and item.hours_left < 0)
+        return (
+            f"{_v(item, 'feedback_id')} {_v(item, 'type')}：{_v(item, 'description')}｜"
+            f"{_v(item, 'customer_name')} {_v(item, 'contact')} {_v(item, 'phone')}｜时限 {_v(item, 'deadline')}"
+            f"（{show_hours(item.hours_left)}）｜{_v(item, 'status')}",
+            item.hours_left is not None and item.hours_left < 0,
+        )
     if section == "tasks":
-        return (f"{_v(item, 'task')}｜{_v(item, 'campaign_id')} {_v(item, 'campaign_name')}｜截止 {_v(item, 'due')}"
-                f"（{show_days(item.days_left)}）｜{_v(item, 'status')}", item.days_left < 0)
-    return (f"{_v(item, 'campaign_id')} {_v(item, 'name')}｜结束 {_v(item, 'end')}｜复盘截止 {_v(item, 'review_due')}"
-            f"（{show_days(item.days_left)}）", item.days_left is not None and item.days_left < 0)
+        return (
+            f"{_v(item, 'task')}｜{_v(item, 'campaign_id')} {_v(item, 'campaign_name')}｜截止 {_v(item, 'due')}"
+            f"（{show_days(item.days_left)}）｜{_v(item, 'status')}",
+            item.days_left < 0,
+        )
+    return (
+        f"{_v(item, 'campaign_id')} {_v(item, 'name')}｜结束 {_v(item, 'end')}｜复盘截止 {_v(item, 'review_due')}"
+        f"（{show_days(item.days_left)}）",
+        item.days_left is not None and item.days_left < 0,
+    )
 
 
 def _paint(text: str, code: str, color: bool) -> str:
@@ -103,6 +124,7 @@ def render_text(agenda: Agenda, color: bool = False, person: str | None = None) 
 
 # --- Markdown -------------------------------------------------------------------------------
 
+
 def _md_cell(text: str) -> str:
     """A table cell: pipes escaped, line breaks as spaces (a cell must stay on one line)."""
     return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
@@ -132,6 +154,7 @@ def render_markdown(agenda: Agenda, person: str | None = None) -> str:
 
 # --- JSON -----------------------------------------------------------------------------------
 
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
@@ -146,10 +169,13 @@ def agenda_dict(agenda: Agenda) -> dict[str, Any]:
         "as_of": agenda.as_of.isoformat(),
         "days": agenda.days,
         "people": [
-            {"name": p.name, "sections": {
-                key: [{k: _json_value(v) for k, v in item_dict(item).items()} for item in items]
-                for key, items in p.sections
-            }}
+            {
+                "name": p.name,
+                "sections": {
+                    key: [{k: _json_value(v) for k, v in item_dict(item).items()} for item in items]
+                    for key, items in p.sections
+                },
+            }
             for p in agenda.people
         ],
     }
@@ -162,13 +188,17 @@ def render_json(agenda: Agenda) -> str:
 
 # --- xlsx rows ------------------------------------------------------------------------------
 
+
 def xlsx_sheets(agenda: Agenda) -> list[tuple[str, list[str], list[list[Any]]]]:
     """One (sheet name, headers, rows) per section, every section present; the first column is the
     person, values stay typed (dates, numbers) so filters and sorting work in Excel."""
     sheets = []
     for section in SECTIONS:
         headers = [PERSON_HEADER, *(c.header for c in section.columns)]
-        rows = [[p.name, *(getattr(item, c.key) for c in section.columns)]
-                for p in agenda.people for item in p.items(section.key)]
+        rows = [
+            [p.name, *(getattr(item, c.key) for c in section.columns)]
+            for p in agenda.people
+            for item in p.items(section.key)
+        ]
         sheets.append((section.sheet_name, headers, rows))
     return sheets

@@ -51,14 +51,30 @@ def _customer_headers() -> dict[str, str]:
 SECTIONS: tuple[Section, ...] = (
     Section("overdue", "逾期未跟进", "逾期未跟进", _columns("overdue", CUSTOMERS, {})),
     Section("due", "今日及近期到期", "今日及近期到期", _columns("due", CUSTOMERS, {"days_left": DAYS_LEFT_HEADER})),
-    Section("deep_contact", "深度沟通到期", "深度沟通到期", _columns(
-        "deep_contact", CUSTOMERS, {"days_left": DAYS_LEFT_HEADER, "suggested_kind": "建议沟通类型"})),
-    Section("next_actions", "待办下一步", "待办下一步", _columns(
-        "next_actions", FOLLOWUPS, {**_customer_headers(), "days_left": DAYS_LEFT_HEADER})),
-    Section("feedback", "反馈将超时 / 已超时", "反馈将超时或已超时", _columns(
-        "feedback", FEEDBACK, {**_customer_headers(), "hours_left": HOURS_LEFT_HEADER})),
-    Section("tasks", TASKS.name, TASKS.name, _columns(
-        "tasks", TASKS, {"campaign_name": CAMPAIGNS.field("name").header, "days_left": DAYS_LEFT_HEADER})),
+    Section(
+        "deep_contact",
+        "深度沟通到期",
+        "深度沟通到期",
+        _columns("deep_contact", CUSTOMERS, {"days_left": DAYS_LEFT_HEADER, "suggested_kind": "建议沟通类型"}),
+    ),
+    Section(
+        "next_actions",
+        "待办下一步",
+        "待办下一步",
+        _columns("next_actions", FOLLOWUPS, {**_customer_headers(), "days_left": DAYS_LEFT_HEADER}),
+    ),
+    Section(
+        "feedback",
+        "反馈将超时 / 已超时",
+        "反馈将超时或已超时",
+        _columns("feedback", FEEDBACK, {**_customer_headers(), "hours_left": HOURS_LEFT_HEADER}),
+    ),
+    Section(
+        "tasks",
+        TASKS.name,
+        TASKS.name,
+        _columns("tasks", TASKS, {"campaign_name": CAMPAIGNS.field("name").header, "days_left": DAYS_LEFT_HEADER}),
+    ),
     Section("reviews", "待复盘活动", "待复盘活动", _columns("reviews", CAMPAIGNS, {"days_left": DAYS_LEFT_HEADER})),
 )
 SECTIONS_BY_KEY: dict[str, Section] = {s.key: s for s in SECTIONS}

@@ -34,14 +34,20 @@ class AgendaRun:
         return self.agenda is not None and not self.skipped and not self.conflicts
 
 
-def _consolidate(paths: Sequence[Path], as_of: date, config_file: Path | None,
-                 overrides: dict[str, str] | None = None) -> Consolidated:
+def _consolidate(
+    paths: Sequence[Path], as_of: date, config_file: Path | None, overrides: dict[str, str] | None = None
+) -> Consolidated:
     """The one call into the shared consolidation of ``report`` (keep it the only one)."""
     return consolidate(list(paths), as_of, config_file, overrides=overrides)
 
 
-def load_agenda(paths: Sequence[Path], as_of: date, days: int | None = None,
-                config_file: Path | None = None, overrides: dict[str, str] | None = None) -> AgendaRun:
+def load_agenda(
+    paths: Sequence[Path],
+    as_of: date,
+    days: int | None = None,
+    config_file: Path | None = None,
+    overrides: dict[str, str] | None = None,
+) -> AgendaRun:
     """Check and merge the workbooks under ``paths`` (files or folders) and build the agenda.
 
     Workbooks with errors are left out and named, as in ``report``; an ID that differs between
@@ -52,13 +58,18 @@ def load_agenda(paths: Sequence[Path], as_of: date, days: int | None = None,
     skipped = tuple(s.message() for s in merged.skipped)
     conflicts = tuple(c.message() for c in merged.conflicts)
     if conflicts:
-        conflicts += (tr("存在 {n} 处编号冲突，未生成待办清单。请统一各工作簿中的记录。",
-                         "{n} ID conflicts; no agenda was made. Reconcile the workbooks first.",
-                         n=len(merged.conflicts)),)
+        conflicts += (
+            tr(
+                "存在 {n} 处编号冲突，未生成待办清单。请统一各工作簿中的记录。",
+                "{n} ID conflicts; no agenda was made. Reconcile the workbooks first.",
+                n=len(merged.conflicts),
+            ),
+        )
         return AgendaRun(None, tuple(merged.sources), skipped, conflicts)
     if not merged.sources:
-        return AgendaRun(None, (), skipped + (tr("没有可用的工作簿，未生成待办清单。",
-                                                 "No usable workbook; no agenda was made."),))
+        return AgendaRun(
+            None, (), skipped + (tr("没有可用的工作簿，未生成待办清单。", "No usable workbook; no agenda was made."),)
+        )
     derived = derive(merged.book, merged.config, as_of)
     agenda = build_agenda(derived, merged.book, merged.config, as_of, days)
     warnings = tuple(dict.fromkeys((*derived.warnings, *agenda.warnings)))

@@ -28,7 +28,18 @@ def check_date_only(book: Book, config: Config | None, as_of: date) -> Iterator[
                 value = row.values.get(f.key)
                 if value is None or not is_date_only(value):
                     continue
-                yield located(sheet, row.number, f.key, "value.date_only", tr(
-                    "“{h}”只填了日期（{v}），按当天 24:00 计算时效。请补上具体时间，如 {v} 16:30。",
-                    '"{h}" holds a date only ({v}); it counts as the end of that day for every duration. '
-                    "Add the time, e.g. {v} 16:30.", h=f.header, v=show(value)), value=value, severity="warning")
+                yield located(
+                    sheet,
+                    row.number,
+                    f.key,
+                    "value.date_only",
+                    tr(
+                        "“{h}”只填了日期（{v}），按当天 24:00 计算时效。请补上具体时间，如 {v} 16:30。",
+                        '"{h}" holds a date only ({v}); it counts as the end of that day for every duration. '
+                        "Add the time, e.g. {v} 16:30.",
+                        h=f.header,
+                        v=show(value),
+                    ),
+                    value=value,
+                    severity="warning",
+                )

@@ -43,8 +43,15 @@ def latest_computable_date(config: Config | None) -> date:
     working day, around the Spring Festival); a year of slack covers them all with room to spare.
     """
     cfg = config or Config()
-    days = (max(cfg.cadence_days.values()) + max(cfg.deep_cycle_days.values()) + cfg.due_soon_days
-            + cfg.agenda_days + 3 * cfg.review_due_workdays + int(max(cfg.sla_hours.values()) // 9) * 3 + 366)
+    days = (
+        max(cfg.cadence_days.values())
+        + max(cfg.deep_cycle_days.values())
+        + cfg.due_soon_days
+        + cfg.agenda_days
+        + 3 * cfg.review_due_workdays
+        + int(max(cfg.sla_hours.values()) // 9) * 3
+        + 366
+    )
     return date.max - timedelta(days=days)
 
 

@@ -36,8 +36,9 @@ def _records(book: Book, key: str, new_ids: dict[int, str]) -> list[Record]:
         return []
     id_key = own_id_key(sheet.kind) if sheet.kind.own_id else None
     # a cell still holding enrich's own earlier value is recomputed as if blank (SPEC §2)
-    records = [{**row.values, **dict.fromkeys(row.refreshable), "row": row.number}
-               for row in sheet.rows if not row.rejected]
+    records = [
+        {**row.values, **dict.fromkeys(row.refreshable), "row": row.number} for row in sheet.rows if not row.rejected
+    ]
     if id_key:
         for rec in records:
             if rec["row"] in new_ids:
@@ -45,8 +46,9 @@ def _records(book: Book, key: str, new_ids: dict[int, str]) -> list[Record]:
     return records
 
 
-def _collect_values(book: Book, records: dict[str, list[Record]]) -> tuple[dict[str, dict[int, dict[str, Any]]],
-                                                                        list[FillRecord], set[tuple[str, int, str]]]:
+def _collect_values(
+    book: Book, records: dict[str, list[Record]]
+) -> tuple[dict[str, dict[int, dict[str, Any]]], list[FillRecord], set[tuple[str, int, str]]]:
     """Per sheet and row, the cells to write in schema order: every computed field, plus a filled
     own ID or ``fill_when_blank`` field where the staff cell is blank or still holds enrich's own
     earlier value. Rejected rows: all blank. Also the ``xlcrm_填写`` records of this run and the
@@ -70,7 +72,9 @@ def _collect_values(book: Book, records: dict[str, list[Record]]) -> tuple[dict[
             if rec is None:
                 cells[row.number] = dict(blank)
                 # keep the records of a rejected row: once fixed, its cells refresh again
-                fills += [FillRecord(kind.key, str(row_id), k, row.values[k]) for k in sorted(row.refreshable) if row_id]
+                fills += [
+                    FillRecord(kind.key, str(row_id), k, row.values[k]) for k in sorted(row.refreshable) if row_id
+                ]
                 continue
             filled = {}
             for k in fillable:

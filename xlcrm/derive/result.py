@@ -51,8 +51,10 @@ class Derived:
         for sheet in sorted(self.values, key=lambda k: order.get(k, len(order))):
             rows = self.values[sheet]
             for row in sorted(rows):
-                result.extend(CellUpdate(sheet, row, key, value, (sheet, row, key) in self.refresh)
-                              for key, value in rows[row].items())
+                result.extend(
+                    CellUpdate(sheet, row, key, value, (sheet, row, key) in self.refresh)
+                    for key, value in rows[row].items()
+                )
         return result
 
     def followups_of(self, customer_id: str) -> list[Record]:

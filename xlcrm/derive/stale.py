@@ -64,12 +64,25 @@ def stale_issues(book: Book, derived: Derived) -> list[Issue]:
                 continue
             cells = "、".join(sheet.cell(f.key, r) or "" for r in rows[:_SHOWN])
             more = tr(" 等", " …") if len(rows) > _SHOWN else ""
-            issues.append(located(sheet, rows[0], f.key, "computed.stale", tr(
-                "“{h}”有 {n} 个单元格与当前数据不一致（{cells}{more}）：工作簿在计算之后又被修改过，"
-                "或统计日已变。运行 xlcrm enrich 即可更新。",
-                '"{h}": {n} cells no longer match the data ({cells} {more}); the workbook was edited after '
-                "enrich, or the as-of date moved on. Run xlcrm enrich to refresh them.",
-                h=f.header, n=len(rows), cells=cells, more=more), value=row_value(sheet, rows[0], f.key)))
+            issues.append(
+                located(
+                    sheet,
+                    rows[0],
+                    f.key,
+                    "computed.stale",
+                    tr(
+                        "“{h}”有 {n} 个单元格与当前数据不一致（{cells}{more}）：工作簿在计算之后又被修改过，"
+                        "或统计日已变。运行 xlcrm enrich 即可更新。",
+                        '"{h}": {n} cells no longer match the data ({cells} {more}); the workbook was edited after '
+                        "enrich, or the as-of date moved on. Run xlcrm enrich to refresh them.",
+                        h=f.header,
+                        n=len(rows),
+                        cells=cells,
+                        more=more,
+                    ),
+                    value=row_value(sheet, rows[0], f.key),
+                )
+            )
     return issues
 
 

@@ -39,8 +39,9 @@ def agenda_tables(derived: Derived, book: Book, config: Config, as_of: date) -> 
 
 def agenda_rows(as_of: date, days: int, tables: list[Table]) -> tuple[list[list[Any]], list[int], list[int]]:
     """The sheet's rows, and the row numbers of section titles and of table headers."""
-    rows: list[list[Any]] = [[AGENDA_TITLE + tr("（统计日 {d}，向后看 {n} 天）", " (as of {d}, next {n} days)",
-                                                d=as_of.isoformat(), n=days)]]
+    rows: list[list[Any]] = [
+        [AGENDA_TITLE + tr("（统计日 {d}，向后看 {n} 天）", " (as of {d}, next {n} days)", d=as_of.isoformat(), n=days)]
+    ]
     titles: list[int] = []
     headers: list[int] = []
     for title, head, items in tables:
@@ -57,8 +58,9 @@ def agenda_rows(as_of: date, days: int, tables: list[Table]) -> tuple[list[list[
     return rows, titles, headers
 
 
-def agenda_live(xbook: Any, as_of: date, config_file: Path | None = None,
-                overrides: dict[str, Any] | None = None) -> int:
+def agenda_live(
+    xbook: Any, as_of: date, config_file: Path | None = None, overrides: dict[str, Any] | None = None
+) -> int:
     """Write the ``今日待办`` sheet (replacing an earlier one) as the first sheet; returns the item count."""
     live, checked = check_live(xbook, as_of, config_file, overrides)
     refuse_structural(checked, book_label(xbook))
@@ -73,15 +75,18 @@ def agenda_live(xbook: Any, as_of: date, config_file: Path | None = None,
     return sum(len(items) for _, _, items in tables)
 
 
-def _put_agenda_sheet(xbook: Any, sheets: dict[str, Any], rows: list[list[Any]], titles: list[int],
-                      headers: list[int]) -> None:
+def _put_agenda_sheet(
+    xbook: Any, sheets: dict[str, Any], rows: list[list[Any]], titles: list[int], headers: list[int]
+) -> None:
     """Replace the 今日待办 sheet with ``rows`` as the first sheet, and show it."""
     old = sheets.pop(AGENDA_SHEET_NAME, None)
     if old is not None:
         old.delete()
     xsheet = xbook.sheets.add(AGENDA_SHEET_NAME, before=xbook.sheets[0])
     width = max(len(r) for r in rows)
-    xsheet.range((1, 1), (len(rows), width)).value = [[to_excel(v) for v in r] + [None] * (width - len(r)) for r in rows]
+    xsheet.range((1, 1), (len(rows), width)).value = [
+        [to_excel(v) for v in r] + [None] * (width - len(r)) for r in rows
+    ]
     xsheet.range((1, 1)).font.bold = True
     for r in titles:
         xsheet.range((r, 1), (r, width)).color = SECTION_COLOR

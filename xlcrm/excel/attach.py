@@ -114,5 +114,8 @@ def connected(run: Callable[[], Any]) -> Any:
 
 def _from_excel(exc: BaseException) -> bool:
     """COM (pywintypes.com_error) and AppleScript (appscript) errors come from Excel, not from xlcrm."""
-    return any(type(e).__module__.split(".")[0] in ("pywintypes", "appscript", "aem", "xlwings")
-               for e in (exc, exc.__cause__, exc.__context__) if e is not None)
+    return any(
+        type(e).__module__.split(".")[0] in ("pywintypes", "appscript", "aem", "xlwings")
+        for e in (exc, exc.__cause__, exc.__context__)
+        if e is not None
+    )

@@ -41,9 +41,12 @@ def _run(action: Callable[[Any], str]) -> str:
     except Exception as exc:  # a bug or a case no check foresaw: still a message box, not a traceback
         if os.environ.get("XLCRM_DEBUG"):
             raise
-        text = tr("xlcrm 遇到意外错误（{t}: {m}），工作簿未保存。请把此信息和工作簿反馈给维护人员。",
-                  "xlcrm hit an unexpected error ({t}: {m}); the workbook was not saved. Please report it.",
-                  t=type(exc).__name__, m=str(exc)[:200])
+        text = tr(
+            "xlcrm 遇到意外错误（{t}: {m}），工作簿未保存。请把此信息和工作簿反馈给维护人员。",
+            "xlcrm hit an unexpected error ({t}: {m}); the workbook was not saved. Please report it.",
+            t=type(exc).__name__,
+            m=str(exc)[:200],
+        )
         _alert(book, text, critical=True)
         return text
     _alert(book, message)
@@ -56,10 +59,13 @@ def _validated(book: Any) -> str:
     report = validate_live(book, _today())
     if not report.errors and not report.warnings:
         return tr("校验通过：没有发现错误或警告。", "No errors or warnings.")
-    return tr("发现 {e} 个错误、{w} 个警告，已在单元格上标出（红色为错误，黄色为警告），"
-              "完整列表见首页“校验结果”。修改后可再次点击按钮校验。",
-              "{e} errors and {w} warnings, marked on their cells (red errors, yellow warnings); see the 校验结果 sheet.",
-              e=report.errors, w=report.warnings)
+    return tr(
+        "发现 {e} 个错误、{w} 个警告，已在单元格上标出（红色为错误，黄色为警告），"
+        "完整列表见首页“校验结果”。修改后可再次点击按钮校验。",
+        "{e} errors and {w} warnings, marked on their cells (red errors, yellow warnings); see the 校验结果 sheet.",
+        e=report.errors,
+        w=report.warnings,
+    )
 
 
 def _enriched(book: Any) -> str:
@@ -67,11 +73,18 @@ def _enriched(book: Any) -> str:
 
     result = enrich_live(book, _today())
     skipped = len(result.rejected)
-    text = tr("已计算完成：补全编号 {i} 个，写入 {n} 个单元格。", "Done: {i} IDs filled, {n} cells written.",
-              i=len(result.derived.filled_ids), n=result.cells_written)
+    text = tr(
+        "已计算完成：补全编号 {i} 个，写入 {n} 个单元格。",
+        "Done: {i} IDs filled, {n} cells written.",
+        i=len(result.derived.filled_ids),
+        n=result.cells_written,
+    )
     if skipped:
-        text += tr("有 {s} 行因错误未计算（计算列留空），请先点击“校验”查看。",
-                   " {s} rows were skipped for errors; run the check first.", s=skipped)
+        text += tr(
+            "有 {s} 行因错误未计算（计算列留空），请先点击“校验”查看。",
+            " {s} rows were skipped for errors; run the check first.",
+            s=skipped,
+        )
     return text + tr("工作簿尚未保存，请检查后保存。", " The workbook is not saved yet.")
 
 

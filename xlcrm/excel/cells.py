@@ -16,8 +16,11 @@ _WORDS = {"TRUE", "FALSE", "真", "假"}
 
 def to_excel(value: Any) -> Any:
     """A value ready for ``Range.value``: text Excel would reinterpret gets the text prefix."""
-    if isinstance(value, str) and value and (value.startswith(_TYPED_STARTS) or any(ch.isdigit() for ch in value)
-                                             or value.strip().upper() in _WORDS):
+    if (
+        isinstance(value, str)
+        and value
+        and (value.startswith(_TYPED_STARTS) or any(ch.isdigit() for ch in value) or value.strip().upper() in _WORDS)
+    ):
         return "'" + value
     return value
 

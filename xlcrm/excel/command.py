@@ -30,9 +30,13 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any] | None:
 def _refuse(args: argparse.Namespace, options: dict[str, str]) -> None:
     for attr, flag in options.items():
         if getattr(args, attr, None):
-            raise UsageError(detail=tr("{f} 不能与 --live 同时使用：--live 直接修改 Excel 中打开的工作簿，由您自己保存",
-                                       "{f} cannot be combined with --live (the open workbook is changed in Excel; you save it)",
-                                       f=flag))
+            raise UsageError(
+                detail=tr(
+                    "{f} 不能与 --live 同时使用：--live 直接修改 Excel 中打开的工作簿，由您自己保存",
+                    "{f} cannot be combined with --live (the open workbook is changed in Excel; you save it)",
+                    f=flag,
+                )
+            )
 
 
 def run_live_validate(args: argparse.Namespace, as_of: date) -> int:
@@ -50,8 +54,12 @@ def run_live_validate(args: argparse.Namespace, as_of: date) -> int:
         write(format_json([report], strict))
     else:
         write(format_text([report], strict, color=use_color(sys.stdout)))
-    sys.stderr.write(tr("已在 Excel 中标出问题单元格，并更新了首页“校验结果”。工作簿尚未保存，请检查后保存。\n",
-                        "Problem cells are marked in Excel and the 校验结果 sheet is updated. The workbook is not saved yet.\n"))
+    sys.stderr.write(
+        tr(
+            "已在 Excel 中标出问题单元格，并更新了首页“校验结果”。工作簿尚未保存，请检查后保存。\n",
+            "Problem cells are marked in Excel and the 校验结果 sheet is updated. The workbook is not saved yet.\n",
+        )
+    )
     return 0 if report.ok(strict) else 1
 
 
@@ -64,7 +72,11 @@ def run_live_enrich(args: argparse.Namespace, as_of: date) -> int:
     book = find_open_book(Path(args.path))
     result = connected(lambda: enrich_live(book, as_of, args.config, _overrides(args), str(args.path)))
     write(enrich_summary(result))
-    write(tr("  已写入 Excel 中打开的工作簿（{n} 个单元格），尚未保存：请检查后按 Ctrl+S 保存。\n",
-             "  Written into the workbook open in Excel ({n} cells), not saved yet: check it and save.\n",
-             n=result.cells_written))
+    write(
+        tr(
+            "  已写入 Excel 中打开的工作簿（{n} 个单元格），尚未保存：请检查后按 Ctrl+S 保存。\n",
+            "  Written into the workbook open in Excel ({n} cells), not saved yet: check it and save.\n",
+            n=result.cells_written,
+        )
+    )
     return 0

@@ -42,8 +42,13 @@ def book_label(xbook: Any) -> str:
     return str(path) if path else str(xbook.name)
 
 
-def check_live(xbook: Any, as_of: date, config_file: Path | None = None, overrides: dict[str, Any] | None = None,
-               name: str | None = None) -> tuple[LiveRead, CheckedBook]:
+def check_live(
+    xbook: Any,
+    as_of: date,
+    config_file: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    name: str | None = None,
+) -> tuple[LiveRead, CheckedBook]:
     """Read the open workbook and run every check, exactly as ``xlcrm validate`` on its file.
 
     ``name`` is what the report calls the workbook (the path as typed); default its full name."""
@@ -52,8 +57,13 @@ def check_live(xbook: Any, as_of: date, config_file: Path | None = None, overrid
     return live, check_read(live.result, as_of, config, name or book_label(xbook))
 
 
-def validate_live(xbook: Any, as_of: date, config_file: Path | None = None, overrides: dict[str, Any] | None = None,
-                  name: str | None = None) -> FileReport:
+def validate_live(
+    xbook: Any,
+    as_of: date,
+    config_file: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    name: str | None = None,
+) -> FileReport:
     """Check the open workbook, replace xlcrm's earlier marks with this run's and rewrite 校验结果."""
     live, checked = check_live(xbook, as_of, config_file, overrides, name)
     own = find_sheet(live, MARKS_SHEET_NAME)
@@ -74,7 +84,9 @@ def refuse_structural(checked: CheckedBook, label: str) -> None:
     """Stop, as the file command does, when sheets or headers are missing or IDs repeat."""
     structural = structural_errors(checked.report.issues)
     if structural:
-        detail = "\n".join(f"  {i.sheet or ''}{'!' + i.cell if i.cell else ''} {i.code} {i.message}" for i in structural[:20])
+        detail = "\n".join(
+            f"  {i.sheet or ''}{'!' + i.cell if i.cell else ''} {i.code} {i.message}" for i in structural[:20]
+        )
         raise StructureError(path=label, detail=detail)
 
 
@@ -85,8 +97,13 @@ class LiveEnrichResult(EnrichResult):
     cells_written: int = 0
 
 
-def enrich_live(xbook: Any, as_of: date, config_file: Path | None = None, overrides: dict[str, Any] | None = None,
-                name: str | None = None) -> LiveEnrichResult:
+def enrich_live(
+    xbook: Any,
+    as_of: date,
+    config_file: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    name: str | None = None,
+) -> LiveEnrichResult:
     """Fill blank IDs and every computed column of the open workbook (SPEC §10); not saved."""
     from ..writing.enrich_writer import fill_rows, history_rows
 

@@ -36,7 +36,13 @@ def field_header(issue: Issue) -> str:
 def _shown(value: Any) -> Any:
     if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
-    text = value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat() if hasattr(value, "isoformat") else str(value)
+    text = (
+        value.isoformat(sep=" ")
+        if hasattr(value, "hour")
+        else value.isoformat()
+        if hasattr(value, "isoformat")
+        else str(value)
+    )
     return to_excel(text if len(text) <= VALUE_LIMIT else text[:VALUE_LIMIT] + "…")
 
 
@@ -48,16 +54,36 @@ def _link(sheet: str, cell: str) -> str:
 def results_rows(report: FileReport, sheet_names: set[str]) -> tuple[list[list[Any]], dict[str, list[int]]]:
     """The sheet's rows (header first; errors, then warnings, then notes folded per sheet and code)
     and the row numbers of each severity."""
-    headers = [tr("序号", "No."), tr("工作表", "Sheet"), tr("单元格", "Cell"), tr("级别", "Severity"),
-               tr("字段", "Field"), tr("当前值", "Value"), tr("问题说明", "Message"), tr("代码", "Code")]
+    headers = [
+        tr("序号", "No."),
+        tr("工作表", "Sheet"),
+        tr("单元格", "Cell"),
+        tr("级别", "Severity"),
+        tr("字段", "Field"),
+        tr("当前值", "Value"),
+        tr("问题说明", "Message"),
+        tr("代码", "Code"),
+    ]
     rows: list[list[Any]] = [headers]
     severity: dict[str, list[int]] = {"error": [], "warning": [], "info": []}
-    main = sorted((i for i in report.issues if i.severity in ("error", "warning")),
-                  key=lambda i: 0 if i.severity == "error" else 1)
+    main = sorted(
+        (i for i in report.issues if i.severity in ("error", "warning")),
+        key=lambda i: 0 if i.severity == "error" else 1,
+    )
     for n, issue in enumerate(main, start=1):
         cell = _link(issue.sheet, issue.cell) if issue.cell and issue.sheet in sheet_names else issue.cell
-        rows.append([n, to_excel(issue.sheet), cell, SEVERITY_ZH[issue.severity], field_header(issue),
-                     _shown(issue.value), to_excel(issue.message), issue.code])
+        rows.append(
+            [
+                n,
+                to_excel(issue.sheet),
+                cell,
+                SEVERITY_ZH[issue.severity],
+                field_header(issue),
+                _shown(issue.value),
+                to_excel(issue.message),
+                issue.code,
+            ]
+        )
         severity[issue.severity].append(len(rows))
     notes: dict[tuple[str, str], list[Issue]] = {}
     for issue in report.issues:
@@ -68,13 +94,37 @@ def results_rows(report: FileReport, sheet_names: set[str]) -> tuple[list[list[A
         for (sheet, code), items in notes.items():
             cells = [i.cell for i in items if i.cell]
             where = "、".join(cells[:10]) + (tr(" 等 {n} 处", " … {n} cells", n=len(cells)) if len(cells) > 10 else "")
-            message = items[0].message if len(items) == 1 else tr(
-                "{m}（共 {n} 处）", "{m} ({n} cells)", m=items[0].message, n=len(items))
-            rows.append([None, to_excel(sheet) or None, to_excel(where) or None, SEVERITY_ZH["info"],
-                         field_header(items[0]), None, to_excel(message), code])
+            message = (
+                items[0].message
+                if len(items) == 1
+                else tr("{m}（共 {n} 处）", "{m} ({n} cells)", m=items[0].message, n=len(items))
+            )
+            rows.append(
+                [
+                    None,
+                    to_excel(sheet) or None,
+                    to_excel(where) or None,
+                    SEVERITY_ZH["info"],
+                    field_header(items[0]),
+                    None,
+                    to_excel(message),
+                    code,
+                ]
+            )
             severity["info"].append(len(rows))
-    rows += [[], [None, tr("共 {e} 个错误、{w} 个警告、{i} 条提示。", "{e} errors, {w} warnings, {i} notes.",
-                           e=report.errors, w=report.warnings, i=report.infos)]]
+    rows += [
+        [],
+        [
+            None,
+            tr(
+                "共 {e} 个错误、{w} 个警告、{i} 条提示。",
+                "{e} errors, {w} warnings, {i} notes.",
+                e=report.errors,
+                w=report.warnings,
+                i=report.infos,
+            ),
+        ],
+    ]
     return rows, severity
 
 

@@ -62,8 +62,9 @@ def ensure_computed_columns(xsheet: Any, sheet: SheetData, raw: RawSheet) -> dic
     return columns
 
 
-def _sheet_cells(sheet: SheetData, raw: RawSheet, columns: dict[str, int],
-                 updates: list[CellUpdate]) -> dict[tuple[int, str], dict[int, Any]]:
+def _sheet_cells(
+    sheet: SheetData, raw: RawSheet, columns: dict[str, int], updates: list[CellUpdate]
+) -> dict[tuple[int, str], dict[int, Any]]:
     """(column, field) → row → value: every computed cell, and input cells enrich may fill."""
     computed = {f.key for f in sheet.kind.computed_fields}
     cells: dict[tuple[int, str], dict[int, Any]] = {}

@@ -37,8 +37,9 @@ from .xmlparts import uncached_formula_cells
 __all__ = ["ReadResult", "read_book", "read_raw_book"]
 
 _HIDDEN_SHEETS = {fold_name(HISTORY_SHEET_NAME), fold_name(FILLS_SHEET_NAME)}
-_OWN_SHEETS = {fold_name(n) for n in (HELP_SHEET_NAME, HISTORY_SHEET_NAME, FILLS_SHEET_NAME, RESULTS_SHEET_NAME,
-                                      MARKS_SHEET_NAME)}
+_OWN_SHEETS = {
+    fold_name(n) for n in (HELP_SHEET_NAME, HISTORY_SHEET_NAME, FILLS_SHEET_NAME, RESULTS_SHEET_NAME, MARKS_SHEET_NAME)
+}
 
 
 @dataclass
@@ -53,8 +54,9 @@ class ReadResult:
         return [i for i in self.issues if i.severity == "error" and i.code.startswith(("sheet.", "header."))]
 
 
-def _sheet_issue(severity: str, code: str, sheet: str | None, msg: str, cell: str | None = None,
-                 row: int | None = None) -> Issue:
+def _sheet_issue(
+    severity: str, code: str, sheet: str | None, msg: str, cell: str | None = None, row: int | None = None
+) -> Issue:
     column = cell.rstrip("0123456789") if cell else None
     return Issue(severity, code, msg, sheet=sheet, cell=cell, row=row, column=column)
 
@@ -85,31 +87,70 @@ def _header_issues(kind: SheetKind, raw: RawSheet, header: Any) -> list[Issue]:
     issues: list[Issue] = []
     late = None if header else find_late_header(kind, raw.rows)
     if late is not None:
-        return [_sheet_issue("error", "header.missing", raw.name, tr(
-            "工作表“{s}”在前 {n} 行中找不到表头（第 {row} 行像是表头）。请删除表头上方多余的行，使表头位于前 {n} 行内。",
-            "Sheet '{s}': no header row among the first {n} rows (row {row} looks like the header). "
-            "Delete the rows above it so the header is within the first {n} rows.",
-            s=raw.name, n=HEADER_SCAN_ROWS, row=late))]
+        return [
+            _sheet_issue(
+                "error",
+                "header.missing",
+                raw.name,
+                tr(
+                    "工作表“{s}”在前 {n} 行中找不到表头（第 {row} 行像是表头）。请删除表头上方多余的行，使表头位于前 {n} 行内。",
+                    "Sheet '{s}': no header row among the first {n} rows (row {row} looks like the header). "
+                    "Delete the rows above it so the header is within the first {n} rows.",
+                    s=raw.name,
+                    n=HEADER_SCAN_ROWS,
+                    row=late,
+                ),
+            )
+        ]
     columns = header.columns if header else {}
     for f in kind.fields:
         if f.required and not f.computed and f.key not in columns:
-            issues.append(_sheet_issue("error", "header.missing", raw.name, tr(
-                "工作表“{s}”缺少必需的列“{h}”。请按标准模板（xlcrm init）补上该列。",
-                "Sheet '{s}' lacks the required column '{h}'. Add it as in the standard workbook.",
-                s=raw.name, h=f.header)))
+            issues.append(
+                _sheet_issue(
+                    "error",
+                    "header.missing",
+                    raw.name,
+                    tr(
+                        "工作表“{s}”缺少必需的列“{h}”。请按标准模板（xlcrm init）补上该列。",
+                        "Sheet '{s}' lacks the required column '{h}'. Add it as in the standard workbook.",
+                        s=raw.name,
+                        h=f.header,
+                    ),
+                )
+            )
     if not header:
         return issues
     for key, col in header.duplicates:
         cell = a1(header.row, col)
-        issues.append(_sheet_issue("error", "header.duplicate", raw.name, tr(
-            "列“{h}”出现了两次（{cell}），请删除或改名其中一列。",
-            "Column '{h}' appears twice ({cell}); remove or rename one.", h=kind.field(key).header, cell=cell),
-            cell, header.row))
+        issues.append(
+            _sheet_issue(
+                "error",
+                "header.duplicate",
+                raw.name,
+                tr(
+                    "列“{h}”出现了两次（{cell}），请删除或改名其中一列。",
+                    "Column '{h}' appears twice ({cell}); remove or rename one.",
+                    h=kind.field(key).header,
+                    cell=cell,
+                ),
+                cell,
+                header.row,
+            )
+        )
     for text, col in header.unknown:
         cell = a1(header.row, col)
-        issues.append(_sheet_issue("info", "header.unknown", raw.name, tr(
-            "无法识别的列“{t}”，已保留但不参与校验和计算。", "Unknown column '{t}' is kept and ignored.", t=text),
-            cell, header.row))
+        issues.append(
+            _sheet_issue(
+                "info",
+                "header.unknown",
+                raw.name,
+                tr(
+                    "无法识别的列“{t}”，已保留但不参与校验和计算。", "Unknown column '{t}' is kept and ignored.", t=text
+                ),
+                cell,
+                header.row,
+            )
+        )
     return issues
 
 
@@ -118,7 +159,7 @@ def _config_rows(raw: RawSheet, header: Any) -> list[tuple[str, Any]]:
         return []
     pc, vc = header.columns["param"] - 1, header.columns.get("value", 0) - 1
     rows = []
-    for cells in raw.rows[header.row:]:
+    for cells in raw.rows[header.row :]:
         key = render_text(cells[pc]) if pc < len(cells) else None
         if key:
             value = cells[vc] if 0 <= vc < len(cells) else None
@@ -146,11 +187,23 @@ def _unreadable_sheets(path: Path | None, raws: list[RawSheet]) -> list[Issue]:
         if raw.error is None:
             continue
         if kind_by_name(raw.name) is not None or fold_name(raw.name) == fold_name(HISTORY_SHEET_NAME):
-            raise CorruptFileError(path=str(path), detail=tr(
-                "工作表“{s}”无法读取：{r}", "sheet '{s}' is unreadable: {r}", s=raw.name, r=raw.error))
-        issues.append(_sheet_issue("info", "sheet.unknown", raw.name, tr(
-            "工作表“{s}”无法读取（{r}）；xlcrm 不需要读取这张表，已忽略。",
-            "Sheet '{s}' is unreadable ({r}); xlcrm does not need it and ignores it.", s=raw.name, r=raw.error)))
+            raise CorruptFileError(
+                path=str(path),
+                detail=tr("工作表“{s}”无法读取：{r}", "sheet '{s}' is unreadable: {r}", s=raw.name, r=raw.error),
+            )
+        issues.append(
+            _sheet_issue(
+                "info",
+                "sheet.unknown",
+                raw.name,
+                tr(
+                    "工作表“{s}”无法读取（{r}）；xlcrm 不需要读取这张表，已忽略。",
+                    "Sheet '{s}' is unreadable ({r}); xlcrm does not need it and ignores it.",
+                    s=raw.name,
+                    r=raw.error,
+                ),
+            )
+        )
     return issues
 
 
@@ -166,8 +219,9 @@ def read_book(path: Path) -> ReadResult:
     return read_raw_book(raws, uncached, path)
 
 
-def read_raw_book(raws: list[RawSheet], uncached: dict[str, set[tuple[int, int]]] | None = None,
-                  path: Path | None = None) -> ReadResult:
+def read_raw_book(
+    raws: list[RawSheet], uncached: dict[str, set[tuple[int, int]]] | None = None, path: Path | None = None
+) -> ReadResult:
     """Recognise and type sheets already read as raw cells (from a file, or from a live Excel book).
 
     ``uncached`` maps a sheet name to its formula cells (row, column) without a cached value; ``path`` is where
@@ -186,9 +240,18 @@ def read_raw_book(raws: list[RawSheet], uncached: dict[str, set[tuple[int, int]]
             book.fills = read_fills(raw.rows)
     for kind in DATA_SHEETS:
         if kind.key not in assigned:
-            issues.append(_sheet_issue("error", "sheet.missing", kind.name, tr(
-                "缺少工作表“{s}”。请使用标准模板（xlcrm init），或把对应的工作表改名为“{s}”。",
-                "The sheet '{s}' is missing. Use the standard workbook or rename the sheet to '{s}'.", s=kind.name)))
+            issues.append(
+                _sheet_issue(
+                    "error",
+                    "sheet.missing",
+                    kind.name,
+                    tr(
+                        "缺少工作表“{s}”。请使用标准模板（xlcrm init），或把对应的工作表改名为“{s}”。",
+                        "The sheet '{s}' is missing. Use the standard workbook or rename the sheet to '{s}'.",
+                        s=kind.name,
+                    ),
+                )
+            )
             continue
         raw, header = assigned[kind.key]
         issues += _header_issues(kind, raw, header)
@@ -205,7 +268,12 @@ def read_raw_book(raws: list[RawSheet], uncached: dict[str, set[tuple[int, int]]
             book.sheets["config"] = SheetData(CONFIG, raw.name, header.row, dict(header.columns))
     mark_refreshable(book)
     for raw in unknown:
-        issues.append(_sheet_issue("info", "sheet.unknown", raw.name, tr(
-            "无法识别的工作表“{s}”，已忽略。", "Unknown sheet '{s}' is ignored.", s=raw.name)))
+        issues.append(
+            _sheet_issue(
+                "info",
+                "sheet.unknown",
+                raw.name,
+                tr("无法识别的工作表“{s}”，已忽略。", "Unknown sheet '{s}' is ignored.", s=raw.name),
+            )
+        )
     return ReadResult(book, issues)
-

@@ -225,6 +225,8 @@ def _parse_text_number(raw: str, integer: bool) -> CoerceResult:
 # Whitespace between two CJK characters (U+3000 and NBSP included): a typing habit in Chinese names.
 # Control characters are not whitespace here: they are kept as typed.
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3007\U00020000-\U0003134f"
+
+
 def fold_person(text: str) -> str:
     """One person's name: whitespace between Chinese characters dropped (``蒋 静`` → ``蒋静``, also
     U+3000), any other run of whitespace made one space (``Li  Lei`` → ``Li Lei``)."""

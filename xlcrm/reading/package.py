@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from defusedxml import ElementTree as SafeET
 
 DEFAULT_WORKBOOK = "xl/workbook.xml"
-_NS_MAIN = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
+_NS_MAIN = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+)
 _NS_REL = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "http://purl.oclc.org/ooxml/officeDocument/relationships",
@@ -45,8 +48,11 @@ class Layout:
     @property
     def canonical(self) -> bool:
         """True when the parts sit where readers that ignore ``_rels/.rels`` look for them."""
-        return (self.workbook == DEFAULT_WORKBOOK and self.workbook_rels == "xl/_rels/workbook.xml.rels"
-                and all(self._exact(t, e) for t, e in self.targets.items()))
+        return (
+            self.workbook == DEFAULT_WORKBOOK
+            and self.workbook_rels == "xl/_rels/workbook.xml.rels"
+            and all(self._exact(t, e) for t, e in self.targets.items())
+        )
 
     def _exact(self, target: str, entry: str) -> bool:
         return resolve(self.workbook, target) == entry
@@ -86,8 +92,11 @@ def _relationships(zf: zipfile.ZipFile, entry: str) -> list[tuple[str, str, str,
         root = SafeET.fromstring(zf.read(entry))
     except (SafeET.ParseError, ValueError):  # defusedxml's refusals are ValueErrors
         raise PackageError(f"关系部件 {entry} 内容损坏") from None
-    return [(r.get("Id", ""), r.get("Type", ""), r.get("Target", ""), r.get("TargetMode", ""))
-            for r in root if str(r.tag).endswith("Relationship")]
+    return [
+        (r.get("Id", ""), r.get("Type", ""), r.get("Target", ""), r.get("TargetMode", ""))
+        for r in root
+        if str(r.tag).endswith("Relationship")
+    ]
 
 
 def workbook_part(zf: zipfile.ZipFile, names: dict[str, str] | None = None) -> str | None:
@@ -144,8 +153,10 @@ def canonical_copy(zf: zipfile.ZipFile, parts: Layout, replace: dict[str, bytes]
     *replace* gives new bytes for some entries."""
     replace = replace or {}
     out = io.BytesIO()
-    rels = ['<?xml version="1.0" encoding="UTF-8"?>',
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">']
+    rels = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">',
+    ]
     assert parts.workbook_rels is not None
     for rid, typ, target, mode in _relationships(zf, parts.workbook_rels):
         if mode == "External" or target not in parts.targets:
@@ -156,10 +167,13 @@ def canonical_copy(zf: zipfile.ZipFile, parts: Layout, replace: dict[str, bytes]
         types = find_entry(entry_index(zf), "[Content_Types].xml")
         if types:
             dst.writestr("[Content_Types].xml", zf.read(types))
-        dst.writestr("_rels/.rels", '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas'
-                     '.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas'
-                     '.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-                     "</Relationships>")
+        dst.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas'
+            '.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas'
+            '.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>",
+        )
         dst.writestr(DEFAULT_WORKBOOK, zf.read(parts.workbook))
         dst.writestr("xl/_rels/workbook.xml.rels", "".join(rels))
         for entry in dict.fromkeys(parts.targets.values()):

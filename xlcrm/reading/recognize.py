@@ -92,7 +92,9 @@ def find_late_header(kind: SheetKind, rows: Sequence[Sequence[Any]]) -> int | No
     return None
 
 
-def best_kind_by_headers(rows: Sequence[Sequence[Any]], candidates: Sequence[SheetKind]) -> tuple[SheetKind, HeaderMatch] | None:
+def best_kind_by_headers(
+    rows: Sequence[Sequence[Any]], candidates: Sequence[SheetKind]
+) -> tuple[SheetKind, HeaderMatch] | None:
     """For a sheet whose name is unknown: the candidate kind its headers match best (≥ 3 columns)."""
     best: tuple[SheetKind, HeaderMatch] | None = None
     for kind in candidates:

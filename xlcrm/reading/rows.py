@@ -60,8 +60,11 @@ def _fast(f: Field) -> Callable[[Any], Any]:
         return lambda v: v if v in allowed else _SLOW
     first = coerce.FIRST_EXCEL_YEAR  # earlier days take the slow path, which refuses them
     if t is FieldType.DATE:
-        return lambda v: (v.date() if type(v) is datetime and v.year >= first
-                          else (v if type(v) is date and v.year >= first else _SLOW))
+        return lambda v: (
+            v.date()
+            if type(v) is datetime and v.year >= first
+            else (v if type(v) is date and v.year >= first else _SLOW)
+        )
     if t is FieldType.DATETIME:
         return lambda v: v if type(v) is datetime and v.year >= first else _SLOW
     if t in (FieldType.MONEY, FieldType.NUMBER, FieldType.SCORE):
@@ -86,30 +89,54 @@ def _issue_for(sheet: SheetData, row: int, f: Field, raw: Any, res: coerce.Coerc
     shown = coerce.render_text(raw)
     if res.code == coerce.TYPE_ERROR and isinstance(raw, float) and not math.isfinite(raw):
         # e.g. 1e999 stored in a number cell: the engine gives infinity, which no rule can use
-        msg = tr("“{h}”的数值无效（超出范围或不是数字），请改为正常的数字。",
-                 "'{h}' holds an invalid number (out of range or not a number); enter a normal number.", h=h)
+        msg = tr(
+            "“{h}”的数值无效（超出范围或不是数字），请改为正常的数字。",
+            "'{h}' holds an invalid number (out of range or not a number); enter a normal number.",
+            h=h,
+        )
     elif res.code == coerce.TYPE_ERROR:
         want_zh, want_en = _TYPE_TEXT.get(f.type, ("数字", "a number"))
-        msg = tr("“{h}”应填写{w}，但填写的是“{v}”。请改为正确的值。",
-                 "'{h}' must be {w_en}, got '{v}'. Please correct it.", h=h, w=want_zh, w_en=want_en, v=shown)
+        msg = tr(
+            "“{h}”应填写{w}，但填写的是“{v}”。请改为正确的值。",
+            "'{h}' must be {w_en}, got '{v}'. Please correct it.",
+            h=h,
+            w=want_zh,
+            w_en=want_en,
+            v=shown,
+        )
     elif res.code == coerce.ENUM_ERROR:
-        msg = tr("“{h}”的值“{v}”不在可选范围内，可选值：{opts}。请从下拉列表中选择。",
-                 "'{h}': '{v}' is not allowed; choose one of: {opts}.", h=h, v=shown, opts=" / ".join(f.enum))
+        msg = tr(
+            "“{h}”的值“{v}”不在可选范围内，可选值：{opts}。请从下拉列表中选择。",
+            "'{h}': '{v}' is not allowed; choose one of: {opts}.",
+            h=h,
+            v=shown,
+            opts=" / ".join(f.enum),
+        )
     elif res.code == coerce.TEXT_DATE:
-        msg = tr("“{h}”的“{v}”是文本格式的日期，在 Excel 中会排序、筛选出错；已按 {d} 读取，建议改为日期格式。",
-                 "'{h}': '{v}' is a date typed as text (sorts and filters wrongly in Excel); read as {d}. Use a date cell.",
-                 h=h, v=shown, d=coerce.render_text(res.value))
+        msg = tr(
+            "“{h}”的“{v}”是文本格式的日期，在 Excel 中会排序、筛选出错；已按 {d} 读取，建议改为日期格式。",
+            "'{h}': '{v}' is a date typed as text (sorts and filters wrongly in Excel); read as {d}. Use a date cell.",
+            h=h,
+            v=shown,
+            d=coerce.render_text(res.value),
+        )
     else:
-        msg = tr("“{h}”的“{v}”是文本格式的数字，已按 {n} 读取，建议改为数字格式。",
-                 "'{h}': '{v}' is a number typed as text; read as {n}. Use a number cell.",
-                 h=h, v=shown, n=coerce.render_text(res.value))
+        msg = tr(
+            "“{h}”的“{v}”是文本格式的数字，已按 {n} 读取，建议改为数字格式。",
+            "'{h}': '{v}' is a number typed as text; read as {n}. Use a number cell.",
+            h=h,
+            v=shown,
+            n=coerce.render_text(res.value),
+        )
     return located(sheet, row, f.key, res.code or "", msg, value=shown, severity=res.severity)
 
 
 def _uncached_issue(sheet: SheetData, row: int, f: Field) -> Issue:
-    msg = tr("“{h}”是公式但没有计算结果（文件可能由程序生成、未在 Excel 中重新计算），按空白处理。请在 Excel/WPS 中打开并保存一次。",
-             "'{h}' holds a formula without a cached value; treated as blank. Open and save the file in Excel once.",
-             h=f.header)
+    msg = tr(
+        "“{h}”是公式但没有计算结果（文件可能由程序生成、未在 Excel 中重新计算），按空白处理。请在 Excel/WPS 中打开并保存一次。",
+        "'{h}' holds a formula without a cached value; treated as blank. Open and save the file in Excel once.",
+        h=f.header,
+    )
     return located(sheet, row, f.key, "value.formula_uncached", msg)
 
 
@@ -166,9 +193,13 @@ def merged_issues(sheet: SheetData, merged: list[tuple[int, int, int, int]]) -> 
         if r2 < first or r1 > last:
             continue
         cell = a1(r1, c1)
-        msg = tr("数据区域内有合并单元格 {rng}，只有左上角 {cell} 的值有效。请取消合并并逐行填写。",
-                 "Merged cells {rng} inside the data area; only the top-left cell {cell} counts. Unmerge and fill each row.",
-                 rng=f"{cell}:{a1(r2, c2)}", cell=cell)
-        issues.append(Issue("warning", "sheet.merged", msg, sheet=sheet.name, cell=cell, row=r1,
-                            column=cell.rstrip("0123456789")))
+        msg = tr(
+            "数据区域内有合并单元格 {rng}，只有左上角 {cell} 的值有效。请取消合并并逐行填写。",
+            "Merged cells {rng} inside the data area; only the top-left cell {cell} counts. Unmerge and fill each row.",
+            rng=f"{cell}:{a1(r2, c2)}",
+            cell=cell,
+        )
+        issues.append(
+            Issue("warning", "sheet.merged", msg, sheet=sheet.name, cell=cell, row=r1, column=cell.rstrip("0123456789"))
+        )
     return issues

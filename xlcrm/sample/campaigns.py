@@ -44,11 +44,26 @@ class CampaignKind:
 
 # The first eight together use every 活动场景, 活动形式 and 目标客群; the sample starts with them.
 CORE_KINDS: tuple[CampaignKind, ...] = (
-    CampaignKind("{year}年Q{q}流失风险客户电话回访挽回行动", CHURN, CALLS, AT_RISK, "挽回流失风险客户数", (10, 30), (5, 20)),
-    CampaignKind("{year}年Q{q}高价值客户专项座谈会", BIND, SALON, HIGH_VALUE, "重要客户满意度评分", (88, 95), (30, 80), 1),
+    CampaignKind(
+        "{year}年Q{q}流失风险客户电话回访挽回行动", CHURN, CALLS, AT_RISK, "挽回流失风险客户数", (10, 30), (5, 20)
+    ),
+    CampaignKind(
+        "{year}年Q{q}高价值客户专项座谈会", BIND, SALON, HIGH_VALUE, "重要客户满意度评分", (88, 95), (30, 80), 1
+    ),
     CampaignKind("{year}年新品发布线上直播", LAUNCH_NEW, LIVE, ALL, "新品试用客户数", (20, 60), (20, 60)),
-    CampaignKind("{year}年Q{q}投诉客户关怀修复计划", REPAIR, CUSTOM, TIER_B, "投诉客户满意度评分", (80, 90), (8, 25), 1),
-    CampaignKind("{year}年度客户关系盘点暨行业报告分享会", ANNUAL, KNOWLEDGE, TIER_A, "老客户复购率提升(%)", (10, 20), (20, 50), 1),
+    CampaignKind(
+        "{year}年Q{q}投诉客户关怀修复计划", REPAIR, CUSTOM, TIER_B, "投诉客户满意度评分", (80, 90), (8, 25), 1
+    ),
+    CampaignKind(
+        "{year}年度客户关系盘点暨行业报告分享会",
+        ANNUAL,
+        KNOWLEDGE,
+        TIER_A,
+        "老客户复购率提升(%)",
+        (10, 20),
+        (20, 50),
+        1,
+    ),
     CampaignKind("{year}年Q{q}节日关怀问候", OTHER_SCENARIO, HOLIDAY, ALL, "关怀触达客户数", (80, 200), (10, 40)),
     CampaignKind("{year}年Q{q}潜力客户增购专属优惠", BIND, OFFER, POTENTIAL, "增购客户数", (8, 25), (15, 45)),
     CampaignKind("{year}年Q{q}沉睡客户信息核对与激活", CHURN, OTHER_FORM, TIER_C, "激活客户数", (10, 40), (3, 10)),
@@ -128,8 +143,15 @@ def last_reviewable_end(as_of: date) -> date:
     return as_of
 
 
-def _campaign(rng: random.Random, kind: CampaignKind, state: str, as_of: date, owners: list[str],
-              n_customers: int, used_names: Counter[str]) -> Campaign:
+def _campaign(
+    rng: random.Random,
+    kind: CampaignKind,
+    state: str,
+    as_of: date,
+    owners: list[str],
+    n_customers: int,
+    used_names: Counter[str],
+) -> Campaign:
     start, end, reviewed = _dates(rng, state, as_of)
     name = kind.name.format(year=start.year, q=(start.month - 1) // 3 + 1)
     used_names[name] += 1
@@ -138,9 +160,16 @@ def _campaign(rng: random.Random, kind: CampaignKind, state: str, as_of: date, o
     budget = float(rng.randint(*kind.budget) * 1000)
     target = rng.randint(*kind.target)
     row: dict[str, Any] = {
-        "name": name, "scenario": kind.scenario, "form": kind.form, "audience": kind.audience,
-        "start": start, "end": end, "owner": rng.choice(owners), "budget": budget,
-        "goal_metric": kind.metric, "goal_target": target,
+        "name": name,
+        "scenario": kind.scenario,
+        "form": kind.form,
+        "audience": kind.audience,
+        "start": start,
+        "end": end,
+        "owner": rng.choice(owners),
+        "budget": budget,
+        "goal_metric": kind.metric,
+        "goal_target": target,
     }
     if state != NOT_STARTED:
         share = rng.uniform(0.2, 0.7) if state == RUNNING else rng.uniform(0.75, 1.15)
@@ -159,8 +188,9 @@ def _campaign(rng: random.Random, kind: CampaignKind, state: str, as_of: date, o
     return Campaign(row, start, end, state)
 
 
-def make_campaigns(rng: random.Random, n_customers: int, as_of: date, owners: list[str],
-                   staff: list[str]) -> list[Campaign]:
+def make_campaigns(
+    rng: random.Random, n_customers: int, as_of: date, owners: list[str], staff: list[str]
+) -> list[Campaign]:
     """Campaigns sorted by start date, with IDs (HD + start year + serial) and tasks."""
     count = campaign_count(n_customers)
     kinds = list(CORE_KINDS)
@@ -214,8 +244,9 @@ def _window(rng: random.Random, phase: str, start: date, end: date) -> tuple[dat
     return end + d, end + rng.randint(3, 6) * d
 
 
-def _plan_tasks(rng: random.Random, c: Campaign, as_of: date, owners: list[str],
-                all_phases: bool) -> list[dict[str, Any]]:
+def _plan_tasks(
+    rng: random.Random, c: Campaign, as_of: date, owners: list[str], all_phases: bool
+) -> list[dict[str, Any]]:
     k = rng.randint(6, 8) if all_phases else rng.randint(3, 8)
     tasks: list[dict[str, Any]] = []
     seen: Counter[str] = Counter()
@@ -228,8 +259,14 @@ def _plan_tasks(rng: random.Random, c: Campaign, as_of: date, owners: list[str],
             shift = timedelta(days=rng.randint(0, 3))
             start, due = start + shift, due + shift
         reviewed = c.row.get("reviewed_on")
-        row = {"task": task, "phase": phase, "owner": rng.choice(owners), "start": start, "due": due,
-               "deliverable": deliverable}
+        row = {
+            "task": task,
+            "phase": phase,
+            "owner": rng.choice(owners),
+            "start": start,
+            "due": due,
+            "deliverable": deliverable,
+        }
         if phase == REVIEW and reviewed is not None:  # done the day the review meeting was held
             outcome = ON_TIME if reviewed <= due else DONE_LATE
             row["_fixed_done"] = reviewed

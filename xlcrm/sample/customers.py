@@ -22,8 +22,13 @@ YES, NO = YES_NO
 # vip_new: top spenders of less than a year (not 高价值); potential: frequent, mid spend, upsell
 # intent (潜力); prospect: no purchases (outside the RFM population).
 PROFILE_SHARES: tuple[tuple[str, float], ...] = (
-    ("vip", 0.09), ("vip_new", 0.02), ("potential", 0.08), ("regular", 0.40),
-    ("paused", 0.06), ("lost", 0.07), ("prospect", 0.28),
+    ("vip", 0.09),
+    ("vip_new", 0.02),
+    ("potential", 0.08),
+    ("regular", 0.40),
+    ("paused", 0.06),
+    ("lost", 0.07),
+    ("prospect", 0.28),
 )
 UNHAPPY_SHARE = 0.07  # low satisfaction (满意度偏低)
 COMPLAINER_SHARE = 0.06  # ≥ 2 complaints within 90 days
@@ -164,8 +169,9 @@ def _company(rng: random.Random, scale: str, used: set[str]) -> Company:
         short = prefix  # some teams write the Latin abbreviation
     compact = brand_py.replace(" ", "")
     r = rng.random()
-    domain = (f"{compact}{industry.domain}.com" if r < 0.5 else
-              f"{prefix.lower()}.com.cn" if r < 0.75 else f"{compact}.cn")
+    domain = (
+        f"{compact}{industry.domain}.com" if r < 0.5 else f"{prefix.lower()}.com.cn" if r < 0.75 else f"{compact}.cn"
+    )
     return Company(full, short, prefix, domain, industry, area_code)
 
 
@@ -226,8 +232,9 @@ def _mark_traits(rng: random.Random, customers: list[Customer], n: int) -> None:
 def expected_tiers(customers: list[Customer], as_of: date, top_share: float = 0.10) -> None:
     """Set ``Customer.tier`` by SPEC §2.2/§2.3 (pin, else A for 高价值, else B, else C) so the
     follow-up generator can aim at each 跟进状态."""
-    population = [c for c in customers
-                  if c.row["frequency"] and c.row["monetary"] is not None and c.row["last_purchase"]]
+    population = [
+        c for c in customers if c.row["frequency"] and c.row["monetary"] is not None and c.row["last_purchase"]
+    ]
     high: set[int] = set()
     if population:
         ranked = sorted((c.row["monetary"] for c in population), reverse=True)

@@ -42,8 +42,13 @@ class Plan:
     confirm: str | None = None  # forced 客户确认结果
 
 
-def make_feedback(rng: random.Random, customers: list[Customer], as_of: date, calendar: CampaignCalendar,
-                  assignees: dict[str, list[str]]) -> list[dict[str, Any]]:
+def make_feedback(
+    rng: random.Random,
+    customers: list[Customer],
+    as_of: date,
+    calendar: CampaignCalendar,
+    assignees: dict[str, list[str]],
+) -> list[dict[str, Any]]:
     """Feedback rows (without 反馈编号) for customers with an ID."""
     with_id = [c for c in customers if c.has_id]
     plans = [p for c in with_id for p in _random_plans(rng, c, as_of)]
@@ -78,14 +83,30 @@ def _random_plans(rng: random.Random, c: Customer, as_of: date) -> list[Plan]:
     for _ in range(count):
         day = _day_between(rng, c.created, as_of)
         ftype = rng.choices(FEEDBACK_TYPES, weights=weights)[0]
-        plans.append(Plan(c, clock(rng, day, 8, 20), ftype, _complexity(rng, ftype),
-                          _status(rng, (as_of - day).days), late=rng.random() < 0.25))
+        plans.append(
+            Plan(
+                c,
+                clock(rng, day, 8, 20),
+                ftype,
+                _complexity(rng, ftype),
+                _status(rng, (as_of - day).days),
+                late=rng.random() < 0.25,
+            )
+        )
     if c.complainer:  # ≥ 2 complaints within 90 days: a churn-risk reason
         for _ in range(rng.randint(2, 3)):
             day = _day_between(rng, max(c.created, as_of - timedelta(days=85)), as_of - timedelta(days=1))
             day = min(day, as_of)
-            plans.append(Plan(c, clock(rng, day, 8, 20), COMPLAINT, _complexity(rng, COMPLAINT),
-                              _status(rng, (as_of - day).days), late=rng.random() < 0.4))
+            plans.append(
+                Plan(
+                    c,
+                    clock(rng, day, 8, 20),
+                    COMPLAINT,
+                    _complexity(rng, COMPLAINT),
+                    _status(rng, (as_of - day).days),
+                    late=rng.random() < 0.4,
+                )
+            )
     return plans
 
 
@@ -99,18 +120,34 @@ def _planted(rng: random.Random, customers: list[Customer], as_of: date) -> list
     for cx in COMPLEXITIES:
         # 处理中: still within the deadline at the end of the as-of day
         fresh = as_of if cx == SIMPLE else as_of - day
-        plans.append(Plan(rng.choice(old), clock(rng, fresh, 8, 10), rng.choice(FEEDBACK_TYPES), cx,
-                          PENDING if cx == SIMPLE else IN_PROGRESS))
+        plans.append(
+            Plan(
+                rng.choice(old),
+                clock(rng, fresh, 8, 10),
+                rng.choice(FEEDBACK_TYPES),
+                cx,
+                PENDING if cx == SIMPLE else IN_PROGRESS,
+            )
+        )
         # 超时未解决: an open complaint long past its deadline
         stale = as_of - rng.randint(5, 30) * day
         plans.append(Plan(rng.choice(old), clock(rng, stale), COMPLAINT, cx, IN_PROGRESS))
         # 按时解决 (closed: 已闭环) and 超时解决 (resolved: 待客户确认)
         plans.append(Plan(rng.choice(old), clock(rng, as_of - rng.randint(3, 60) * day), INQUIRY, cx, CLOSED))
-        plans.append(Plan(rng.choice(old), clock(rng, as_of - rng.randint(3, 60) * day), COMPLAINT, cx, RESOLVED,
-                          late=True))
+        plans.append(
+            Plan(rng.choice(old), clock(rng, as_of - rng.randint(3, 60) * day), COMPLAINT, cx, RESOLVED, late=True)
+        )
     # 需重新处理: reopened because the customer wants more done
-    plans.append(Plan(rng.choice(old), clock(rng, as_of - rng.randint(5, 40) * day), COMPLAINT, COMPLEX, REOPENED,
-                      confirm=NEEDS_WORK))
+    plans.append(
+        Plan(
+            rng.choice(old),
+            clock(rng, as_of - rng.randint(5, 40) * day),
+            COMPLAINT,
+            COMPLEX,
+            REOPENED,
+            confirm=NEEDS_WORK,
+        )
+    )
     return plans
 
 
@@ -123,8 +160,9 @@ def _resolved_at(rng: random.Random, p: Plan, as_of: date) -> datetime:
     return with_time(min(p.received + timedelta(minutes=int(hours * 60)), cap))
 
 
-def _row(rng: random.Random, p: Plan, as_of: date, calendar: CampaignCalendar,
-         assignees: dict[str, list[str]]) -> dict[str, Any]:
+def _row(
+    rng: random.Random, p: Plan, as_of: date, calendar: CampaignCalendar, assignees: dict[str, list[str]]
+) -> dict[str, Any]:
     c, ftype = p.customer, p.type
     department = rng.choice(texts.TYPE_DEPARTMENTS[ftype])
     running = calendar.on(p.received.date())
@@ -138,7 +176,8 @@ def _row(rng: random.Random, p: Plan, as_of: date, calendar: CampaignCalendar,
         # blank means 一般 (SPEC §1.3); some staff leave it blank
         "complexity": None if p.complexity == SIMPLE and rng.random() < 0.2 else p.complexity,
         "description": rng.choice(texts.FEEDBACK_DESCRIPTIONS[ftype]).format(
-            product=rng.choice(texts.PRODUCTS), n=rng.randint(2, 7)),
+            product=rng.choice(texts.PRODUCTS), n=rng.randint(2, 7)
+        ),
         "expectation": rng.choice(texts.FEEDBACK_EXPECTATIONS[ftype]) if rng.random() < 0.8 else None,
         "department": department,
         "assignee": rng.choice(assignees[department]),

@@ -29,17 +29,18 @@ OUTSIDE_AUDIENCE_SHARE = 0.02  # a campaign touch of a customer outside the audi
 STATUS_WEIGHTS = (35, 6, 17, 42)  # 已逾期 今日到期 即将到期 正常
 
 KIND_WEIGHTS: dict[str, tuple[tuple[str, int], ...]] = {
-    TIER_A: ((ROUTINE, 35), (DEEP, 12), (SENIOR, 12), (DISCOVERY, 15), (COMPLAINT_VISIT, 5),
-             (INFO_UPDATE, 6)),
-    TIER_B: ((ROUTINE, 45), (DEEP, 12), (SENIOR, 3), (DISCOVERY, 15), (COMPLAINT_VISIT, 5),
-             (INFO_UPDATE, 8)),
-    TIER_C: ((ROUTINE, 50), (DEEP, 5), (SENIOR, 1), (DISCOVERY, 15), (COMPLAINT_VISIT, 4),
-             (INFO_UPDATE, 15)),
+    TIER_A: ((ROUTINE, 35), (DEEP, 12), (SENIOR, 12), (DISCOVERY, 15), (COMPLAINT_VISIT, 5), (INFO_UPDATE, 6)),
+    TIER_B: ((ROUTINE, 45), (DEEP, 12), (SENIOR, 3), (DISCOVERY, 15), (COMPLAINT_VISIT, 5), (INFO_UPDATE, 8)),
+    TIER_C: ((ROUTINE, 50), (DEEP, 5), (SENIOR, 1), (DISCOVERY, 15), (COMPLAINT_VISIT, 4), (INFO_UPDATE, 15)),
 }
 KIND_CHANNELS: dict[str, tuple[str, ...]] = {
-    SENIOR: (VISIT, VISIT, VIDEO), DEEP: (VISIT, VIDEO, PHONE), INFO_UPDATE: (PHONE, WECHAT, MAIL),
-    CAMPAIGN_TOUCH: (PHONE, WECHAT, MAIL, OTHER_CHANNEL), COMPLAINT_VISIT: (PHONE, VISIT),
-    ROUTINE: (PHONE, PHONE, WECHAT, WECHAT, MAIL, VIDEO, OTHER_CHANNEL), DISCOVERY: (PHONE, VISIT, WECHAT, VIDEO),
+    SENIOR: (VISIT, VISIT, VIDEO),
+    DEEP: (VISIT, VIDEO, PHONE),
+    INFO_UPDATE: (PHONE, WECHAT, MAIL),
+    CAMPAIGN_TOUCH: (PHONE, WECHAT, MAIL, OTHER_CHANNEL),
+    COMPLAINT_VISIT: (PHONE, VISIT),
+    ROUTINE: (PHONE, PHONE, WECHAT, WECHAT, MAIL, VIDEO, OTHER_CHANNEL),
+    DISCOVERY: (PHONE, VISIT, WECHAT, VIDEO),
 }
 SCORES: dict[str, tuple[int, int]] = {HAPPY: (82, 100), NEUTRAL: (62, 84), WORRIED: (45, 72), UNHAPPY: (15, 55)}
 UNHAPPY_SCORES: dict[str, tuple[int, int]] = {WORRIED: (40, 58), UNHAPPY: (15, 52)}
@@ -50,8 +51,9 @@ def clock(rng: random.Random, day: date, first_hour: int = 8, last_hour: int = 1
     return datetime.combine(day, time(rng.randint(first_hour, last_hour), rng.randrange(0, 60, 5)))
 
 
-def make_followups(rng: random.Random, customers: list[Customer], as_of: date,
-                   calendar: CampaignCalendar, colleagues: list[str]) -> list[dict[str, Any]]:
+def make_followups(
+    rng: random.Random, customers: list[Customer], as_of: date, calendar: CampaignCalendar, colleagues: list[str]
+) -> list[dict[str, Any]]:
     """Follow-up rows (without 记录编号) for customers with an ID, in no particular order."""
     eligible = [c for c in customers if c.has_id]
     # nobody would leave a cooperating B/A customer unreached for a year: only C tier, lost, paused
@@ -64,8 +66,11 @@ def make_followups(rng: random.Random, customers: list[Customer], as_of: date,
     per_tier: dict[str, int] = {}
     for i in order:  # the first customers of each tier get each status, the rest at random
         rank = per_tier[followed[i].tier] = per_tier.get(followed[i].tier, -1) + 1
-        targets[i] = (FOLLOWUP_STATUSES[rank] if rank < len(FOLLOWUP_STATUSES)
-                      else rng.choices(FOLLOWUP_STATUSES, weights=STATUS_WEIGHTS)[0])
+        targets[i] = (
+            FOLLOWUP_STATUSES[rank]
+            if rank < len(FOLLOWUP_STATUSES)
+            else rng.choices(FOLLOWUP_STATUSES, weights=STATUS_WEIGHTS)[0]
+        )
     rows: list[dict[str, Any]] = []
     for i, c in enumerate(followed):
         rows += _customer_followups(rng, c, targets[i], as_of, calendar, colleagues)
@@ -101,8 +106,9 @@ def _count(rng: random.Random, c: Customer) -> int:
     return rng.randint(4, 9) if c.profile == "prospect" else rng.randint(*FOLLOWUPS_PER_CUSTOMER[c.tier])
 
 
-def _customer_followups(rng: random.Random, c: Customer, status: str, as_of: date,
-                        calendar: CampaignCalendar, colleagues: list[str]) -> list[dict[str, Any]]:
+def _customer_followups(
+    rng: random.Random, c: Customer, status: str, as_of: date, calendar: CampaignCalendar, colleagues: list[str]
+) -> list[dict[str, Any]]:
     latest, due = _latest_day(rng, c, status, as_of)
     span = (latest - c.created).days
     earlier = sorted(rng.sample(range(span), min(_count(rng, c) - 1, span)))
@@ -134,14 +140,22 @@ def _mood(rng: random.Random, c: Customer) -> str | None:
     return rng.choices(MOODS, weights=(55, 33, 4, 8))[0]
 
 
-def campaign_touch(rng: random.Random, c: Customer, day: date, as_of: date, campaign: Campaign,
-                   colleagues: list[str]) -> dict[str, Any]:
+def campaign_touch(
+    rng: random.Random, c: Customer, day: date, as_of: date, campaign: Campaign, colleagues: list[str]
+) -> dict[str, Any]:
     """One 活动触达 follow-up of ``c`` for ``campaign`` on ``day``."""
     return _followup(rng, c, day, as_of, None, colleagues, campaign)
 
 
-def _followup(rng: random.Random, c: Customer, day: date, as_of: date, calendar: CampaignCalendar | None,
-              colleagues: list[str], forced: Campaign | None = None) -> dict[str, Any]:
+def _followup(
+    rng: random.Random,
+    c: Customer,
+    day: date,
+    as_of: date,
+    calendar: CampaignCalendar | None,
+    colleagues: list[str],
+    forced: Campaign | None = None,
+) -> dict[str, Any]:
     at = clock(rng, day)
     running = calendar.on(day) if calendar is not None else []
     fitting = [r for r in running if in_audience(c, r.row.get("audience"))]
@@ -156,8 +170,12 @@ def _followup(rng: random.Random, c: Customer, day: date, as_of: date, calendar:
     mood = _mood(rng, c)
     product = rng.choice(texts.PRODUCTS)
     content = rng.choice(texts.FOLLOWUP_CONTENT[kind]).format(
-        contact=c.contact.name, title=c.row["title"], product=product, n=rng.randint(2, 20),
-        month=day.month % 12 + 1, pct=rng.choice((10, 15, 20, 30)),
+        contact=c.contact.name,
+        title=c.row["title"],
+        product=product,
+        n=rng.randint(2, 20),
+        month=day.month % 12 + 1,
+        pct=rng.choice((10, 15, 20, 30)),
         campaign=campaign.row["name"] if campaign else "",
     )
     if mood is not None:
@@ -168,13 +186,17 @@ def _followup(rng: random.Random, c: Customer, day: date, as_of: date, calendar:
     row: dict[str, Any] = {
         "customer_id": c.row["customer_id"],
         "customer_name": c.name if rng.random() < 0.75 else None,
-        "at": at, "channel": rng.choice(KIND_CHANNELS[kind]), "kind": kind, "owner": owner,
-        "content": content, "mood": mood,
+        "at": at,
+        "channel": rng.choice(KIND_CHANNELS[kind]),
+        "kind": kind,
+        "owner": owner,
+        "content": content,
+        "mood": mood,
         "customer_needs": rng.choice(texts.CUSTOMER_NEEDS[mood]) if mood and rng.random() < 0.6 else None,
         "campaign_id": campaign.campaign_id if campaign else None,
     }
     if mood is not None and rng.random() < 0.75:
-        low, high = (UNHAPPY_SCORES.get(mood, (40, 58)) if c.unhappy else SCORES[mood])
+        low, high = UNHAPPY_SCORES.get(mood, (40, 58)) if c.unhappy else SCORES[mood]
         row["satisfaction"] = rng.randint(low, high)
     if rng.random() < 0.65:
         _plan(rng, c, row, day + timedelta(days=rng.randint(2, 21)))

@@ -21,8 +21,9 @@ TAG_CLEAR_NEED, TAG_TO_SIGN, TAG_COMPLAINT, TAG_NORMAL = STATUS_TAGS
 BLANK_ID_SHARE = 0.02  # own IDs left blank for enrich to fill (an info, not an error)
 
 
-def generate_sample(n_customers: int, seed: int, as_of: date, *,
-                    with_history: bool = False) -> dict[str, list[dict[str, Any]]]:
+def generate_sample(
+    n_customers: int, seed: int, as_of: date, *, with_history: bool = False
+) -> dict[str, list[dict[str, Any]]]:
     """Realistic sample rows per sheet key (customers, followups, feedback, campaigns, tasks).
 
     Each row maps input field keys to typed values (date, datetime, float, int, str); blank cells
@@ -45,8 +46,7 @@ def generate_sample(n_customers: int, seed: int, as_of: date, *,
     customers = make_customers(rng, n_customers, as_of, managers)
     expected_tiers(customers, as_of)
     customers = _number_customers(rng, customers)
-    campaigns = make_campaigns(rng, n_customers, as_of, managers[:3] + staff[MARKETING_DEPT],
-                               everyone)
+    campaigns = make_campaigns(rng, n_customers, as_of, managers[:3] + staff[MARKETING_DEPT], everyone)
     calendar = CampaignCalendar(campaigns, as_of)
     followups = make_followups(rng, customers, as_of, calendar, everyone)
     feedback = make_feedback(rng, customers, as_of, calendar, staff)

@@ -31,8 +31,14 @@ RISK_MOVE_SHARE = 0.15  # customers whose risk was different
 REACH_SHARE = (0.55, 0.95)  # of its audience a finished campaign reached
 
 
-def add_campaign_reach(rng: random.Random, campaigns: list[Campaign], customers: list[Customer],
-                       followups: list[dict[str, Any]], as_of: date, colleagues: list[str]) -> None:
+def add_campaign_reach(
+    rng: random.Random,
+    campaigns: list[Campaign],
+    customers: list[Customer],
+    followups: list[dict[str, Any]],
+    as_of: date,
+    colleagues: list[str],
+) -> None:
     """Add 活动触达 follow-ups so each started campaign reaches a plausible share of its audience
     (less for a running one, by the share of its days gone). A touch is only placed on or before
     the customer's latest follow-up, so every customer's 跟进状态 stays what was planned."""
@@ -50,8 +56,13 @@ def add_campaign_reach(rng: random.Random, campaigns: list[Campaign], customers:
         last_day = min(camp.end, as_of)
         done = (last_day - camp.start).days + 1
         share = rng.uniform(*REACH_SHARE) * min(1.0, done / ((camp.end - camp.start).days + 1))
-        audience = [c for c in customers if c.row.get("customer_id") in latest and c.created <= camp.start
-                    and in_audience(c, camp.row.get("audience"))]
+        audience = [
+            c
+            for c in customers
+            if c.row.get("customer_id") in latest
+            and c.created <= camp.start
+            and in_audience(c, camp.row.get("audience"))
+        ]
         have = reached.setdefault(camp.campaign_id, set())
         wanted = round(share * len(audience)) - len(have & {c.row["customer_id"] for c in audience})
         fresh = [c for c in audience if c.row["customer_id"] not in have]
@@ -68,8 +79,9 @@ def add_campaign_reach(rng: random.Random, campaigns: list[Campaign], customers:
             wanted -= 1
 
 
-def align_goals(rng: random.Random, campaigns: list[Campaign], customers: list[Customer],
-                followups: list[dict[str, Any]]) -> None:
+def align_goals(
+    rng: random.Random, campaigns: list[Campaign], customers: list[Customer], followups: list[dict[str, Any]]
+) -> None:
     """Set 目标值 / 实际值 of customer-count goals from the customers reached, and the typed
     目标客户数 of finished campaigns from the customers in their audience at the start."""
     reached: dict[str, set[str]] = {}

@@ -32,8 +32,18 @@ ANNOTATE_AUTHOR = "xlcrm 校验"
 MARKS_NAME = "_xlcrm_marks"
 NOTE_LIMIT = 200
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-_FOLLOWERS = ("calcPr", "oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes",
-              "webPublishing", "fileRecoveryPr", "webPublishObjects", "extLst")
+_FOLLOWERS = (
+    "calcPr",
+    "oleSize",
+    "customWorkbookViews",
+    "pivotCaches",
+    "smartTagPr",
+    "smartTagTypes",
+    "webPublishing",
+    "fileRecoveryPr",
+    "webPublishObjects",
+    "extLst",
+)
 
 
 def _is_own_sheet(name: str) -> bool:
@@ -52,18 +62,19 @@ def read_marks(workbook_xml: bytes) -> dict[int, int]:
 
 
 def _marks_element(data: bytes) -> re.Match[bytes] | None:
-    return re.search(rb"<(\w+:)?definedName\b[^>]*name=\"" + MARKS_NAME.encode() + rb"\"[^>]*>(.*?)</\1?definedName>",
-                     data, re.S)
+    return re.search(
+        rb"<(\w+:)?definedName\b[^>]*name=\"" + MARKS_NAME.encode() + rb"\"[^>]*>(.*?)</\1?definedName>", data, re.S
+    )
 
 
 def _write_marks(data: bytes, marks: dict[int, int]) -> bytes:
     old = _marks_element(data)
     if old is not None:
-        data = data[: old.start()] + data[old.end():]
+        data = data[: old.start()] + data[old.end() :]
     if not marks:
         return data
     text = " ".join(f"{k}:{v}" for k, v in sorted(marks.items()))
-    chunks = [text[i:i + 250] for i in range(0, len(text), 250)][:30]  # a formula holds 8,192 characters
+    chunks = [text[i : i + 250] for i in range(0, len(text), 250)][:30]  # a formula holds 8,192 characters
     formula = "&amp;".join(f"&quot;{c}&quot;" for c in chunks)
     sheets = start_tag("sheets").search(data)
     p = (sheets.group(1) if sheets else b"").decode()
@@ -74,7 +85,7 @@ def _write_marks(data: bytes, marks: dict[int, int]) -> bytes:
         return data[:close] + element + data[close:]
     block = f"<{p}definedNames>".encode() + element + f"</{p}definedNames>".encode()
     if names is not None:
-        return data[: names.start()] + block + data[names.end():]
+        return data[: names.start()] + block + data[names.end() :]
     at = [m.start() for local in _FOLLOWERS if (m := start_tag(local).search(data))]
     close = data.rfind(b"</" + p.encode() + b"workbook>")
     pos = min(at) if at else close
@@ -101,7 +112,7 @@ def _activate_results(patcher: WorkbookPatcher, results: str) -> None:
             tag = set_attr(view.group(0), "activeTab", str(index) if index else None)
             if index < int(get_attr(view.group(0), "firstSheet") or "0"):
                 tag = set_attr(tag, "firstSheet", None)
-            data = data[: view.start()] + tag + data[view.end():]
+            data = data[: view.start()] + tag + data[view.end() :]
             patcher.pkg.set(wb, data)
     for entry in patcher.entries:
         if entry.name == results or entry.kind != "worksheet" or entry.part is None:
@@ -130,8 +141,10 @@ def annotate_bytes(source: Source, report: FileReport) -> bytes:
         if issue.cell and issue.sheet and issue.severity in ("error", "warning"):
             by_cell.setdefault((issue.sheet, issue.cell), []).append(issue)
     styles = patcher.styles
-    fills = {"error": styles.fill(str(ERROR_FILL.fgColor.rgb)[-6:]),
-             "warning": styles.fill(str(WARNING_FILL.fgColor.rgb)[-6:])}
+    fills = {
+        "error": styles.fill(str(ERROR_FILL.fgColor.rgb)[-6:]),
+        "warning": styles.fill(str(WARNING_FILL.fgColor.rgb)[-6:]),
+    }
 
     def mark(severity: str) -> Any:
         def style(own: int) -> int:
@@ -139,6 +152,7 @@ def annotate_bytes(source: Source, report: FileReport) -> bytes:
             if new != own:
                 marks[new] = own
             return new
+
         return style
 
     from .cellxml import split_ref
@@ -173,9 +187,10 @@ def write_annotated(source: Path, report: FileReport, out: Path) -> Path:
     """Write the annotated copy of ``source`` to ``out`` (never ``source`` itself)."""
     source, out = Path(source), Path(out)
     if out.resolve() == source.resolve():
-        raise UsageError(detail=tr("--annotate 的输出文件不能是输入文件本身", "--annotate must not overwrite the input"))
+        raise UsageError(
+            detail=tr("--annotate 的输出文件不能是输入文件本身", "--annotate must not overwrite the input")
+        )
     data = annotate_bytes(source, report)
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(out, lambda tmp: tmp.write_bytes(data))
     return out
-

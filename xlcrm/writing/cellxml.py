@@ -90,18 +90,18 @@ def old_value(cell: bytes, ctx: CellContext) -> tuple[Any, bool]:
     tag = start_tag("c").match(cell)
     if tag is None or tag.group(2):
         return None, False
-    inner = cell[tag.end():]
+    inner = cell[tag.end() :]
     has_formula = start_tag("f").search(inner) is not None
     t = get_attr(tag.group(0), "t") or "n"
     if t == "inlineStr":
         found = find_element(inner, "is")
-        text = text_of(inner[found[0]:found[1]]) if found else ""
+        text = text_of(inner[found[0] : found[1]]) if found else ""
         return (text or None), has_formula
     v_tag = start_tag("v").search(inner)
     if v_tag is None:
         return None, has_formula
     close = inner.find(end_tag(v_tag.group(1), "v"), v_tag.end())
-    raw = b"" if v_tag.group(2) or close < 0 else inner[v_tag.end():close]
+    raw = b"" if v_tag.group(2) or close < 0 else inner[v_tag.end() : close]
     text = unescape_text(raw)
     if t == "s":
         try:
@@ -141,8 +141,9 @@ def render_cell(prefix: bytes, ref: str, style: int, value: Any, ctx: CellContex
     s = f' s="{style}"' if style else ""
     if isinstance(value, str) and value != "":
         text = escape_text(value)
-        return (f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t xml:space="preserve">{text}</{p}t></{p}is>'
-                f"</{p}c>").encode()
+        return (
+            f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t xml:space="preserve">{text}</{p}t></{p}is></{p}c>'
+        ).encode()
     if isinstance(value, bool):
         return f'<{p}c r="{ref}"{s} t="b"><{p}v>{int(value)}</{p}v></{p}c>'.encode()
     number = comparable(value, ctx) if value is not None and not isinstance(value, str) else None

@@ -21,10 +21,21 @@ NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _SHAPE = re.compile(rb"<v:shape\b(?:(?!<v:shape\b).)*?</v:shape>", re.S)
 _VML_ROW = re.compile(rb"<x:Row>\s*(\d+)\s*</x:Row>")
 _VML_COL = re.compile(rb"<x:Column>\s*(\d+)\s*</x:Column>")
-_AFTER_LEGACY = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
-                 "tableParts", "extLst", "AlternateContent")
-_SHAPETYPE = (b'<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
-              b'<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>')
+_AFTER_LEGACY = (
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+    "AlternateContent",
+)
+_SHAPETYPE = (
+    b'<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
+    b'<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+)
 
 
 def _comment_elements(data: bytes) -> list[tuple[int, int, bytes]]:
@@ -47,7 +58,7 @@ def _authors(data: bytes) -> list[str]:
     if m is None or m.group(2):
         return []
     close = data.find(end_tag(m.group(1), "authors"), m.end())
-    region = data[m.end():close]
+    region = data[m.end() : close]
     names = []
     pattern = start_tag("author")
     pos = 0
@@ -57,7 +68,7 @@ def _authors(data: bytes) -> list[str]:
             pos = a.end()
             continue
         e = region.find(end_tag(a.group(1), "author"), a.end())
-        names.append(text_of(b"<t>" + region[a.end():e] + b"</t>"))
+        names.append(text_of(b"<t>" + region[a.end() : e] + b"</t>"))
         pos = e
     return names
 
@@ -65,13 +76,15 @@ def _authors(data: bytes) -> list[str]:
 def _shape(shape_id: int, row: int, col: int, lines: int) -> bytes:
     height = min(8, 2 + lines)
     anchor = f"{col + 1}, 15, {max(row - 1, 0)}, 10, {col + 4}, 15, {max(row - 1, 0) + height}, 4"
-    return (f'<v:shape id="_x0000_s{shape_id}" type="#_x0000_t202" style="position:absolute;margin-left:80pt;'
-            f'margin-top:2pt;width:220pt;height:{30 + 14 * lines}pt;z-index:{shape_id % 1024};visibility:hidden" '
-            'fillcolor="#ffffe1" o:insetmode="auto"><v:fill color2="#ffffe1"/><v:shadow on="t" color="black" '
-            'obscured="t"/><v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto">'
-            '<div style="text-align:left"></div></v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/>'
-            f"<x:SizeWithCells/><x:Anchor>{anchor}</x:Anchor><x:AutoFill>False</x:AutoFill>"
-            f"<x:Row>{row - 1}</x:Row><x:Column>{col - 1}</x:Column></x:ClientData></v:shape>").encode()
+    return (
+        f'<v:shape id="_x0000_s{shape_id}" type="#_x0000_t202" style="position:absolute;margin-left:80pt;'
+        f'margin-top:2pt;width:220pt;height:{30 + 14 * lines}pt;z-index:{shape_id % 1024};visibility:hidden" '
+        'fillcolor="#ffffe1" o:insetmode="auto"><v:fill color2="#ffffe1"/><v:shadow on="t" color="black" '
+        'obscured="t"/><v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto">'
+        '<div style="text-align:left"></div></v:textbox><x:ClientData ObjectType="Note"><x:MoveWithCells/>'
+        f"<x:SizeWithCells/><x:Anchor>{anchor}</x:Anchor><x:AutoFill>False</x:AutoFill>"
+        f"<x:Row>{row - 1}</x:Row><x:Column>{col - 1}</x:Column></x:ClientData></v:shape>"
+    ).encode()
 
 
 def _next_idmap(patcher: WorkbookPatcher) -> int:
@@ -91,11 +104,13 @@ def _legacy_drawing_edit(rid: str) -> object:
         positions = [m.start() for local in _AFTER_LEGACY if (m := start_tag(local).search(tail))]
         at = min(positions) if positions else (root_close.start() if root_close else len(tail))
         return tail[:at] + element + tail[at:]
+
     return edit
 
 
-def set_notes(patcher: WorkbookPatcher, sheet_name: str, notes: dict[str, str], author: str,
-              replace: bool = True) -> None:
+def set_notes(
+    patcher: WorkbookPatcher, sheet_name: str, notes: dict[str, str], author: str, replace: bool = True
+) -> None:
     """Replace ``author``'s notes on a sheet with ``notes`` (A1 ref → text); with ``replace``
     False, add ``notes`` and keep every note already there."""
     entry = patcher.entry(sheet_name)
@@ -104,7 +119,9 @@ def set_notes(patcher: WorkbookPatcher, sheet_name: str, notes: dict[str, str], 
     pkg, part = patcher.pkg, entry.part
     comments_rel = pkg.rel_of_type(part, REL_COMMENTS)
     vml_rel = pkg.rel_of_type(part, REL_VML)
-    comments = pkg.read(comments_rel.part) if comments_rel and comments_rel.part and pkg.has(comments_rel.part) else None
+    comments = (
+        pkg.read(comments_rel.part) if comments_rel and comments_rel.part and pkg.has(comments_rel.part) else None
+    )
     vml = pkg.read(vml_rel.part) if vml_rel and vml_rel.part and pkg.has(vml_rel.part) else None
     removed: set[str] = set()
     kept: set[str] = set()
@@ -122,14 +139,22 @@ def set_notes(patcher: WorkbookPatcher, sheet_name: str, notes: dict[str, str], 
     if not removed and not new:
         return
     if comments is None:
-        comments = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<comments xmlns="{NS_MAIN}">'
-                    "<authors></authors><commentList></commentList></comments>").encode()
+        comments = (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<comments xmlns="{NS_MAIN}">'
+            "<authors></authors><commentList></commentList></comments>"
+        ).encode()
     p = (start_tag("comments").search(comments).group(1) or b"").decode()  # type: ignore[union-attr]
     if new and author not in authors:
         block = f"<{p}author>{escape_text(author)}</{p}author>".encode()
         m = start_tag("authors").search(comments)
         if m is not None and m.group(2):
-            comments = comments[: m.start()] + f"<{p}authors>".encode() + block + f"</{p}authors>".encode() + comments[m.end():]
+            comments = (
+                comments[: m.start()]
+                + f"<{p}authors>".encode()
+                + block
+                + f"</{p}authors>".encode()
+                + comments[m.end() :]
+            )
         else:
             close = comments.find(f"</{p}authors>".encode())
             comments = comments[:close] + block + comments[close:]
@@ -137,10 +162,18 @@ def set_notes(patcher: WorkbookPatcher, sheet_name: str, notes: dict[str, str], 
     author_id = authors.index(author) if author in authors else 0
     items = b"".join(
         f'<{p}comment ref="{ref}" authorId="{author_id}"><{p}text><{p}t xml:space="preserve">{escape_text(text)}'
-        f"</{p}t></{p}text></{p}comment>".encode() for ref, text in sorted(new.items(), key=lambda kv: split_ref(kv[0]) or (0, 0)))
+        f"</{p}t></{p}text></{p}comment>".encode()
+        for ref, text in sorted(new.items(), key=lambda kv: split_ref(kv[0]) or (0, 0))
+    )
     m = start_tag("commentList").search(comments)
     if m is not None and m.group(2):
-        comments = comments[: m.start()] + f"<{p}commentList>".encode() + items + f"</{p}commentList>".encode() + comments[m.end():]
+        comments = (
+            comments[: m.start()]
+            + f"<{p}commentList>".encode()
+            + items
+            + f"</{p}commentList>".encode()
+            + comments[m.end() :]
+        )
     elif m is not None:
         close = comments.rfind(f"</{p}commentList>".encode())
         comments = comments[:close] + items + comments[close:]
@@ -166,9 +199,15 @@ def set_notes(patcher: WorkbookPatcher, sheet_name: str, notes: dict[str, str], 
 def _merge_vml(patcher: WorkbookPatcher, vml: bytes | None, removed: set[str], new: dict[str, str]) -> bytes:
     if vml is None:
         idmap = _next_idmap(patcher)
-        vml = (f'<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
-               f'xmlns:x="urn:schemas-microsoft-com:office:excel"><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" '
-               f'data="{idmap}"/></o:shapelayout>').encode() + _SHAPETYPE + b"</xml>"
+        vml = (
+            (
+                f'<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+                f'xmlns:x="urn:schemas-microsoft-com:office:excel"><o:shapelayout v:ext="edit"><o:idmap v:ext="edit" '
+                f'data="{idmap}"/></o:shapelayout>'
+            ).encode()
+            + _SHAPETYPE
+            + b"</xml>"
+        )
     cells = {split_ref(r) for r in removed}
 
     def drop(m: re.Match[bytes]) -> bytes:
@@ -179,6 +218,7 @@ def _merge_vml(patcher: WorkbookPatcher, vml: bytes | None, removed: set[str], n
         if r and c and (int(r.group(1)) + 1, int(c.group(1)) + 1) in cells:
             return b""
         return shape
+
     if cells:
         vml = _SHAPE.sub(drop, vml)
     if not new:
@@ -196,4 +236,3 @@ def _merge_vml(patcher: WorkbookPatcher, vml: bytes | None, removed: set[str], n
         next_id += 1
     close = vml.rfind(b"</xml>")
     return vml[:close] + b"".join(shapes) + vml[close:]
-

@@ -49,13 +49,21 @@ def _rgb(color: Any) -> str:
 
 def _header_style(patcher: WorkbookPatcher, base: int) -> int:
     st = patcher.styles
-    font = st.font(f'<font><b/><i/><sz val="11"/><color rgb="FF{_rgb(COMPUTED_FONT.color)}"/><name val="Calibri"/>'
-                   '<family val="2"/></font>')
+    font = st.font(
+        f'<font><b/><i/><sz val="11"/><color rgb="FF{_rgb(COMPUTED_FONT.color)}"/><name val="Calibri"/>'
+        '<family val="2"/></font>'
+    )
     side = f'style="thin"><color rgb="FF{_rgb(THIN.color)}"/>'
-    border = st.border(f"<border><left {side}</left><right {side}</right><top {side}</top>"
-                       f"<bottom {side}</bottom><diagonal/></border>")
-    return st.derive(base, fill=st.fill(_rgb(COMPUTED_FILL.fgColor)), font=font, border=border,
-                     alignment='<alignment horizontal="center" vertical="center" wrapText="1"/>')
+    border = st.border(
+        f"<border><left {side}</left><right {side}</right><top {side}</top><bottom {side}</bottom><diagonal/></border>"
+    )
+    return st.derive(
+        base,
+        fill=st.fill(_rgb(COMPUTED_FILL.fgColor)),
+        font=font,
+        border=border,
+        alignment='<alignment horizontal="center" vertical="center" wrapText="1"/>',
+    )
 
 
 def _last_header_column(patcher: WorkbookPatcher, sheet: SheetData) -> int:
@@ -68,6 +76,7 @@ def _last_header_column(patcher: WorkbookPatcher, sheet: SheetData) -> int:
 
 def _widen(new_cols: dict[int, float]) -> Any:
     """A head edit adding ``<col>`` widths for appended columns no existing range covers."""
+
     def edit(head: bytes) -> bytes:
         cols = list(start_tag("col").finditer(head))
         covered_to = 0
@@ -85,8 +94,16 @@ def _widen(new_cols: dict[int, float]) -> Any:
             close = head.find(f"</{p}cols>".encode(), container.end())
             return head[:close] + elements + head[close:]
         if container is not None:
-            return head[: container.start()] + container.group(0)[:-2].rstrip() + b">" + elements + f"</{p}cols>".encode() + head[container.end():]
+            return (
+                head[: container.start()]
+                + container.group(0)[:-2].rstrip()
+                + b">"
+                + elements
+                + f"</{p}cols>".encode()
+                + head[container.end() :]
+            )
         return head + f"<{p}cols>".encode() + elements + f"</{p}cols>".encode()
+
     return edit
 
 
@@ -100,9 +117,14 @@ def _plan_sheet(patcher: WorkbookPatcher, sheet: SheetData, updates: list[CellUp
         widths: dict[int, float] = {}
         for f in missing:
             if last >= MAX_COLUMN:
-                warnings.append(tr("工作表“{s}”已用到最后一列（XFD），无法追加计算列“{h}”。",
-                                   "Sheet '{s}' reaches the last column (XFD); computed column '{h}' was not added.",
-                                   s=sheet.name, h=f.header))
+                warnings.append(
+                    tr(
+                        "工作表“{s}”已用到最后一列（XFD），无法追加计算列“{h}”。",
+                        "Sheet '{s}' reaches the last column (XFD); computed column '{h}' was not added.",
+                        s=sheet.name,
+                        h=f.header,
+                    )
+                )
                 continue
             last += 1
             columns[f.key] = last
@@ -110,8 +132,11 @@ def _plan_sheet(patcher: WorkbookPatcher, sheet: SheetData, updates: list[CellUp
             patch.put(sheet.header_row, last, CellWrite(f.header, style=lambda base: _header_style(patcher, base)))
         if widths:
             patch.head = _widen(widths)
-            notes = {f"{column_letters(columns[f.key])}{sheet.header_row}": header_comment(f).text
-                     for f in missing if f.key in columns}
+            notes = {
+                f"{column_letters(columns[f.key])}{sheet.header_row}": header_comment(f).text
+                for f in missing
+                if f.key in columns
+            }
             set_notes(patcher, sheet.name, notes, COMMENT_AUTHOR, replace=False)
     computed = {f.key for f in kind.computed_fields}
     formats = {f.key: f.excel_format for f in kind.fields}
@@ -141,11 +166,18 @@ def _format_style(patcher: WorkbookPatcher, code: str) -> Any:
         if found is None:
             found = memo[base] = patcher.styles.derive(base, number_format=code)
         return found
+
     return style
 
 
-def write_enriched(source: Source, book: Book, updates: Iterable[CellUpdate],
-                   hidden_sheets: dict[str, list[list[Any]]], *, now: datetime | None = None) -> EnrichWrite:
+def write_enriched(
+    source: Source,
+    book: Book,
+    updates: Iterable[CellUpdate],
+    hidden_sheets: dict[str, list[list[Any]]],
+    *,
+    now: datetime | None = None,
+) -> EnrichWrite:
     """Patch ``source`` with every cell update and rewrite each hidden sheet (name → rows, the
     header row first; dates become date cells). ``changed`` is False when no cell and no hidden
     sheet would change (the bytes are then the package as it was)."""

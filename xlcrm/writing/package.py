@@ -183,8 +183,16 @@ class Package:
             rel = by_id.get(rid)
             kind = rel.type.rsplit("/", 1)[-1] if rel else ""
             sid = get_attr(tag, "sheetId") or "0"
-            out.append(SheetEntry(get_attr(tag, "name") or "", int(sid) if sid.isdigit() else 0, rid,
-                                  rel.part if rel else None, get_attr(tag, "state") or "visible", kind))
+            out.append(
+                SheetEntry(
+                    get_attr(tag, "name") or "",
+                    int(sid) if sid.isdigit() else 0,
+                    rid,
+                    rel.part if rel else None,
+                    get_attr(tag, "state") or "visible",
+                    kind,
+                )
+            )
         return out
 
     def date1904(self) -> bool:
@@ -250,8 +258,14 @@ _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 def _copy_raw(src: zipfile.ZipFile, info: zipfile.ZipInfo, dst: zipfile.ZipFile) -> bool:
     """Copy one entry's compressed bytes as they are; False when that is not safe (then the caller
     copies it through decompression)."""
-    if (info.flag_bits & 0x1 or info.file_size >= 0xFFFFFFFF or info.compress_size >= 0xFFFFFFFF
-            or info.header_offset >= 0xFFFFFFFF or dst.fp is None or src.fp is None):
+    if (
+        info.flag_bits & 0x1
+        or info.file_size >= 0xFFFFFFFF
+        or info.compress_size >= 0xFFFFFFFF
+        or info.header_offset >= 0xFFFFFFFF
+        or dst.fp is None
+        or src.fp is None
+    ):
         return False
     fp = src.fp
     fp.seek(info.header_offset)

@@ -87,7 +87,7 @@ class _Reader:
         if not chunk:
             self.eof = True
             return False
-        self.buf = self.buf[self.pos:] + chunk
+        self.buf = self.buf[self.pos :] + chunk
         self.pos = 0
         return True
 
@@ -105,8 +105,12 @@ def _column_styles(head: bytes) -> dict[int, int]:
 
 def _grow_dimension(head: bytes, patch: SheetPatch) -> bytes:
     m = _DIMENSION.search(head)
-    written = [(r, c) for r, cols in patch.cells.items() for c, w in cols.items()
-               if w.value is KEEP or w.value not in (None, "")]
+    written = [
+        (r, c)
+        for r, cols in patch.cells.items()
+        for c, w in cols.items()
+        if w.value is KEEP or w.value not in (None, "")
+    ]
     if m is None or not written:
         return head
     ref = get_attr(m.group(0), "ref") or "A1"
@@ -122,7 +126,7 @@ def _grow_dimension(head: bytes, patch: SheetPatch) -> bytes:
     new = f"{column_letters(min(cols))}{min(rows)}:{column_letters(max(cols))}{max(rows)}"
     if new == ref:
         return head
-    return head[: m.start()] + set_attr(m.group(0), "ref", new) + head[m.end():]
+    return head[: m.start()] + set_attr(m.group(0), "ref", new) + head[m.end() :]
 
 
 class _Patcher:
@@ -157,6 +161,7 @@ class _Patcher:
             if s and s.isdigit() and int(s) in restyle:
                 return set_attr(m.group(0), "s", str(restyle[int(s)]) if restyle[int(s)] else None)
             return m.group(0)
+
         new = _CELL_TAG.sub(swap, data)
         if new != data:
             self.changed = True
@@ -172,7 +177,7 @@ class _Patcher:
             tag = start_tag("c").match(cell)
             assert tag is not None
             self.changed = True
-            return set_attr(tag.group(0), "s", str(new_s) if new_s else None) + cell[tag.end():]
+            return set_attr(tag.group(0), "s", str(new_s) if new_s else None) + cell[tag.end() :]
         old, has_formula = old_value(cell, self.ctx)
         if write.only_if_blank and (old is not None or has_formula):
             return cell
@@ -230,7 +235,7 @@ class _Patcher:
         if m is None or m.group(2) or get_attr(m.group(0), "r") is None:
             return None
         close = end_tag(m.group(1), "row")
-        inner = row_bytes[m.end(): len(row_bytes) - len(close)]
+        inner = row_bytes[m.end() : len(row_bytes) - len(close)]
         last = self._last_cell(inner)
         if last is None:
             return None
@@ -298,7 +303,7 @@ class _Patcher:
             row_tag = row_tag[:-2].rstrip() + b">"
         else:
             close = end_tag(m.group(1), "row")
-            inner = row_bytes[m.end(): len(row_bytes) - len(close)]
+            inner = row_bytes[m.end() : len(row_bytes) - len(close)]
         out: list[bytes] = []
         added: list[int] = []
         copied = pos = col = last_end = 0
@@ -324,20 +329,20 @@ class _Patcher:
             while i < n and targets[i] < col:
                 new = self._new_cell(row, targets[i], writes[targets[i]], self._row_base_style(row_tag, targets[i]))
                 if new:
-                    out += [inner[copied:c.start()], new]
+                    out += [inner[copied : c.start()], new]
                     copied = c.start()
                     added.append(targets[i])
                 i += 1
-            cell = inner[c.start():end]
+            cell = inner[c.start() : end]
             if r is None:  # an implicit position becomes explicit
-                cell = set_attr(c.group(0), "r", f"{column_letters(col)}{row}") + inner[c.end():end]
+                cell = set_attr(c.group(0), "r", f"{column_letters(col)}{row}") + inner[c.end() : end]
             if i < n and targets[i] == col:
                 cell = self._existing_cell(cell, f"{column_letters(col)}{row}", writes[col])
                 i += 1
             elif restyle:
                 cell = self._restyled(cell)
-            if cell != inner[c.start():end]:
-                out += [inner[copied:c.start()], cell]
+            if cell != inner[c.start() : end]:
+                out += [inner[copied : c.start()], cell]
                 copied = end
             pos = last_end = end
         if exhausted and i < n:
@@ -361,8 +366,15 @@ class _Patcher:
 
     def _new_row(self, row: int) -> bytes:
         p = self.prefix.decode()
-        cells = b"".join(filter(None, (self._new_cell(row, c, w, self.col_styles.get(c, 0))
-                                       for c, w in sorted(self.patch.cells[row].items()))))
+        cells = b"".join(
+            filter(
+                None,
+                (
+                    self._new_cell(row, c, w, self.col_styles.get(c, 0))
+                    for c, w in sorted(self.patch.cells[row].items())
+                ),
+            )
+        )
         if not cells:
             return b""
         return f'<{p}row r="{row}">'.encode() + cells + f"</{p}row>".encode()
@@ -410,7 +422,7 @@ class _Patcher:
             m = row_re.search(rd.buf, rd.pos)
             e = rd.buf.find(close_sd, rd.pos, m.start() if m is not None else len(rd.buf))
             if e >= 0:
-                self.out.write(rd.buf[rd.pos:e])
+                self.out.write(rd.buf[rd.pos : e])
                 rd.pos = e
                 for r in self.pending:
                     self.out.write(self._new_row(r))
@@ -418,12 +430,12 @@ class _Patcher:
                 return
             if m is None:
                 keep = max(rd.pos, len(rd.buf) - 4096)
-                self.out.write(rd.buf[rd.pos:keep])
+                self.out.write(rd.buf[rd.pos : keep])
                 rd.pos = keep
                 if not rd.more():
                     raise SheetFormatError("no </sheetData>")
                 continue
-            self.out.write(rd.buf[rd.pos:m.start()])
+            self.out.write(rd.buf[rd.pos : m.start()])
             rd.pos = m.start()
             tag = m.group(0)
             r_attr = get_attr(tag, "r")
@@ -443,14 +455,14 @@ class _Patcher:
                         break
                     if not rd.more():
                         raise SheetFormatError("unclosed <row>")
-            row_bytes = rd.buf[rd.pos:rd.pos + end]
+            row_bytes = rd.buf[rd.pos : rd.pos + end]
             if self.pending and self.pending[0] == row:
                 self.pending.popleft()
                 new = self._patch_row(row_bytes, row)
                 self.out.write(new)
             elif r_attr is None and implicit and self.changed:
                 self.changed = True
-                self.out.write(set_attr(tag, "r", str(row)) + row_bytes[len(tag):])
+                self.out.write(set_attr(tag, "r", str(row)) + row_bytes[len(tag) :])
             else:
                 self.out.write(self._restyled(row_bytes))
             rd.pos += end
@@ -460,25 +472,25 @@ class _Patcher:
         while True:
             idx = rd.buf.find(marker, rd.pos)
             if idx >= 0:
-                self.out.write(rd.buf[rd.pos:idx])
+                self.out.write(rd.buf[rd.pos : idx])
                 rd.pos = idx
                 return
             keep = max(rd.pos, len(rd.buf) - len(marker))
-            self.out.write(rd.buf[rd.pos:keep])
+            self.out.write(rd.buf[rd.pos : keep])
             rd.pos = keep
             if not rd.more():
                 raise SheetFormatError("no </sheetData>")
 
     def _tail(self, rd: _Reader) -> None:
         if self.patch.tail is None:
-            self.out.write(rd.buf[rd.pos:])
+            self.out.write(rd.buf[rd.pos :])
             while rd.more():
                 self.out.write(rd.buf)
                 rd.pos = len(rd.buf)
             return
         while rd.more():
             pass
-        tail = rd.buf[rd.pos:]
+        tail = rd.buf[rd.pos :]
         new = self.patch.tail(tail)
         if new != tail:
             self.changed = True
@@ -530,7 +542,7 @@ def row_values(src: IO[bytes], row: int, ctx: CellContext) -> dict[int, Any]:
         if number < row:
             rd.pos, last = idx, number
             continue
-        inner = rd.buf[m.end():idx]
+        inner = rd.buf[m.end() : idx]
         values: dict[int, Any] = {}
         col, pos = 0, 0
         while (c := cell_re.search(inner, pos)) is not None:
@@ -539,7 +551,7 @@ def row_values(src: IO[bytes], row: int, ctx: CellContext) -> dict[int, Any]:
             ref = get_attr(c.group(0), "r")
             where = split_ref(ref) if ref else None
             col = where[1] if where else col + 1
-            value, _ = old_value(inner[c.start():end], ctx)
+            value, _ = old_value(inner[c.start() : end], ctx)
             if value is not None and not (isinstance(value, str) and not value.strip()):
                 values[col] = value
             pos = end

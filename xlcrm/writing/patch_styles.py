@@ -11,9 +11,24 @@ from .xmlbytes import append_children, end_tag, escape_attr, get_attr, set_attr,
 
 # Number formats every spreadsheet program knows by id (ECMA-376 §18.8.30, locale-independent ones).
 BUILTIN_FORMATS = {
-    "General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10, "0.00E+00": 11,
-    "# ?/?": 12, "# ??/??": 13, "h:mm AM/PM": 18, "h:mm:ss AM/PM": 19, "h:mm": 20, "h:mm:ss": 21,
-    "#,##0 ;(#,##0)": 37, "mm:ss": 45, "[h]:mm:ss": 46, "@": 49,
+    "General": 0,
+    "0": 1,
+    "0.00": 2,
+    "#,##0": 3,
+    "#,##0.00": 4,
+    "0%": 9,
+    "0.00%": 10,
+    "0.00E+00": 11,
+    "# ?/?": 12,
+    "# ??/??": 13,
+    "h:mm AM/PM": 18,
+    "h:mm:ss AM/PM": 19,
+    "h:mm": 20,
+    "h:mm:ss": 21,
+    "#,##0 ;(#,##0)": 37,
+    "mm:ss": 45,
+    "[h]:mm:ss": 46,
+    "@": 49,
 }
 _ORDER = ("numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs")
 
@@ -23,7 +38,7 @@ def _children(data: bytes, container: str, child: str) -> list[bytes]:
     if m is None or m.group(2):
         return []
     close = data.find(end_tag(m.group(1), container), m.end())
-    region = data[m.end():close if close >= 0 else len(data)]
+    region = data[m.end() : close if close >= 0 else len(data)]
     out: list[bytes] = []
     pos = 0
     pattern = start_tag(child)
@@ -33,7 +48,7 @@ def _children(data: bytes, container: str, child: str) -> list[bytes]:
         else:
             e = region.find(end_tag(c.group(1), child), c.end())
             end = e + len(end_tag(c.group(1), child)) if e >= 0 else c.end()
-        out.append(region[c.start():end])
+        out.append(region[c.start() : end])
         pos = end
     return out
 
@@ -85,8 +100,11 @@ class StylesPatch:
 
     def fill(self, rgb: str) -> int:
         """A solid pattern fill of colour ``rgb`` (e.g. ``FFC7CE``)."""
-        return self._entry("fill", f'<fill><patternFill patternType="solid"><fgColor rgb="FF{rgb}"/>'
-                                   f'<bgColor indexed="64"/></patternFill></fill>')
+        return self._entry(
+            "fill",
+            f'<fill><patternFill patternType="solid"><fgColor rgb="FF{rgb}"/>'
+            f'<bgColor indexed="64"/></patternFill></fill>',
+        )
 
     def border(self, xml: str) -> int:
         return self._entry("border", xml)
@@ -105,21 +123,36 @@ class StylesPatch:
         all_xfs = self.xfs + self.added["xf"]
         return all_xfs[index] if 0 <= index < len(all_xfs) else None
 
-    def derive(self, base: int, *, number_format: str | None = None, fill: int | None = None,
-               font: int | None = None, border: int | None = None, alignment: str | None = None,
-               reuse: set[int] | None = None) -> int:
+    def derive(
+        self,
+        base: int,
+        *,
+        number_format: str | None = None,
+        fill: int | None = None,
+        font: int | None = None,
+        border: int | None = None,
+        alignment: str | None = None,
+        reuse: set[int] | None = None,
+    ) -> int:
         """The index of an xf like ``base`` with the given parts replaced (reused when it exists;
         with ``reuse``, only those existing entries may be reused, besides ``base`` itself)."""
         key = (base, number_format, fill, font, border, alignment, frozenset(reuse) if reuse is not None else None)
         if key in self._cache:
             return self._cache[key]
-        xf = self.xf_bytes(base) or self.xf_bytes(0) or self.tag('<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>')
+        xf = (
+            self.xf_bytes(base)
+            or self.xf_bytes(0)
+            or self.tag('<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>')
+        )
         m = start_tag("xf").match(xf)
         assert m is not None
-        tag, rest = m.group(0), xf[m.end():]
-        for attr, apply, value in (("numFmtId", "applyNumberFormat", self.number_format(number_format) if number_format else None),
-                                   ("fillId", "applyFill", fill), ("fontId", "applyFont", font),
-                                   ("borderId", "applyBorder", border)):
+        tag, rest = m.group(0), xf[m.end() :]
+        for attr, apply, value in (
+            ("numFmtId", "applyNumberFormat", self.number_format(number_format) if number_format else None),
+            ("fillId", "applyFill", fill),
+            ("fontId", "applyFont", font),
+            ("borderId", "applyBorder", border),
+        ):
             if value is not None:
                 tag = set_attr(set_attr(tag, attr, str(value)), apply, "1")
         if alignment is not None:
@@ -129,14 +162,22 @@ class StylesPatch:
             if m.group(2):
                 tag, rest = tag[:-2].rstrip() + b">", align + end_tag(m.group(1), "xf")
             elif old is not None:
-                end = old.end() if old.group(2) else rest.find(end_tag(old.group(1), "alignment"), old.end()) + len(end_tag(old.group(1), "alignment"))
+                end = (
+                    old.end()
+                    if old.group(2)
+                    else rest.find(end_tag(old.group(1), "alignment"), old.end())
+                    + len(end_tag(old.group(1), "alignment"))
+                )
                 rest = rest[: old.start()] + align + rest[end:]
             else:
                 rest = align + rest
         new = tag + rest
         allowed = (lambda i: True) if reuse is None else (lambda i: i in reuse or i >= len(self.xfs))
-        index = base if new == xf else next(
-            (i for i, x in enumerate(self.xfs + self.added["xf"]) if x == new and allowed(i)), -1)
+        index = (
+            base
+            if new == xf
+            else next((i for i, x in enumerate(self.xfs + self.added["xf"]) if x == new and allowed(i)), -1)
+        )
         if index < 0:
             self.added["xf"].append(new)
             index = len(self.xfs) + len(self.added["xf"]) - 1
@@ -148,8 +189,13 @@ class StylesPatch:
         if not any(self.added.values()):
             return None
         data = self.data
-        for container, kind in (("numFmts", "numFmt"), ("fonts", "font"), ("fills", "fill"),
-                                ("borders", "border"), ("cellXfs", "xf")):
+        for container, kind in (
+            ("numFmts", "numFmt"),
+            ("fonts", "font"),
+            ("fills", "fill"),
+            ("borders", "border"),
+            ("cellXfs", "xf"),
+        ):
             items = self.added[kind]
             if not items:
                 continue
@@ -162,10 +208,10 @@ class StylesPatch:
     def _insert_container(self, data: bytes, container: str, items: list[bytes]) -> bytes:
         p = self.prefix.decode()
         block = f'<{p}{container} count="{len(items)}">'.encode() + b"".join(items) + f"</{p}{container}>".encode()
-        for later in _ORDER[_ORDER.index(container) + 1:]:
+        for later in _ORDER[_ORDER.index(container) + 1 :]:
             m = start_tag(later).search(data)
             if m is not None:
-                return data[: m.start()] + block + data[m.start():]
+                return data[: m.start()] + block + data[m.start() :]
         m = start_tag("styleSheet").search(data)
         assert m is not None
-        return data[: m.end()] + block + data[m.end():]
+        return data[: m.end()] + block + data[m.end() :]

@@ -45,7 +45,8 @@ class WorkbookPatcher:
     def entry(self, name: str) -> SheetEntry | None:
         """The listed sheet called ``name`` (exact, then case-insensitive)."""
         return next((e for e in self.entries if e.name == name), None) or next(
-            (e for e in self.entries if e.name.lower() == name.lower()), None)
+            (e for e in self.entries if e.name.lower() == name.lower()), None
+        )
 
     @property
     def styles(self) -> StylesPatch:
@@ -73,7 +74,7 @@ class WorkbookPatcher:
                     e = data.find(close, m.end())
                     if e < 0:
                         break
-                    self._shared.append(text_of(_PHONETIC.sub(b"", data[m.end():e])))
+                    self._shared.append(text_of(_PHONETIC.sub(b"", data[m.end() : e])))
                     pos = e
         return self._shared[index] if 0 <= index < len(self._shared) else None
 
@@ -85,11 +86,21 @@ class WorkbookPatcher:
             raise KeyError(name)
         return self.patches.setdefault(entry.part, SheetPatch())
 
-    def put_sheet(self, name: str, rows: list[list[Any]], *, hidden: bool, first: bool = False,
-                  style: Callable[[int, int, Any], int] | None = None, layout: SheetLayout | None = None) -> None:
+    def put_sheet(
+        self,
+        name: str,
+        rows: list[list[Any]],
+        *,
+        hidden: bool,
+        first: bool = False,
+        style: Callable[[int, int, Any], int] | None = None,
+        layout: SheetLayout | None = None,
+    ) -> None:
         """Write a whole sheet xlcrm owns: replace the part of an existing one, or add a new one."""
+
         def content() -> bytes:
             return render_sheet(rows, self.ctx, style or self.default_style, layout)
+
         self._new_sheets.append((name, content, hidden, first))
 
     def default_style(self, row: int, col: int, value: Any) -> int:
@@ -101,8 +112,9 @@ class WorkbookPatcher:
         return 0
 
     # --- building ------------------------------------------------------------------------------
-    def build(self, *, touch_core: bool = True, now: datetime | None = None,
-              before_write: Callable[[], None] | None = None) -> tuple[bytes, bool]:
+    def build(
+        self, *, touch_core: bool = True, now: datetime | None = None, before_write: Callable[[], None] | None = None
+    ) -> tuple[bytes, bool]:
         """The patched package as bytes and whether anything but core.xml changed.
         ``before_write`` runs once every sheet is patched, before the package is written."""
         changed = self.extra_changed

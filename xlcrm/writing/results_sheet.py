@@ -36,7 +36,13 @@ def field_header(issue: Issue) -> str:
 def _shown(value: Any) -> Any:
     if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
-    text = value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat() if hasattr(value, "isoformat") else str(value)
+    text = (
+        value.isoformat(sep=" ")
+        if hasattr(value, "hour")
+        else value.isoformat()
+        if hasattr(value, "isoformat")
+        else str(value)
+    )
     return text if len(text) <= VALUE_LIMIT else text[:VALUE_LIMIT] + "…"
 
 
@@ -44,18 +50,38 @@ def _quote(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
-def results_rows(report: FileReport, sheet_names: set[str]) -> tuple[list[list[Any]], list[tuple[str, str, str]], dict[int, str]]:
+def results_rows(
+    report: FileReport, sheet_names: set[str]
+) -> tuple[list[list[Any]], list[tuple[str, str, str]], dict[int, str]]:
     """(rows with the header first, links (cell, location, tip), row → severity) of the sheet."""
-    headers = [tr("序号", "No."), tr("工作表", "Sheet"), tr("单元格", "Cell"), tr("级别", "Severity"),
-               tr("字段", "Field"), tr("当前值", "Value"), tr("问题说明", "Message"), tr("代码", "Code")]
+    headers = [
+        tr("序号", "No."),
+        tr("工作表", "Sheet"),
+        tr("单元格", "Cell"),
+        tr("级别", "Severity"),
+        tr("字段", "Field"),
+        tr("当前值", "Value"),
+        tr("问题说明", "Message"),
+        tr("代码", "Code"),
+    ]
     rows: list[list[Any]] = [headers]
     links: list[tuple[str, str, str]] = []
     severity: dict[int, str] = {}
     main = [i for i in report.issues if i.severity in ("error", "warning")]
     main.sort(key=lambda i: 0 if i.severity == "error" else 1)  # stable: keeps sheet/row order within
     for n, issue in enumerate(main, start=1):
-        rows.append([n, issue.sheet, issue.cell, SEVERITY_ZH[issue.severity], field_header(issue),
-                     _shown(issue.value), issue.message, issue.code])
+        rows.append(
+            [
+                n,
+                issue.sheet,
+                issue.cell,
+                SEVERITY_ZH[issue.severity],
+                field_header(issue),
+                _shown(issue.value),
+                issue.message,
+                issue.code,
+            ]
+        )
         severity[len(rows)] = issue.severity
         if issue.cell and issue.sheet in sheet_names:
             links.append((f"C{len(rows)}", f"{_quote(issue.sheet)}!{issue.cell}", tr("转到该单元格", "Go to the cell")))
@@ -69,12 +95,28 @@ def results_rows(report: FileReport, sheet_names: set[str]) -> tuple[list[list[A
         for (sheet, code), items in notes.items():
             cells = [i.cell for i in items if i.cell]
             where = "、".join(cells[:10]) + (tr(" 等 {n} 处", " … {n} cells", n=len(cells)) if len(cells) > 10 else "")
-            message = items[0].message if len(items) == 1 else tr("{m}（共 {n} 处）", "{m} ({n} cells)", m=items[0].message, n=len(items))
-            rows.append([None, sheet or None, where or None, SEVERITY_ZH["info"], field_header(items[0]), None, message, code])
+            message = (
+                items[0].message
+                if len(items) == 1
+                else tr("{m}（共 {n} 处）", "{m} ({n} cells)", m=items[0].message, n=len(items))
+            )
+            rows.append(
+                [None, sheet or None, where or None, SEVERITY_ZH["info"], field_header(items[0]), None, message, code]
+            )
             severity[len(rows)] = "info"
     rows.append([])
-    rows.append([None, tr("共 {e} 个错误、{w} 个警告、{i} 条提示。", "{e} errors, {w} warnings, {i} notes.",
-                          e=report.errors, w=report.warnings, i=report.infos)])
+    rows.append(
+        [
+            None,
+            tr(
+                "共 {e} 个错误、{w} 个警告、{i} 条提示。",
+                "{e} errors, {w} warnings, {i} notes.",
+                e=report.errors,
+                w=report.warnings,
+                i=report.infos,
+            ),
+        ]
+    )
     return rows, links, severity
 
 
@@ -83,14 +125,21 @@ def put_results_sheet(patcher: WorkbookPatcher, report: FileReport, name: str) -
     st = patcher.styles
     names = {e.name for e in patcher.entries}
     rows, links, severity = results_rows(report, names)
-    header_font = st.font(f'<font><b/><sz val="11"/><color rgb="FF{str(HEADER_FONT.color.rgb)[-6:]}"/><name val="宋体"/>'
-                          '<family val="3"/><charset val="134"/></font>')
-    link_font = st.font('<font><u/><sz val="11"/><color rgb="FF0563C1"/><name val="宋体"/><family val="3"/>'
-                        '<charset val="134"/></font>')
+    header_font = st.font(
+        f'<font><b/><sz val="11"/><color rgb="FF{str(HEADER_FONT.color.rgb)[-6:]}"/><name val="宋体"/>'
+        '<family val="3"/><charset val="134"/></font>'
+    )
+    link_font = st.font(
+        '<font><u/><sz val="11"/><color rgb="FF0563C1"/><name val="宋体"/><family val="3"/><charset val="134"/></font>'
+    )
     top = '<alignment vertical="top"/>'
     wrap = '<alignment vertical="top" wrapText="1"/>'
-    header = st.derive(0, fill=st.fill(str(HEADER_FILL.fgColor.rgb)[-6:]), font=header_font,
-                       alignment='<alignment horizontal="center" vertical="center"/>')
+    header = st.derive(
+        0,
+        fill=st.fill(str(HEADER_FILL.fgColor.rgb)[-6:]),
+        font=header_font,
+        alignment='<alignment horizontal="center" vertical="center"/>',
+    )
     fills = {"error": st.fill(str(ERROR_FILL.fgColor.rgb)[-6:]), "warning": st.fill(str(WARNING_FILL.fgColor.rgb)[-6:])}
     linked = {ref for ref, _, _ in links}
 
@@ -105,5 +154,7 @@ def put_results_sheet(patcher: WorkbookPatcher, report: FileReport, name: str) -
             return st.derive(0, alignment=wrap)
         return st.derive(0, alignment=top) if r in severity else 0
 
-    layout = SheetLayout(widths=list(map(float, WIDTHS)), freeze_header=True, selected=True, links=links, landscape=True)
+    layout = SheetLayout(
+        widths=list(map(float, WIDTHS)), freeze_header=True, selected=True, links=links, landscape=True
+    )
     patcher.put_sheet(name, rows, hidden=False, first=True, style=style, layout=layout)

@@ -37,8 +37,11 @@ def lock_file_for(path: Path) -> Path | None:
     """
     places = dict.fromkeys([Path(path), real_file(path)])
     for place in places:
-        candidates = [place.with_name("~$" + place.name), place.with_name("~$" + place.name[2:]),
-                      place.with_name(f".~lock.{place.name}#")]
+        candidates = [
+            place.with_name("~$" + place.name),
+            place.with_name("~$" + place.name[2:]),
+            place.with_name(f".~lock.{place.name}#"),
+        ]
         found = next((c for c in candidates if c.exists()), None)
         if found is not None:
             return found

@@ -24,8 +24,11 @@ COMMENT_AUTHOR = "xlcrm"
 def header_comment(f: Field) -> Comment:
     """The comment on a header cell: what the column holds, and who fills it."""
     if f.computed:
-        text = tr("{d}\n【自动计算】由 xlcrm enrich 填写，请勿手工修改。",
-                  "{d}\n[Computed] filled by xlcrm enrich; do not edit.", d=f.description)
+        text = tr(
+            "{d}\n【自动计算】由 xlcrm enrich 填写，请勿手工修改。",
+            "{d}\n[Computed] filled by xlcrm enrich; do not edit.",
+            d=f.description,
+        )
     else:
         marks = [tr("【必填】", "[Required]")] if f.required else []
         if f.enum:

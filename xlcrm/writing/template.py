@@ -147,14 +147,22 @@ def build_workbook(rows: dict[str, list[dict[str, Any]]] | None = None) -> Workb
 def _write_history_sheet(ws: Worksheet, snapshots: list[dict[str, Any]]) -> None:
     ws.append(list(HISTORY_HEADERS))
     for snap in snapshots:
-        ws.append([snap.get("as_of"), snap.get("customer_id"), snap.get("tier"), snap.get("value_segment"),
-                   snap.get("churn_risk")])
+        ws.append(
+            [
+                snap.get("as_of"),
+                snap.get("customer_id"),
+                snap.get("tier"),
+                snap.get("value_segment"),
+                snap.get("churn_risk"),
+            ]
+        )
         ws.cell(ws.max_row, 1).number_format = "yyyy-mm-dd"
     ws.sheet_state = "hidden"
 
 
-def write_standard_workbook(path: Path, rows: dict[str, list[dict[str, Any]]] | None = None,
-                            force: bool = False) -> Path:
+def write_standard_workbook(
+    path: Path, rows: dict[str, list[dict[str, Any]]] | None = None, force: bool = False
+) -> Path:
     """Write the standard workbook to ``path`` (temp file + rename); refuses to overwrite without force."""
     path = Path(path)
     if path.exists() and not force:

@@ -18,7 +18,9 @@ def _insert_before_close(data: bytes, local: str, block: bytes) -> bytes:
     if m is None:
         raise ValueError(f"no <{local}>")
     if m.group(2):
-        return data[: m.start()] + m.group(0)[:-2].rstrip() + b">" + block + end_tag(m.group(1), local) + data[m.end():]
+        return (
+            data[: m.start()] + m.group(0)[:-2].rstrip() + b">" + block + end_tag(m.group(1), local) + data[m.end() :]
+        )
     close = data.rfind(end_tag(m.group(1), local))
     return data[:close] + block + data[close:]
 
@@ -31,8 +33,10 @@ def add_relationship(pkg: Package, source_part: str, rel_type: str, target_part:
     while f"rId{n}" in ids:
         n += 1
     rid = f"rId{n}"
-    element = (f'<Relationship Id="{rid}" Type="{REL_TYPE_BASE}/{rel_type}" '
-               f'Target="{escape_attr(relative_target(source_part, target_part))}"/>').encode()
+    element = (
+        f'<Relationship Id="{rid}" Type="{REL_TYPE_BASE}/{rel_type}" '
+        f'Target="{escape_attr(relative_target(source_part, target_part))}"/>'
+    ).encode()
     if pkg.has(rels_part):
         data = pkg.read(rels_part)
         m = start_tag("Relationships").search(data)
@@ -41,9 +45,13 @@ def add_relationship(pkg: Package, source_part: str, rel_type: str, target_part:
             element = element.replace(b"<Relationship ", f"<{prefix}Relationship ".encode())
         pkg.set(rels_part, _insert_before_close(data, "Relationships", element))
     else:
-        pkg.set(rels_part, b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                + element + b"</Relationships>")
+        pkg.set(
+            rels_part,
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + element
+            + b"</Relationships>",
+        )
     return rid
 
 
@@ -73,8 +81,10 @@ def ensure_default(pkg: Package, extension: str, content_type: str) -> None:
 def _rel_prefix(workbook: bytes) -> tuple[str, str]:
     """(prefix for the relationships namespace, extra declaration needed on a new element)."""
     root = start_tag("workbook").search(workbook)
-    m = re.search(rb'xmlns:([A-Za-z_][\w.-]*)\s*=\s*["\']' + re.escape(NS_REL.encode()) + rb'["\']',
-                  root.group(0) if root else b"")
+    m = re.search(
+        rb'xmlns:([A-Za-z_][\w.-]*)\s*=\s*["\']' + re.escape(NS_REL.encode()) + rb'["\']',
+        root.group(0) if root else b"",
+    )
     if m:
         return m.group(1).decode(), ""
     return "r", f' xmlns:r="{NS_REL}"'
@@ -99,12 +109,12 @@ def add_sheet(pkg: Package, name: str, content: bytes, *, hidden: bool, first: b
     state = ' state="hidden"' if hidden else ""
     element = f'<{p}sheet name="{escape_attr(name)}" sheetId="{sheet_id}"{state} {rp}:id="{rid}"{decl}/>'.encode()
     if first:
-        data = data[: sheets.end()] + element + data[sheets.end():]
+        data = data[: sheets.end()] + element + data[sheets.end() :]
         data = re.sub(rb'localSheetId="(\d+)"', lambda m: b'localSheetId="%d"' % (int(m.group(1)) + 1), data)
         view = start_tag("workbookView").search(data)
         if view is not None:
             tag = set_attr(set_attr(view.group(0), "activeTab", None), "firstSheet", None)
-            data = data[: view.start()] + tag + data[view.end():]
+            data = data[: view.start()] + tag + data[view.end() :]
     else:
         data = _insert_before_close(data, "sheets", element)
     pkg.set(wb_part, data)
@@ -120,7 +130,7 @@ def set_sheet_state(pkg: Package, name: str, state: str) -> None:
         if get_attr(m.group(0), "name") == name:
             tag = set_attr(m.group(0), "state", None if state == "visible" else state)
             if tag != m.group(0):
-                pkg.set(wb_part, data[: m.start()] + tag + data[m.end():])
+                pkg.set(wb_part, data[: m.start()] + tag + data[m.end() :])
             return
 
 
@@ -159,8 +169,13 @@ def _app_titles(pkg: Package, name: str, first: bool) -> None:
     target = i4[count_pos[0] // 2] if count_pos[0] // 2 < len(i4) else None
     new_pairs = pairs.group(0)
     if target is not None:
-        new_pairs = (new_pairs[: target.start()] + target.group(1) + str(int(target.group(2)) + 1).encode()
-                     + target.group(3) + new_pairs[target.end():])
+        new_pairs = (
+            new_pairs[: target.start()]
+            + target.group(1)
+            + str(int(target.group(2)) + 1).encode()
+            + target.group(3)
+            + new_pairs[target.end() :]
+        )
     data = data.replace(pairs.group(0), new_pairs, 1).replace(titles.group(0), new_titles, 1)
     pkg.set(app, data)
 
@@ -172,6 +187,8 @@ def touch_modified(pkg: Package, now: datetime | None = None) -> None:
         return
     data = pkg.read(core)
     stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    new = re.sub(rb"(<(\w+:)?modified\b[^>]*>)[^<]*(</\2?modified>)", lambda m: m.group(1) + stamp + m.group(3), data, count=1)
+    new = re.sub(
+        rb"(<(\w+:)?modified\b[^>]*>)[^<]*(</\2?modified>)", lambda m: m.group(1) + stamp + m.group(3), data, count=1
+    )
     if new != data:
         pkg.set(core, new)

@@ -55,20 +55,26 @@ def set_attr(tag: bytes, name: str, value: str | None) -> bytes:
     pattern = _attr_pattern(name)
     m = pattern.search(tag)
     if value is None:
-        return tag if m is None else tag[: m.start()] + tag[m.end():]
+        return tag if m is None else tag[: m.start()] + tag[m.end() :]
     new = f'{name}="{escape_attr(value)}"'.encode()
     if m is not None:
-        return tag[: m.start()] + m.group(1) + new + tag[m.end():]
+        return tag[: m.start()] + m.group(1) + new + tag[m.end() :]
     end = len(tag) - (2 if tag.endswith(b"/>") else 1)
-    while end > 0 and tag[end - 1:end].isspace():
+    while end > 0 and tag[end - 1 : end].isspace():
         end -= 1
     return tag[:end] + b" " + new + tag[end:]
 
 
 def escape_attr(value: str) -> str:
     """Escape a string for a double-quoted attribute value."""
-    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;"))
+    return (
+        value.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("\n", "&#10;")
+        .replace("\t", "&#9;")
+    )
 
 
 def escape_text(value: str) -> str:
@@ -117,11 +123,11 @@ def append_children(data: bytes, local: str, children: bytes, added: int) -> byt
         tag = set_attr(tag, "count", str(int(count) + added))
     if m.group(2):  # <x/> → <x>children</x>
         open_tag = tag[:-2].rstrip() + b">"
-        return data[: m.start()] + open_tag + children + end_tag(m.group(1), local) + data[m.end():]
+        return data[: m.start()] + open_tag + children + end_tag(m.group(1), local) + data[m.end() :]
     close = data.find(end_tag(m.group(1), local), m.end())
     if close < 0:
         return None
-    return data[: m.start()] + tag + data[m.end():close] + children + data[close:]
+    return data[: m.start()] + tag + data[m.end() : close] + children + data[close:]
 
 
 def text_of(element: bytes, local: str = "t") -> str:
@@ -139,6 +145,6 @@ def text_of(element: bytes, local: str = "t") -> str:
         close = element.find(end_tag(m.group(1), local), m.end())
         if close < 0:
             break
-        out.append(unescape_text(element[m.end():close]))
+        out.append(unescape_text(element[m.end() : close]))
         pos = close
     return "".join(out)

@@ -140,8 +140,10 @@ def agenda_tables(result: dict[str, Any]) -> list[dict[str, Any]]:
         for section in SECTIONS:
             items = person["sections"].get(section.key) or []
             if items:
-                rows = [["—" if item.get(c.key) in (None, "") else item.get(c.key) for c in section.columns]
-                        for item in items]
+                rows = [
+                    ["—" if item.get(c.key) in (None, "") else item.get(c.key) for c in section.columns]
+                    for item in items
+                ]
                 tables.append({"title": section.title, "headers": [c.header for c in section.columns], "rows": rows})
         people.append({"name": person["name"], "tables": tables})
     return people
