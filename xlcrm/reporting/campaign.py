@@ -216,15 +216,28 @@ def _observations(ctx: dict[str, Any], camp: Record, feedback: list[Record], tas
     return notes
 
 
-def campaign_context(derived: Derived, campaign_id: str, as_of: date, config: Config | None = None) -> dict[str, Any]:
+def rows_by_campaign(rows: list[Record]) -> dict[Any, list[Record]]:
+    """``rows`` grouped by 活动编号, each group in sheet order: a batch of campaign reports groups
+    the 跟进记录 and 客户反馈 once instead of scanning them for every campaign."""
+    groups: dict[Any, list[Record]] = {}
+    for row in rows:
+        groups.setdefault(row.get("campaign_id"), []).append(row)
+    return groups
+
+
+def campaign_context(derived: Derived, campaign_id: str, as_of: date, config: Config | None = None,
+                     grouped: tuple[dict[Any, list[Record]], dict[Any, list[Record]]] | None = None) -> dict[str, Any]:
     """Every section of the 活动复盘报告 for one campaign, as plain (picklable) dicts of text.
 
-    A campaign that is not finished (未开始 / 进行中) gets a ``banner`` and no verdict."""
+    A campaign that is not finished (未开始 / 进行中) gets a ``banner`` and no verdict. ``grouped``:
+    the 跟进记录 and 客户反馈 rows of ``derived`` by campaign (``rows_by_campaign``), shared by a batch."""
     config = config or Config()
     camp = derived.campaigns[campaign_id]
     state = camp.get("state")
-    followups = [f for f in derived.followup_rows if f.get("campaign_id") == campaign_id]
-    feedback = [f for f in derived.feedback_rows if f.get("campaign_id") == campaign_id]
+    if grouped is None:
+        grouped = rows_by_campaign(derived.followup_rows), rows_by_campaign(derived.feedback_rows)
+    followups = list(grouped[0].get(campaign_id, ()))
+    feedback = list(grouped[1].get(campaign_id, ()))
     tasks = derived.tasks_of(campaign_id)
     reached_ids = list(dict.fromkeys(f["customer_id"] for f in followups if f.get("customer_id")))
     reached = [derived.customers[c] for c in reached_ids if c in derived.customers]

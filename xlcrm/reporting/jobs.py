@@ -18,7 +18,7 @@ from ..derive import Derived
 from ..derive.vocab import CAMPAIGN_REVIEWED, CAMPAIGN_TO_REVIEW
 from ..errors import UsageError
 from ..i18n import tr
-from .campaign import campaign_context
+from .campaign import campaign_context, rows_by_campaign
 from .filenames import report_filename
 from .monthly import Period, month_bounds, monthly_context
 
@@ -56,9 +56,10 @@ def campaign_reports(derived: Derived, as_of: date, only: str | None = None, inc
                      config: Config | None = None) -> list[PlannedReport]:
     """One report per campaign chosen by ``campaigns_to_review``."""
     cfg = config or Config()
+    grouped = rows_by_campaign(derived.followup_rows), rows_by_campaign(derived.feedback_rows)  # once per batch
     return [
         PlannedReport((CAMPAIGN_PREFIX, cid, str(derived.campaigns[cid].get("name") or "")),
-                      campaign_context(derived, cid, as_of, cfg))
+                      campaign_context(derived, cid, as_of, cfg, grouped))
         for cid in campaigns_to_review(derived, only, include_all)
     ]
 

@@ -13,6 +13,7 @@ data but not reach into Python.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import tempfile
@@ -64,8 +65,25 @@ class Outcome:
 
 
 # --- charts -----------------------------------------------------------------------------------
+_PNG_CACHE: dict[str, bytes] = {}
+_PNG_CACHE_SIZE = 256
+
+
 def chart_png(spec: dict[str, Any]) -> bytes:
-    """The PNG of one chart spec from a context (``type`` bar / grouped / pie / line / percent)."""
+    """The PNG of one chart spec from a context (``type`` bar / grouped / pie / line / percent).
+
+    A chart is a pure function of its spec, and in a batch many reports draw the same chart (the
+    same counts, the same title), so each process keeps the PNGs of recent specs."""
+    key = json.dumps(spec, ensure_ascii=False, default=repr)  # key order kept: series order matters
+    png = _PNG_CACHE.get(key)
+    if png is None:
+        if len(_PNG_CACHE) >= _PNG_CACHE_SIZE:
+            _PNG_CACHE.clear()
+        png = _PNG_CACHE[key] = _draw_chart(spec)
+    return png
+
+
+def _draw_chart(spec: dict[str, Any]) -> bytes:
     from . import charts  # matplotlib is imported where charts are drawn: in the workers with --jobs N
 
     kind, title = spec["type"], spec["title"]
