@@ -52,8 +52,18 @@ def scenarios(book: Path, folder: Path) -> list[dict[str, Any]]:
         {"name": "campaign-jobs2", "input": book, "args": [*campaign, "--jobs", "2"], "jobs": 2},
         {"name": "campaign-jobs1", "input": book, "args": [*campaign, "--jobs", "1"], "jobs": 1},
         {"name": "monthly-team", "input": folder, "args": monthly, "jobs": 1},
-        {"name": "monthly-by-manager-jobs2", "input": folder, "args": [*monthly, "--by", "manager", "--jobs", "2"], "jobs": 2},
-        {"name": "monthly-by-manager-jobs1", "input": folder, "args": [*monthly, "--by", "manager", "--jobs", "1"], "jobs": 1},
+        {
+            "name": "monthly-by-manager-jobs2",
+            "input": folder,
+            "args": [*monthly, "--by", "manager", "--jobs", "2"],
+            "jobs": 2,
+        },
+        {
+            "name": "monthly-by-manager-jobs1",
+            "input": folder,
+            "args": [*monthly, "--by", "manager", "--jobs", "1"],
+            "jobs": 1,
+        },
     ]
 
 
@@ -103,9 +113,21 @@ def run_cli(input_path: Path, args: list[str], out: Path) -> dict[str, Any]:
     """One ``python -m xlcrm report`` run into an emptied ``out``: wall time, exit code, CPU time,
     peak memory (sampled), files written."""
     shutil.rmtree(out, ignore_errors=True)
-    entry = ["-m", "xlcrm"] if "--all" not in args or cli_has_all() else [str(Path(__file__).with_name("report_all.py"))]
-    cmd = [sys.executable, *entry, "report", str(input_path), *args,
-           "--as-of", AS_OF.isoformat(), "-o", str(out), "--force"]
+    entry = (
+        ["-m", "xlcrm"] if "--all" not in args or cli_has_all() else [str(Path(__file__).with_name("report_all.py"))]
+    )
+    cmd = [
+        sys.executable,
+        *entry,
+        "report",
+        str(input_path),
+        *args,
+        "--as-of",
+        AS_OF.isoformat(),
+        "-o",
+        str(out),
+        "--force",
+    ]
     env = {**os.environ, "CI": "1"}  # no progress bar even when run from a terminal
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
         t0 = time.perf_counter()
@@ -129,10 +151,16 @@ def run_cli(input_path: Path, args: list[str], out: Path) -> dict[str, Any]:
     md = sorted(out.glob("*.md"))
     docx = sorted(out.glob("*.docx"))
     result = {
-        "seconds": seconds, "exit": proc.returncode,
+        "seconds": seconds,
+        "exit": proc.returncode,
         "cpu_s": usage.ru_utime + usage.ru_stime,
-        "main_peak_kib": main_hwm, "worker_peak_kib": worker_hwm, "pss_peak_kib": pss_sum,
-        "workers_seen": len(workers), "md": len(md), "docx": len(docx), "reports": max(len(md), len(docx)),
+        "main_peak_kib": main_hwm,
+        "worker_peak_kib": worker_hwm,
+        "pss_peak_kib": pss_sum,
+        "workers_seen": len(workers),
+        "md": len(md),
+        "docx": len(docx),
+        "reports": max(len(md), len(docx)),
     }
     if proc.returncode != 0:
         result["stderr"] = err[-2000:]
@@ -155,10 +183,19 @@ def serial_part(input_path: Path, kind: str, by_manager: bool) -> dict[str, floa
         reports = campaign_reports(derived, AS_OF, include_all=True, config=merged.config)
     else:
         period = parse_period(MONTHLY_PERIOD, AS_OF)
-        reports = monthly_reports(derived, period, AS_OF, by_manager, lambda day: derive(merged.book, merged.config, day))
+        reports = monthly_reports(
+            derived, period, AS_OF, by_manager, lambda day: derive(merged.book, merged.config, day)
+        )
     t3 = time.perf_counter()
-    return {"consolidate_s": t1 - t0, "derive_s": t2 - t1, "contexts_s": t3 - t2, "serial_s": t3 - t0,
-            "reports": len(reports), "workbooks": len(merged.sources), "conflicts": len(merged.conflicts)}
+    return {
+        "consolidate_s": t1 - t0,
+        "derive_s": t2 - t1,
+        "contexts_s": t3 - t2,
+        "serial_s": t3 - t0,
+        "reports": len(reports),
+        "workbooks": len(merged.sources),
+        "conflicts": len(merged.conflicts),
+    }
 
 
 def startup_seconds(repeat: int = 3) -> float:
@@ -187,10 +224,12 @@ def run(repeat: int = 2, only: str | None = None) -> dict[str, Any]:
             for s in plan:
                 r = run_cli(s["input"], s["args"], tmp / s["name"])
                 runs[s["name"]].append(r)
-                print(f"[report] round {round_no} {s['name']}: {r['seconds']:.2f}s exit {r['exit']} "
-                      f"{r['reports']} reports ({r['md']} md + {r['docx']} docx), cpu {r['cpu_s']:.1f}s, "
-                      f"peak RSS main {r['main_peak_kib'] / 1024:.0f} MiB / worker {r['worker_peak_kib'] / 1024:.0f} MiB",
-                      flush=True)
+                print(
+                    f"[report] round {round_no} {s['name']}: {r['seconds']:.2f}s exit {r['exit']} "
+                    f"{r['reports']} reports ({r['md']} md + {r['docx']} docx), cpu {r['cpu_s']:.1f}s, "
+                    f"peak RSS main {r['main_peak_kib'] / 1024:.0f} MiB / worker {r['worker_peak_kib'] / 1024:.0f} MiB",
+                    flush=True,
+                )
                 if r["exit"] != 0:
                     raise SystemExit(f"{s['name']} exited {r['exit']}:\n{r.get('stderr', '')}")
     finally:
@@ -204,11 +243,18 @@ def run(repeat: int = 2, only: str | None = None) -> dict[str, Any]:
         key = (str(s["input"]), kind, by_manager)
         if key not in serial_cache:
             serial_cache[key] = serial_part(s["input"], kind, by_manager)
-        results["scenarios"].append({
-            "name": s["name"], "input": s["input"].name, "args": s["args"], "jobs": s["jobs"],
-            "best": best, "runs_s": [r["seconds"] for r in runs[s["name"]]],
-            "per_report_s": best["seconds"] / max(best["reports"], 1), "serial": serial_cache[key],
-        })
+        results["scenarios"].append(
+            {
+                "name": s["name"],
+                "input": s["input"].name,
+                "args": s["args"],
+                "jobs": s["jobs"],
+                "best": best,
+                "runs_s": [r["seconds"] for r in runs[s["name"]]],
+                "per_report_s": best["seconds"] / max(best["reports"], 1),
+                "serial": serial_cache[key],
+            }
+        )
     results["startup_s"] = startup = startup_seconds()
     by_name = {s["name"]: s for s in results["scenarios"]}
     pairs = [p for p in ("campaign", "monthly-by-manager") if f"{p}-jobs1" in by_name and f"{p}-jobs2" in by_name]
@@ -217,9 +263,12 @@ def run(repeat: int = 2, only: str | None = None) -> dict[str, Any]:
         serial = startup + j1["serial"]["serial_s"]
         render_j1 = j1["best"]["seconds"] - serial  # rendering (and exit), sequential
         results[f"speedup_{pair}"] = {
-            "jobs1_s": j1["best"]["seconds"], "jobs2_s": j2["best"]["seconds"],
+            "jobs1_s": j1["best"]["seconds"],
+            "jobs2_s": j2["best"]["seconds"],
             "speedup": j1["best"]["seconds"] / j2["best"]["seconds"],
-            "serial_s": serial, "render_jobs1_s": render_j1, "ideal_jobs2_s": serial + render_j1 / 2,
+            "serial_s": serial,
+            "render_jobs1_s": render_j1,
+            "ideal_jobs2_s": serial + render_j1 / 2,
         }
     if "monthly-team" in by_name:
         results["workbooks_in_folder"] = by_name["monthly-team"]["serial"]["workbooks"]
@@ -228,8 +277,11 @@ def run(repeat: int = 2, only: str | None = None) -> dict[str, Any]:
     (WORK_DIR / name).write_text(json.dumps(results, indent=1, ensure_ascii=False))
     for pair in pairs:
         sp = results[f"speedup_{pair}"]
-        print(f"[report] {pair}: jobs 1 {sp['jobs1_s']:.2f}s, jobs 2 {sp['jobs2_s']:.2f}s, speed-up "
-              f"{sp['speedup']:.2f}x (ideal with 2 workers ≈ {sp['ideal_jobs2_s']:.2f}s)", flush=True)
+        print(
+            f"[report] {pair}: jobs 1 {sp['jobs1_s']:.2f}s, jobs 2 {sp['jobs2_s']:.2f}s, speed-up "
+            f"{sp['speedup']:.2f}x (ideal with 2 workers ≈ {sp['ideal_jobs2_s']:.2f}s)",
+            flush=True,
+        )
     return results
 
 

@@ -16,15 +16,29 @@ from ..schema import CUSTOMERS, FEEDBACK, FOLLOWUPS
 # column headers of the row keys that report lists use, from the schema (the combined label
 # ``customer`` is left out: 客户编号 and 客户名称 are separate columns)
 _FROM_SCHEMA = {
-    "feedback_id": (FEEDBACK, "feedback_id"), "customer_id": (CUSTOMERS, "customer_id"),
-    "customer_name": (CUSTOMERS, "name"), "manager": (CUSTOMERS, "manager"), "tier": (CUSTOMERS, "tier"),
-    "risk": (CUSTOMERS, "churn_risk"), "type": (FEEDBACK, "type"), "description": (FEEDBACK, "description"),
-    "assignee": (FEEDBACK, "assignee"), "status": (FEEDBACK, "status"), "received": (FEEDBACK, "received"),
-    "deadline": (FEEDBACK, "deadline"), "sla_status": (FEEDBACK, "sla_status"),
-    "last_followup": (CUSTOMERS, "last_followup"), "next_due": (CUSTOMERS, "next_due"),
-    "overdue_days": (CUSTOMERS, "overdue_days"), "next_deep_due": (CUSTOMERS, "next_deep_due"),
-    "reasons": (CUSTOMERS, "risk_reasons"), "action": (FOLLOWUPS, "next_action"), "owner": (FOLLOWUPS, "owner"),
-    "date": (FOLLOWUPS, "next_action_date"), "industry": (CUSTOMERS, "industry"), "created": (CUSTOMERS, "created"),
+    "feedback_id": (FEEDBACK, "feedback_id"),
+    "customer_id": (CUSTOMERS, "customer_id"),
+    "customer_name": (CUSTOMERS, "name"),
+    "manager": (CUSTOMERS, "manager"),
+    "tier": (CUSTOMERS, "tier"),
+    "risk": (CUSTOMERS, "churn_risk"),
+    "type": (FEEDBACK, "type"),
+    "description": (FEEDBACK, "description"),
+    "assignee": (FEEDBACK, "assignee"),
+    "status": (FEEDBACK, "status"),
+    "received": (FEEDBACK, "received"),
+    "deadline": (FEEDBACK, "deadline"),
+    "sla_status": (FEEDBACK, "sla_status"),
+    "last_followup": (CUSTOMERS, "last_followup"),
+    "next_due": (CUSTOMERS, "next_due"),
+    "overdue_days": (CUSTOMERS, "overdue_days"),
+    "next_deep_due": (CUSTOMERS, "next_deep_due"),
+    "reasons": (CUSTOMERS, "risk_reasons"),
+    "action": (FOLLOWUPS, "next_action"),
+    "owner": (FOLLOWUPS, "owner"),
+    "date": (FOLLOWUPS, "next_action_date"),
+    "industry": (CUSTOMERS, "industry"),
+    "created": (CUSTOMERS, "created"),
 }
 HEADERS = {key: kind.field(field).header for key, (kind, field) in _FROM_SCHEMA.items()} | {"since": "快照日期"}
 SHEET_NAME_MAX = 31  # Excel's limit
@@ -54,7 +68,7 @@ def appendix_bytes(lists: list[dict[str, Any]]) -> bytes:
         name = item["title"][:SHEET_NAME_MAX]
         n = 2
         while name in used:
-            name = f"{item['title'][:SHEET_NAME_MAX - 3]}_{n}"
+            name = f"{item['title'][: SHEET_NAME_MAX - 3]}_{n}"
             n += 1
         used.add(name)
         ws = wb.create_sheet(name)

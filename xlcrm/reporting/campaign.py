@@ -41,8 +41,19 @@ BANNERS = {
     CAMPAIGN_NOT_STARTED: "活动未开始（开始日期 {start}）：以下为截至统计日的数据，仅供参考，不作达成结论。",
     CAMPAIGN_RUNNING: "活动进行中（{start} 至 {end}）：以下为截至统计日的中期数据，不作达成结论。",
 }
-OVERVIEW_FIELDS = ("campaign_id", "name", "scenario", "form", "audience", "start", "end", "owner",
-                   "state", "review_due", "reviewed_on")
+OVERVIEW_FIELDS = (
+    "campaign_id",
+    "name",
+    "scenario",
+    "form",
+    "audience",
+    "start",
+    "end",
+    "owner",
+    "state",
+    "review_due",
+    "reviewed_on",
+)
 
 
 def verdict(rate: float | None) -> str:
@@ -80,15 +91,24 @@ def _finished(camp: Record) -> bool:
 
 def _goal(camp: Record) -> dict[str, str]:
     rate = camp.get("goal_rate")
-    return {"metric": text(camp.get("goal_metric")), "target": num(camp.get("goal_target")),
-            "actual": num(camp.get("goal_actual")), "rate": pct(rate),
-            "verdict": verdict(rate) if _finished(camp) else VERDICT_PENDING}
+    return {
+        "metric": text(camp.get("goal_metric")),
+        "target": num(camp.get("goal_target")),
+        "actual": num(camp.get("goal_actual")),
+        "rate": pct(rate),
+        "verdict": verdict(rate) if _finished(camp) else VERDICT_PENDING,
+    }
 
 
 def _reach(camp: Record, reached: list[Record]) -> dict[str, Any]:
     by_tier = counted((c.get("tier") for c in reached), TIERS)
-    return {"audience": text(camp.get("audience") or "全部"), "target": num(camp.get("target_count")),
-            "reached": num(camp.get("reached_count")), "rate": pct(camp.get("reach_rate")), "by_tier": by_tier}
+    return {
+        "audience": text(camp.get("audience") or "全部"),
+        "target": num(camp.get("target_count")),
+        "reached": num(camp.get("reached_count")),
+        "rate": pct(camp.get("reach_rate")),
+        "by_tier": by_tier,
+    }
 
 
 def _band(score: float, bands: tuple[tuple[str, float | None], ...]) -> str:
@@ -107,25 +127,38 @@ def _satisfaction(camp: Record, scored: list[Record], config: Config) -> dict[st
 
 def open_feedback_row(f: Record, derived: Derived) -> dict[str, str]:
     """One unresolved feedback row for a report table."""
-    return {"feedback_id": text(f.get("feedback_id")), "customer": customer_label(f, derived),
-            "customer_id": text(f.get("customer_id")), "customer_name": customer_name(f, derived),
-            "type": text(f.get("type")), "description": text(f.get("description")),
-            "assignee": text(f.get("assignee")), "status": text(f.get("status")),
-            "received": stamp(f.get("received")), "deadline": stamp(f.get("deadline")),
-            "sla_status": text(f.get("sla_status"))}
+    return {
+        "feedback_id": text(f.get("feedback_id")),
+        "customer": customer_label(f, derived),
+        "customer_id": text(f.get("customer_id")),
+        "customer_name": customer_name(f, derived),
+        "type": text(f.get("type")),
+        "description": text(f.get("description")),
+        "assignee": text(f.get("assignee")),
+        "status": text(f.get("status")),
+        "received": stamp(f.get("received")),
+        "deadline": stamp(f.get("deadline")),
+        "sla_status": text(f.get("sla_status")),
+    }
 
 
 def _feedback(camp: Record, rows: list[Record], derived: Derived) -> dict[str, Any]:
     by_type = []
     for kind in FEEDBACK_TYPES:
         of_kind = [f for f in rows if f.get("type") == kind]
-        by_type.append({"label": kind, "count": str(len(of_kind)),
-                        "resolved": str(sum(1 for f in of_kind if is_resolved(f)))})
+        by_type.append(
+            {"label": kind, "count": str(len(of_kind)), "resolved": str(sum(1 for f in of_kind if is_resolved(f)))}
+        )
     open_items = [open_feedback_row(f, derived) for f in rows if not is_resolved(f)]
-    return {"total": num(camp.get("issues_total")), "resolved": num(camp.get("issues_resolved")),
-            "rate": pct(camp.get("resolution_rate")), "by_type": by_type, "open_items": open_items,
-            "open_top": capped(open_items, "未解决问题"),
-            "sla": counted((f.get("sla_status") for f in rows), SLA_STATUSES)}
+    return {
+        "total": num(camp.get("issues_total")),
+        "resolved": num(camp.get("issues_resolved")),
+        "rate": pct(camp.get("resolution_rate")),
+        "by_type": by_type,
+        "open_items": open_items,
+        "open_top": capped(open_items, "未解决问题"),
+        "sla": counted((f.get("sla_status") for f in rows), SLA_STATUSES),
+    }
 
 
 def _budget(camp: Record) -> dict[str, str]:
@@ -138,42 +171,79 @@ def _budget(camp: Record) -> dict[str, str]:
 
 
 def _tasks(camp: Record, tasks: list[Record]) -> dict[str, Any]:
-    rows = [{"task": text(t.get("task")), "phase": text(t.get("phase")), "owner": text(t.get("owner")),
-             "due": day(t.get("due")), "status": text(t.get("status")), "done_on": day(t.get("done_on")),
-             "overdue": text(t.get("overdue")), "blocker": text(t.get("blocker"))} for t in tasks]
+    rows = [
+        {
+            "task": text(t.get("task")),
+            "phase": text(t.get("phase")),
+            "owner": text(t.get("owner")),
+            "due": day(t.get("due")),
+            "status": text(t.get("status")),
+            "done_on": day(t.get("done_on")),
+            "overdue": text(t.get("overdue")),
+            "blocker": text(t.get("blocker")),
+        }
+        for t in tasks
+    ]
     unfinished = [
-        {"task": text(t.get("task")), "owner": text(t.get("owner")), "due": day(t.get("due")),
-         "status": text(t.get("status")), "overdue": text(t.get("overdue")),
-         "blocker": text(t.get("blocker")) if t.get("blocker") else "未填写原因"}
-        for t in tasks if t.get("status") not in (TASK_DONE, TASK_CANCELLED)
+        {
+            "task": text(t.get("task")),
+            "owner": text(t.get("owner")),
+            "due": day(t.get("due")),
+            "status": text(t.get("status")),
+            "overdue": text(t.get("overdue")),
+            "blocker": text(t.get("blocker")) if t.get("blocker") else "未填写原因",
+        }
+        for t in tasks
+        if t.get("status") not in (TASK_DONE, TASK_CANCELLED)
     ]
     done = sum(1 for t in tasks if t.get("status") == TASK_DONE)
     late = sum(1 for t in tasks if t.get("overdue") == TASK_LATE)
-    return {"rows": rows, "unfinished": unfinished, "total": str(len(tasks)), "done": str(done),
-            "done_rate": pct(camp.get("task_done_rate")), "overdue": num(camp.get("tasks_overdue")),
-            "late_done": str(late)}
+    return {
+        "rows": rows,
+        "unfinished": unfinished,
+        "total": str(len(tasks)),
+        "done": str(done),
+        "done_rate": pct(camp.get("task_done_rate")),
+        "overdue": num(camp.get("tasks_overdue")),
+        "late_done": str(late),
+    }
 
 
 def _plan(followups: list[Record], feedback: list[Record], derived: Derived) -> dict[str, Any]:
     open_actions = [f for f in followups if f.get("next_action") and f.get("next_action_status") != NEXT_DONE]
     open_actions.sort(key=lambda f: (f.get("next_action_date") is None, f.get("next_action_date") or date.min))
-    actions = [{"customer": customer_label(f, derived), "customer_id": text(f.get("customer_id")),
-                "customer_name": customer_name(f, derived), "action": text(f.get("next_action")),
-                "owner": text(f.get("owner")), "date": day(f.get("next_action_date")),
-                "status": text(f.get("next_action_status"))} for f in open_actions]
+    actions = [
+        {
+            "customer": customer_label(f, derived),
+            "customer_id": text(f.get("customer_id")),
+            "customer_name": customer_name(f, derived),
+            "action": text(f.get("next_action")),
+            "owner": text(f.get("owner")),
+            "date": day(f.get("next_action_date")),
+            "status": text(f.get("next_action_status")),
+        }
+        for f in open_actions
+    ]
     open_rows = [open_feedback_row(f, derived) for f in feedback if not is_resolved(f)]
-    return {"actions": actions, "actions_top": capped(actions, "待办的下一步行动"), "open_feedback": open_rows,
-            "open_feedback_top": capped(open_rows, "待处理的客户反馈")}
+    return {
+        "actions": actions,
+        "actions_top": capped(actions, "待办的下一步行动"),
+        "open_feedback": open_rows,
+        "open_feedback_top": capped(open_rows, "待处理的客户反馈"),
+    }
 
 
-def _observations(ctx: dict[str, Any], camp: Record, feedback: list[Record], tasks: list[Record],
-                  config: Config) -> list[str]:
+def _observations(
+    ctx: dict[str, Any], camp: Record, feedback: list[Record], tasks: list[Record], config: Config
+) -> list[str]:
     notes = []
     finished = _finished(camp)
     rate = camp.get("goal_rate")
     if rate is not None:
-        notes.append(f"目标指标“{ctx['goal']['metric']}”目标 {ctx['goal']['target']}、实际 {ctx['goal']['actual']}，"
-                     f"达成率 {pct(rate)}，{ctx['goal']['verdict']}。")
+        notes.append(
+            f"目标指标“{ctx['goal']['metric']}”目标 {ctx['goal']['target']}、实际 {ctx['goal']['actual']}，"
+            f"达成率 {pct(rate)}，{ctx['goal']['verdict']}。"
+        )
     reach = camp.get("reach_rate")
     if reach is not None and not finished:
         notes.append(f"截至统计日触达率 {pct(reach)}。")
@@ -193,8 +263,10 @@ def _observations(ctx: dict[str, Any], camp: Record, feedback: list[Record], tas
     total, resolved = camp.get("issues_total") or 0, camp.get("issues_resolved") or 0
     if total:
         left = total - resolved
-        notes.append(f"问题解决率 {pct(camp.get('resolution_rate'))}，" +
-                     (f"仍有 {left} 个问题未解决。" if left else "反馈问题已全部解决。"))
+        notes.append(
+            f"问题解决率 {pct(camp.get('resolution_rate'))}，"
+            + (f"仍有 {left} 个问题未解决。" if left else "反馈问题已全部解决。")
+        )
     mean = camp.get("satisfaction_avg")
     low = config.risk_low_satisfaction
     if mean is not None:
@@ -225,8 +297,13 @@ def rows_by_campaign(rows: list[Record]) -> dict[Any, list[Record]]:
     return groups
 
 
-def campaign_context(derived: Derived, campaign_id: str, as_of: date, config: Config | None = None,
-                     grouped: tuple[dict[Any, list[Record]], dict[Any, list[Record]]] | None = None) -> dict[str, Any]:
+def campaign_context(
+    derived: Derived,
+    campaign_id: str,
+    as_of: date,
+    config: Config | None = None,
+    grouped: tuple[dict[Any, list[Record]], dict[Any, list[Record]]] | None = None,
+) -> dict[str, Any]:
     """Every section of the 活动复盘报告 for one campaign, as plain (picklable) dicts of text.
 
     A campaign that is not finished (未开始 / 进行中) gets a ``banner`` and no verdict. ``grouped``:
@@ -246,7 +323,9 @@ def campaign_context(derived: Derived, campaign_id: str, as_of: date, config: Co
         "title": "活动复盘报告",
         "subject": f"{text(camp.get('name'))}（{campaign_id}）",
         "as_of": as_of.isoformat(),
-        "banner": BANNERS[state].format(start=day(camp.get("start")), end=day(camp.get("end"))) if state in BANNERS else "",
+        "banner": BANNERS[state].format(start=day(camp.get("start")), end=day(camp.get("end")))
+        if state in BANNERS
+        else "",
         "overview": _overview(camp),
         "goal": _goal(camp),
         "reach": _reach(camp, reached),

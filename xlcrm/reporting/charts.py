@@ -139,7 +139,7 @@ def _no_data(fig: Figure, ax: Axes, title: str) -> Figure:
 def wrap_label(label: str, width: int = 6, lines: int = 2) -> str:
     """A category name on at most ``lines`` lines of ``width`` characters, cut with ``…``."""
     text = " ".join(str(label).split())
-    chunks = [text[i:i + width] for i in range(0, len(text), width)] or [""]
+    chunks = [text[i : i + width] for i in range(0, len(text), width)] or [""]
     if len(chunks) > lines:
         chunks = chunks[:lines]
         chunks[-1] = chunks[-1][: width - 1] + "…"
@@ -208,8 +208,9 @@ def _percent_figure(title: str, labels: Sequence[str], series: dict[str, Sequenc
     height = 0.8 / len(cleaned)
     for index, (name, numbers) in enumerate(cleaned.items()):
         offset = (index - (len(cleaned) - 1) / 2) * height
-        bars = ax.barh([i + offset for i in range(len(labels))], numbers, height=height, label=name,
-                       color=COLORS[index % 8])
+        bars = ax.barh(
+            [i + offset for i in range(len(labels))], numbers, height=height, label=name, color=COLORS[index % 8]
+        )
         ax.bar_label(bars, labels=["" if math.isnan(v) else f"{v:.1f}%" for v in numbers], padding=2, fontsize=7)
     ax.axvline(100, color="#808080", linewidth=0.8, linestyle="--")
     ax.set_yticks(range(len(labels)), [wrap_label(label, 12) for label in labels])

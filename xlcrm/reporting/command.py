@@ -41,8 +41,13 @@ def parse_formats(text: str | None) -> tuple[str, ...]:
     """``md``, ``docx`` or ``md,docx`` (any order, spaces allowed) → formats in a fixed order."""
     parts = [p.strip().lower() for p in (text or "").split(",") if p.strip()]
     if not parts or any(p not in FORMATS for p in parts):
-        raise UsageError(detail=tr("--format 只能是 md、docx 或 md,docx（收到 {v}）",
-                                   "--format must be md, docx or md,docx (got {v})", v=text))
+        raise UsageError(
+            detail=tr(
+                "--format 只能是 md、docx 或 md,docx（收到 {v}）",
+                "--format must be md, docx or md,docx (got {v})",
+                v=text,
+            )
+        )
     return tuple(f for f in FORMATS if f in parts)
 
 
@@ -52,8 +57,13 @@ def parse_period(text: str | None, as_of: date) -> Period:
         return as_of.year, as_of.month
     match = _PERIOD.match(text)
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise UsageError(detail=tr("--period 应为 YYYY-MM，例如 2026-11（收到 {v}）",
-                                   "--period must be YYYY-MM, e.g. 2026-11 (got {v})", v=text))
+        raise UsageError(
+            detail=tr(
+                "--period 应为 YYYY-MM，例如 2026-11（收到 {v}）",
+                "--period must be YYYY-MM, e.g. 2026-11 (got {v})",
+                v=text,
+            )
+        )
     return int(match.group(1)), int(match.group(2))
 
 
@@ -81,27 +91,44 @@ def _report_consolidation(merged: Consolidated, on_conflict: str | None) -> bool
         for conflict in merged.conflicts:
             _say(conflict.message())
         if on_conflict is None:
-            _say(tr("存在 {n} 处编号冲突，未生成任何报告。请统一各工作簿中的记录，或加 --on-conflict first|last 指定保留哪一份。",
+            _say(
+                tr(
+                    "存在 {n} 处编号冲突，未生成任何报告。请统一各工作簿中的记录，或加 --on-conflict first|last 指定保留哪一份。",
                     "{n} ID conflicts; no report was written. Reconcile the workbooks or use --on-conflict first|last.",
-                    n=len(merged.conflicts)))
+                    n=len(merged.conflicts),
+                )
+            )
             return False
         keep = tr("第一个", "first") if on_conflict == "first" else tr("最后一个", "last")
-        _say(tr("按 --on-conflict {o} 处理：保留{k}工作簿中的记录。", "Resolved with --on-conflict {o}: kept the {k}.",
-                o=on_conflict, k=keep))
+        _say(
+            tr(
+                "按 --on-conflict {o} 处理：保留{k}工作簿中的记录。",
+                "Resolved with --on-conflict {o}: kept the {k}.",
+                o=on_conflict,
+                k=keep,
+            )
+        )
     if not merged.sources:
         _say(tr("没有可用的工作簿，未生成任何报告。", "No usable workbook; no report was written."))
         return False
     return True
 
 
-def _plan(args: argparse.Namespace, merged: Consolidated, derived: Derived, as_of: date, period: Period | None
-          ) -> list[PlannedReport]:
+def _plan(
+    args: argparse.Namespace, merged: Consolidated, derived: Derived, as_of: date, period: Period | None
+) -> list[PlannedReport]:
     if args.kind == "campaign":
         reports = campaign_reports(derived, as_of, args.campaign, _include_all(args), merged.config)
     else:
         assert period is not None
-        reports = monthly_reports(derived, period, as_of, args.by == "manager",
-                                  lambda day: derive(merged.book, merged.config, day), merged.config)
+        reports = monthly_reports(
+            derived,
+            period,
+            as_of,
+            args.by == "manager",
+            lambda day: derive(merged.book, merged.config, day),
+            merged.config,
+        )
     notes = merged.data_notes()
     for report in reports:
         report.context["data_notes"] = notes
@@ -145,8 +172,14 @@ class _Tally:
         self.written += not bad
 
 
-def _jobs(reports: list[PlannedReport], formats: tuple[str, ...], templates: dict[str, Path], folder: Path,
-          force: bool, tally: _Tally) -> list[RenderJob]:
+def _jobs(
+    reports: list[PlannedReport],
+    formats: tuple[str, ...],
+    templates: dict[str, Path],
+    folder: Path,
+    force: bool,
+    tally: _Tally,
+) -> list[RenderJob]:
     targets = {fmt: target_paths(reports, folder, fmt) for fmt in formats}
     jobs = []
     for index, report in enumerate(reports):
@@ -154,7 +187,13 @@ def _jobs(reports: list[PlannedReport], formats: tuple[str, ...], templates: dic
         for fmt in formats:
             target = targets[fmt][index]
             if target.exists() and not force:
-                _say(tr("已存在，跳过：{p}（加 --force 覆盖）", "Exists, skipped: {p} (use --force to overwrite)", p=target))
+                _say(
+                    tr(
+                        "已存在，跳过：{p}（加 --force 覆盖）",
+                        "Exists, skipped: {p} (use --force to overwrite)",
+                        p=target,
+                    )
+                )
                 continue
             outputs.append(Output(fmt, target, templates[fmt]))
         if outputs:
@@ -207,23 +246,35 @@ def _render(jobs: list[RenderJob], pool: ProcessPoolExecutor | None, tally: _Tal
                 try:
                     tally.add(future.result())
                 except Exception as exc:  # noqa: BLE001 - a worker died; its files count as failed
-                    tally.add([Outcome(o.target, False, f"{type(exc).__name__}: {exc}") for o in futures[future].outputs])
+                    tally.add(
+                        [Outcome(o.target, False, f"{type(exc).__name__}: {exc}") for o in futures[future].outputs]
+                    )
                 advance()
 
 
 def _summary(tally: _Tally, merged: Consolidated, folder: Path, unreviewed: int) -> str:
     failed_reports = len({o.path.with_suffix("") for o in tally.failed})
-    line = tr("报告：已生成 {n} 份，跳过 {m} 份，失败 {k} 份（输出文件夹：{d}）",
-              "Reports: {n} written, {m} skipped, {k} failed (output folder: {d})",
-              n=tally.written, m=tally.skipped, k=failed_reports, d=folder)
+    line = tr(
+        "报告：已生成 {n} 份，跳过 {m} 份，失败 {k} 份（输出文件夹：{d}）",
+        "Reports: {n} written, {m} skipped, {k} failed (output folder: {d})",
+        n=tally.written,
+        m=tally.skipped,
+        k=failed_reports,
+        d=folder,
+    )
     if merged.skipped:
-        line += tr("；未计入的工作簿：{w}", "; workbooks left out: {w}", w="、".join(s.path.name for s in merged.skipped))
+        line += tr(
+            "；未计入的工作簿：{w}", "; workbooks left out: {w}", w="、".join(s.path.name for s in merged.skipped)
+        )
     rows = sum(r.rows for r in merged.left_out)
     if rows:
         line += tr("；有错误未计入的行：{r} 行", "; rows left out for errors: {r}", r=rows)
     if unreviewed:
-        line += tr("；{u} 个未结束的活动未复盘（加 --all 生成中期报告）", "; {u} unfinished campaigns not reviewed (--all adds them)",
-                   u=unreviewed)
+        line += tr(
+            "；{u} 个未结束的活动未复盘（加 --all 生成中期报告）",
+            "; {u} unfinished campaigns not reviewed (--all adds them)",
+            u=unreviewed,
+        )
     return line + "\n"
 
 
@@ -241,8 +292,14 @@ def run_report(args: argparse.Namespace, as_of: date) -> int:
             pool.shutdown(cancel_futures=True)
 
 
-def _run(args: argparse.Namespace, as_of: date, formats: tuple[str, ...], period: Period | None,
-         templates: dict[str, Path], pool: ProcessPoolExecutor | None) -> int:
+def _run(
+    args: argparse.Namespace,
+    as_of: date,
+    formats: tuple[str, ...],
+    period: Period | None,
+    templates: dict[str, Path],
+    pool: ProcessPoolExecutor | None,
+) -> int:
     merged = consolidate(args.paths, as_of, args.config, args.on_conflict, getattr(args, "overrides", None))
     if not _report_consolidation(merged, args.on_conflict):
         return 1

@@ -65,7 +65,10 @@ class Conflict:
         return tr(
             "{s} 编号 {i} 在两个工作簿中内容不同：{a} 与 {b}",
             "{s} ID {i} differs between workbooks: {a} vs {b}",
-            s=self.sheet, i=self.id_value, a=self.first.label(), b=self.second.label(),
+            s=self.sheet,
+            i=self.id_value,
+            a=self.first.label(),
+            b=self.second.label(),
         )
 
 
@@ -81,14 +84,17 @@ class SkippedWorkbook:
         if self.reason:
             return tr("已跳过 {p}：{r}", "Skipped {p}: {r}", p=self.path, r=self.reason)
         return tr(
-            "已跳过 {p}：有 {n} 个结构性错误（缺少工作表或列、编号重复），请先运行 xlcrm validate \"{p}\" 修正后重新提交",
-            "Skipped {p}: {n} structural errors (missing sheet or column, duplicate IDs); run xlcrm validate \"{p}\" first",
-            p=self.path, n=self.errors,
+            '已跳过 {p}：有 {n} 个结构性错误（缺少工作表或列、编号重复），请先运行 xlcrm validate "{p}" 修正后重新提交',
+            'Skipped {p}: {n} structural errors (missing sheet or column, duplicate IDs); run xlcrm validate "{p}" first',
+            p=self.path,
+            n=self.errors,
         )
 
     def note(self) -> str:
         """The 数据说明 line of a report."""
-        why = self.reason or tr("有 {n} 个结构性错误（缺少工作表或列、编号重复）", "{n} structural errors", n=self.errors)
+        why = self.reason or tr(
+            "有 {n} 个结构性错误（缺少工作表或列、编号重复）", "{n} structural errors", n=self.errors
+        )
         return tr("{f}：整个工作簿未计入，原因：{r}。", "{f}: left out whole: {r}.", f=self.path.name, r=why)
 
 
@@ -103,8 +109,14 @@ class LeftOutRows:
 
     def note(self) -> str:
         """``a.xlsx：客户信息 2 行有错误未计入（如 客户信息!K3 …）。``"""
-        return tr("{f}：{s} {n} 行有错误未计入（{e}）。", "{f}: {n} rows of {s} left out for errors ({e}).",
-                  f=self.path.name, s=self.sheet, n=self.rows, e="；".join(self.examples))
+        return tr(
+            "{f}：{s} {n} 行有错误未计入（{e}）。",
+            "{f}: {n} rows of {s} left out for errors ({e}).",
+            f=self.path.name,
+            s=self.sheet,
+            n=self.rows,
+            e="；".join(self.examples),
+        )
 
 
 def left_out_rows(path: Path, issues: Sequence[Issue], limit: int = 2) -> list[LeftOutRows]:
@@ -114,8 +126,12 @@ def left_out_rows(path: Path, issues: Sequence[Issue], limit: int = 2) -> list[L
         if issue.severity == "error" and issue.row is not None and issue.sheet:
             first.setdefault(issue.sheet, {}).setdefault(issue.row, issue)
     return [
-        LeftOutRows(path, sheet, len(rows), tuple(f"{i.sheet}!{i.cell or i.row} {i.message}"
-                                                  for i in list(rows.values())[:limit]))
+        LeftOutRows(
+            path,
+            sheet,
+            len(rows),
+            tuple(f"{i.sheet}!{i.cell or i.row} {i.message}" for i in list(rows.values())[:limit]),
+        )
         for sheet, rows in first.items()
     ]
 
@@ -136,14 +152,23 @@ class Consolidated:
     def data_notes(self) -> list[str]:
         """The 数据说明 of every report: which workbooks were used, what was left out and why."""
         names = "、".join(p.name for p in self.sources)
-        notes = [tr("本报告汇总了 {n} 个工作簿：{f}。", "Consolidated {n} workbooks: {f}.", n=len(self.sources), f=names)]
+        notes = [
+            tr("本报告汇总了 {n} 个工作簿：{f}。", "Consolidated {n} workbooks: {f}.", n=len(self.sources), f=names)
+        ]
         notes += [s.note() for s in self.skipped]
         notes += [r.note() for r in self.left_out]
         if not self.skipped and not self.left_out:
-            notes.append(tr("所有记录均已计入，没有因错误而略去的行。", "Every row was used; none was left out for errors."))
+            notes.append(
+                tr("所有记录均已计入，没有因错误而略去的行。", "Every row was used; none was left out for errors.")
+            )
         if self.config_differs:
-            notes.append(tr("各工作簿的配置（阈值）不同，统计按 {f} 的配置计算。", "Workbooks have different settings; {f}'s were used.",
-                            f=self.sources[0].name))
+            notes.append(
+                tr(
+                    "各工作簿的配置（阈值）不同，统计按 {f} 的配置计算。",
+                    "Workbooks have different settings; {f}'s were used.",
+                    f=self.sources[0].name,
+                )
+            )
         return notes
 
 
@@ -226,7 +251,9 @@ def _origin(path: Path, sheet: SheetData, row: Row) -> Origin:
     return Origin(path, sheet.name, row.number, cell)
 
 
-def merge_books(checked: Sequence[tuple[Path, Book]], on_conflict: str | None) -> tuple[Book, list[Conflict], dict[tuple[str, int], Origin]]:
+def merge_books(
+    checked: Sequence[tuple[Path, Book]], on_conflict: str | None
+) -> tuple[Book, list[Conflict], dict[tuple[str, int], Origin]]:
     """Merge the data sheets and histories of ``checked`` books (in order)."""
     merged = Book(path=None)
     conflicts: list[Conflict] = []
@@ -259,8 +286,9 @@ def _merge_history(histories: Iterable[list[Snapshot]]) -> list[Snapshot]:
     return list(seen)
 
 
-def _check(path: Path, as_of: date, config_file: Path | None, overrides: dict[str, str] | None,
-           alone: bool) -> CheckedBook | SkippedWorkbook:
+def _check(
+    path: Path, as_of: date, config_file: Path | None, overrides: dict[str, str] | None, alone: bool
+) -> CheckedBook | SkippedWorkbook:
     try:
         return check_book(path, as_of, config_file, overrides)
     except (InputFileError, ConfigError) as exc:  # one unusable file among several: report the rest

@@ -12,6 +12,13 @@ from .campaign import VERDICT_EXCEEDED, VERDICT_MET, VERDICT_MISSED, campaign_co
 from .monthly import month_bounds, monthly_context, period_label, shift_month
 
 __all__ = [
-    "VERDICT_EXCEEDED", "VERDICT_MET", "VERDICT_MISSED", "campaign_context", "month_bounds",
-    "monthly_context", "period_label", "shift_month", "verdict",
+    "VERDICT_EXCEEDED",
+    "VERDICT_MET",
+    "VERDICT_MISSED",
+    "campaign_context",
+    "month_bounds",
+    "monthly_context",
+    "period_label",
+    "shift_month",
+    "verdict",
 ]

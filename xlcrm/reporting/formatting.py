@@ -97,5 +97,11 @@ WORD_LIST_LIMIT = 20  # rows of a long list printed in the Word report; Markdown
 def capped(rows: list[dict[str, Any]], title: str, limit: int = WORD_LIST_LIMIT) -> dict[str, Any]:
     """The first ``limit`` rows (already sorted most urgent first) and the count, for Word tables:
     ``{rows, total, shown, more, title, all}``; ``all`` goes to the .xlsx appendix when cut."""
-    return {"rows": rows[:limit], "total": len(rows), "shown": min(len(rows), limit), "more": len(rows) > limit,
-            "title": title, "all": rows}
+    return {
+        "rows": rows[:limit],
+        "total": len(rows),
+        "shown": min(len(rows), limit),
+        "more": len(rows) > limit,
+        "title": title,
+        "all": rows,
+    }

@@ -44,22 +44,28 @@ def campaigns_to_review(derived: Derived, only: str | None = None, include_all: 
     if only is not None:
         if only not in derived.campaigns:
             known = "、".join(ids[:20]) or tr("（无）", "(none)")
-            raise UsageError(detail=tr("找不到活动编号 {i}；可用的活动编号：{k}", "unknown campaign {i}; known: {k}",
-                                       i=only, k=known))
+            raise UsageError(
+                detail=tr(
+                    "找不到活动编号 {i}；可用的活动编号：{k}", "unknown campaign {i}; known: {k}", i=only, k=known
+                )
+            )
         return [only]
     if include_all:
         return ids
     return [cid for cid in ids if derived.campaigns[cid].get("state") in REVIEWABLE]
 
 
-def campaign_reports(derived: Derived, as_of: date, only: str | None = None, include_all: bool = False,
-                     config: Config | None = None) -> list[PlannedReport]:
+def campaign_reports(
+    derived: Derived, as_of: date, only: str | None = None, include_all: bool = False, config: Config | None = None
+) -> list[PlannedReport]:
     """One report per campaign chosen by ``campaigns_to_review``."""
     cfg = config or Config()
     grouped = rows_by_campaign(derived.followup_rows), rows_by_campaign(derived.feedback_rows)  # once per batch
     return [
-        PlannedReport((CAMPAIGN_PREFIX, cid, str(derived.campaigns[cid].get("name") or "")),
-                      campaign_context(derived, cid, as_of, cfg, grouped))
+        PlannedReport(
+            (CAMPAIGN_PREFIX, cid, str(derived.campaigns[cid].get("name") or "")),
+            campaign_context(derived, cid, as_of, cfg, grouped),
+        )
         for cid in campaigns_to_review(derived, only, include_all)
     ]
 
@@ -69,8 +75,14 @@ def managers_of(derived: Derived) -> list[str]:
     return list(dict.fromkeys(str(c["manager"]) for c in derived.customers.values() if c.get("manager")))
 
 
-def monthly_reports(derived: Derived, period: Period, as_of: date, by_manager: bool,
-                    derive_at: Callable[[date], Derived], config: Config | None = None) -> list[PlannedReport]:
+def monthly_reports(
+    derived: Derived,
+    period: Period,
+    as_of: date,
+    by_manager: bool,
+    derive_at: Callable[[date], Derived],
+    config: Config | None = None,
+) -> list[PlannedReport]:
     """The team report for ``period`` and, ``by_manager``, one per 客户经理.
 
     ``derive_at(day)`` runs the derive layer at another date; it is called once, at the month's

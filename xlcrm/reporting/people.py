@@ -62,12 +62,17 @@ def relation_changes(customers: list[Record], derived: Derived) -> dict[str, Any
         if not tier_change and not risk_change:
             counts["unchanged"] += 1
             continue
-        rows.append({
-            "customer": customer_label(c, derived), "customer_id": text(c.get("customer_id")),
-            "customer_name": text(c.get("name")), "manager": text(c.get("manager")),
-            "tier": tier_change or text(c.get("tier")), "risk": risk_change or text(c.get("churn_risk")),
-            "since": day(snap.as_of),
-        })
+        rows.append(
+            {
+                "customer": customer_label(c, derived),
+                "customer_id": text(c.get("customer_id")),
+                "customer_name": text(c.get("name")),
+                "manager": text(c.get("manager")),
+                "tier": tier_change or text(c.get("tier")),
+                "risk": risk_change or text(c.get("churn_risk")),
+                "since": day(snap.as_of),
+            }
+        )
     return {
         "top": capped(rows, "客户关系状态变化"),
         "has_history": bool(dates),

@@ -169,8 +169,9 @@ def markdown_environment(folder: Path) -> SandboxedEnvironment:
     return env
 
 
-def render_markdown(context: dict[str, Any], template: Path, target: Path,
-                    images: dict[str, tuple[str, str, bytes | None]]) -> None:
+def render_markdown(
+    context: dict[str, Any], template: Path, target: Path, images: dict[str, tuple[str, str, bytes | None]]
+) -> None:
     """Write the Markdown report and its charts (``<name>_图表/*.png``, linked relatively)."""
     folder = chart_folder(target)
     links: dict[str, Any] = {}
@@ -245,16 +246,21 @@ def docx_environment() -> SandboxedEnvironment:
     return _CompilingOnceEnvironment(undefined=StrictUndefined, autoescape=True)
 
 
-def render_docx(context: dict[str, Any], template: Path, target: Path,
-                images: dict[str, tuple[str, str, bytes | None]]) -> None:
+def render_docx(
+    context: dict[str, Any], template: Path, target: Path, images: dict[str, tuple[str, str, bytes | None]]
+) -> None:
     """Write the Word report with the charts embedded (InlineImage, 15 cm wide)."""
     from docx.shared import Mm
     from docxtpl import InlineImage
 
     doc = _template_class()(str(template))
     specs = context.get("charts", {})
-    pictures = {key: InlineImage(doc, io.BytesIO(png), width=Mm(chart_width_mm(specs.get(key, {})))) if png is not None
-                else docx_text(no_chart(title)) for key, (title, _, png) in images.items()}
+    pictures = {
+        key: InlineImage(doc, io.BytesIO(png), width=Mm(chart_width_mm(specs.get(key, {}))))
+        if png is not None
+        else docx_text(no_chart(title))
+        for key, (title, _, png) in images.items()
+    }
     data = docx_text({k: v for k, v in context.items() if k != "charts"})
     data["full_list"] = docx_text(full_list_hint(target))
     lists = list(capped_lists(context))
