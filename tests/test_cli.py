@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 import zipfile
@@ -87,14 +86,27 @@ def test_unusable_input_exit_2_with_message(run_cli, tmp_path: Path, name: str, 
         assert path.read_bytes() == data  # the input is never modified
 
 
+_MEASURE = (
+    "import resource, subprocess, sys\n"
+    "proc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+    "sys.stderr.buffer.write(proc.stderr)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(proc.returncode)\n"
+)
+
+
 def _run_measured(tmp_path: Path, *args: object) -> tuple[int, str, int]:
-    """Run ``python -m xlcrm`` and return (exit code, stderr, that process's own peak RSS in KiB)."""
-    err_file = tmp_path / "stderr.txt"
-    with open(err_file, "wb") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "xlcrm", *map(str, args)], stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)  # this child's rusage, not every child's of the test run
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, err_file.read_text("utf-8"), usage.ru_maxrss
+    """Run ``python -m xlcrm`` and return (exit code, stderr, that process's own peak RSS in KiB).
+
+    The command runs under a small fresh Python that reports its children's peak: Linux carries a
+    process's peak RSS across fork and exec, so a child of this (large) test process would report at
+    least the test process's own size."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _MEASURE, sys.executable, "-m", "xlcrm", *map(str, args)],
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    return proc.returncode, proc.stderr.decode("utf-8"), int(proc.stdout.decode().strip().splitlines()[-1])
 
 
 @pytest.mark.slow  # writes and refuses a 1.1 GB zip bomb: the standard library's zip code, not a dependency's
