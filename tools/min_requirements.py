@@ -22,7 +22,7 @@ else:  # pragma: no cover - the CI image runs 3.11+
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
-_FLOOR = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._\[\]-]*)\s*>=\s*([^,;\s]+)\s*(;.*)?$")
+_FLOOR = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._\[\]-]*)\s*>=\s*([^,;\s]+)\s*(?:,\s*<\s*[^,;\s]+\s*)?(;.*)?$")
 
 
 def pinned_floor(requirement: str) -> str:
@@ -37,12 +37,21 @@ def pinned_floor(requirement: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--extra", help="print this optional extra's requirements instead of the pinned floors")
+    parser.add_argument(
+        "--pin-extra",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also print this optional extra's requirements pinned to their floors (repeatable)",
+    )
     args = parser.parse_args(argv)
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     if args.extra:
         lines = project["optional-dependencies"][args.extra]
     else:
         lines = [pinned_floor(r) for r in project["dependencies"]]
+        for extra in args.pin_extra:
+            lines += [pinned_floor(r) for r in project["optional-dependencies"][extra]]
     print("\n".join(lines))
     return 0
 

@@ -233,9 +233,10 @@ class Server:
                 self.process.kill()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["postgresql" if os.environ.get("XLCRM_TEST_DB") == "postgresql" else "sqlite"])
 def database_url(request: pytest.FixtureRequest) -> str | None:
-    """Each real-server test runs on SQLite and on PostgreSQL."""
+    """The real server's database: SQLite, or PostgreSQL with ``XLCRM_TEST_DB=postgresql`` (CI runs
+    every inbox test both ways: the README's test command on SQLite, then again on PostgreSQL)."""
     if request.param == "sqlite":
         return None
     return str(request.getfixturevalue("pg_url")).rsplit("/", 1)[0] + f"/{_fresh_database(request)}"
