@@ -19,7 +19,7 @@ from .cells import hex_color, rgb_color
 from .read import LiveRead
 
 MARK_COLORS = {"error": (255, 199, 206), "warning": (255, 235, 156)}  # the annotated copy's fills
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+from ..writing.results_sheet import SEVERITY_ZH  # noqa: E402 - one wording for both copies
 
 
 @dataclass(frozen=True)
