@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -70,3 +72,49 @@ def test_annotated_copy_opens_in_libreoffice(dirty: Path, tmp_path: Path, run_cl
     assert wb["客户信息"]["E2"].comment is not None
     linked = [c for c in wb[RESULTS_SHEET_NAME]["C"] if c.hyperlink]
     assert linked and all("!" in (c.hyperlink.location or c.hyperlink.target or "") for c in linked)
+
+
+@pytest.fixture
+def wordy(make_workbook, blank_rows) -> Path:  # type: ignore[no-untyped-def]
+    """A long message (a follow-up naming a customer that does not exist) and several blank IDs."""
+    rows = blank_rows()
+    first = rows["followups"][0]
+    rows["followups"] += [dict(first) for _ in range(3)]
+    for row in rows["followups"]:
+        row.update(followup_id=None)
+    first.update(customer_id="CUS-999999")
+    return make_workbook(rows)
+
+
+def test_results_sheet_rows_tall_enough_for_wrapped_messages(wordy: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "标注.xlsx"
+    run_cli("validate", wordy, "--annotate", out, "--as-of", AS_OF)
+    results = load_workbook(out)[RESULTS_SHEET_NAME]
+    long_rows = [r for r in results.iter_rows(min_row=2) if r[6].value and len(str(r[6].value)) > 40]
+    assert long_rows
+    for row in long_rows:
+        assert row[6].alignment.wrap_text
+        assert (results.row_dimensions[row[0].row].height or 0) >= 30  # two lines at least
+    notes = [r for r in results.iter_rows(min_row=2) if r[7].value == "id.pending"]
+    assert notes and notes[0][2].value.endswith(" 等")  # the narrow cell column names the first cell
+    assert "共" in notes[0][6].value and "、" in notes[0][6].value  # the message lists the cells
+
+
+@needs_libreoffice
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_results_sheet_prints_whole_messages(wordy: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "annotated.xlsx"
+    run_cli("validate", wordy, "--annotate", out, "--as-of", AS_OF)
+    pdf = soffice_convert(out, "pdf", tmp_path / "lo")
+    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True).stdout
+    flat = "".join(text.split())
+    for code in ("ref.missing", "id.pending"):  # the code column's text lands between wrapped lines
+        flat = flat.replace(code, "")
+    message = next(i["message"] for i in _issues(wordy) if i["code"] == "ref.missing")
+    assert "".join(message.split()) in flat  # printed whole on the first page, not cut at the column edge
+
+
+def _issues(path: Path) -> list[dict]:  # type: ignore[type-arg]
+    import xlcrm
+
+    return [i.to_dict() for i in xlcrm.validate(path, as_of=AS_OF).issues]

@@ -7,6 +7,8 @@ the column headers staff see, never the English keys.
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from typing import Any
 
 from ..i18n import tr
@@ -19,6 +21,33 @@ from .styles import ERROR_FILL, HEADER_FILL, HEADER_FONT, WARNING_FILL
 VALUE_LIMIT = 200
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 WIDTHS = [6, 12, 9, 7, 16, 20, 70, 20]
+WRAPPED = (6, 7)  # 当前值 and 问题说明 wrap; the row is made tall enough to show them whole
+LINE_HEIGHT = 15.0
+
+
+def display_width(text: str) -> int:
+    """Width in column units: a CJK or full-width character takes two, anything else one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped in a column ``width`` units wide (its own newlines kept)."""
+    usable = max(width - 2, 1)
+    return sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
+
+
+def row_heights(rows: list[list[Any]]) -> dict[int, float]:
+    """Explicit heights for rows whose wrapped cells need more than one line: spreadsheet programs
+    do not re-measure rows when they open a file, so without them the message is cut off."""
+    heights: dict[int, float] = {}
+    for r, values in enumerate(rows, start=1):
+        lines = max(
+            (wrapped_lines(str(values[c - 1]), WIDTHS[c - 1]) for c in WRAPPED if c <= len(values) and values[c - 1]),
+            default=1,
+        )
+        if lines > 1:
+            heights[r] = LINE_HEIGHT * lines
+    return heights
 
 
 def field_header(issue: Issue) -> str:
@@ -94,12 +123,20 @@ def results_rows(
         rows.append([None, tr("以下为提示（无需修改）", "Notes (nothing to fix)")])
         for (sheet, code), items in notes.items():
             cells = [i.cell for i in items if i.cell]
-            where = "、".join(cells[:10]) + (tr(" 等 {n} 处", " … {n} cells", n=len(cells)) if len(cells) > 10 else "")
+            # the narrow 单元格 column shows the cells when they fit, else the first one and the
+            # message lists up to ten
+            where = "、".join(cells)
             message = (
                 items[0].message
                 if len(items) == 1
                 else tr("{m}（共 {n} 处）", "{m} ({n} cells)", m=items[0].message, n=len(items))
             )
+            if display_width(where) > WIDTHS[2] - 1:
+                listed = "、".join(cells[:10]) + ("……" if len(cells) > 10 else "")
+                where = cells[0] + tr(" 等", " etc.")
+                message = tr(
+                    "{m}（共 {n} 处：{c}）", "{m} ({n} cells: {c})", m=items[0].message, n=len(items), c=listed
+                )
             rows.append(
                 [None, sheet or None, where or None, SEVERITY_ZH["info"], field_header(items[0]), None, message, code]
             )
@@ -150,11 +187,16 @@ def put_results_sheet(patcher: WorkbookPatcher, report: FileReport, name: str) -
             return st.derive(0, font=link_font, alignment=top)
         if c == 4 and severity.get(r) in fills:
             return st.derive(0, fill=fills[severity[r]], alignment=top)
-        if c == 7:
+        if c in WRAPPED and r > 1:
             return st.derive(0, alignment=wrap)
         return st.derive(0, alignment=top) if r in severity else 0
 
     layout = SheetLayout(
-        widths=list(map(float, WIDTHS)), freeze_header=True, selected=True, links=links, landscape=True
+        widths=list(map(float, WIDTHS)),
+        freeze_header=True,
+        selected=True,
+        links=links,
+        landscape=True,
+        row_heights=row_heights(rows),
     )
     patcher.put_sheet(name, rows, hidden=False, first=True, style=style, layout=layout)
