@@ -229,3 +229,24 @@ def test_managers_manage_accounts_in_the_chinese_admin(make_user):
     assert "显示名" in html and "张三" in html and "员工" in html and "选择" in html  # Django's own zh-hans text
     assert boss.get("/admin/auth/user/1/delete/").status_code == 403  # disable, never delete
     assert csrf_client("zhang").get("/admin/auth/user/").status_code == 302  # staff: not the admin
+
+
+def test_finished_report_page_counts_reports_not_files(make_user, good_book):
+    """A report written as Markdown and Word is one report in two files."""
+    from xlcrm.server import worker
+
+    make_user("zhang", "staff", "张三")
+    make_user("boss", "manager", "王主管")
+    zhang = csrf_client("zhang")
+    result = zhang.get(post_upload(zhang, good_book)["Location"])
+    mine = Submission.objects.get(user__username="zhang")
+    zhang.post(f"/submissions/{mine.pk}/submit/", {"csrfmiddlewaretoken": token_of(result)})
+    boss = csrf_client("boss")
+    page = boss.get("/team/?period=2026-11")
+    job = boss.post(
+        "/reports/",
+        {"kind": "monthly", "period": "2026-11", "formats": ["md", "docx"], "csrfmiddlewaretoken": token_of(page)},
+    )
+    assert worker.run_pending() == 1
+    html = boss.get(job["Location"]).content.decode()
+    assert "共 1 份报告（2 个文件" in html, html

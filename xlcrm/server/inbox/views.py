@@ -157,7 +157,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ReportJob, pk=pk)
     template = "inbox/report_progress.html" if request.headers.get("HX-Request") else "inbox/report.html"
     reports = [f for f in job.files if jobs.is_report(f)]
-    return render(request, template, {"job": job, "reports": reports})
+    count = len({f.rsplit(".", 1)[0] for f in reports})  # a report's .md and .docx are one report
+    return render(request, template, {"job": job, "reports": reports, "report_count": count})
 
 
 @manager_required
