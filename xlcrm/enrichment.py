@@ -17,8 +17,8 @@ from pathlib import Path
 from .derive import Derived, derive
 from .errors import InputFileError, OwnSheetNameError, StructureError
 from .issues import Issue
-from .schema import FILLS_SHEET_NAME, HISTORY_SHEET_NAME
 from .reading.source import DEFAULT_NAME, read_file_bytes
+from .schema import FILLS_SHEET_NAME, HISTORY_SHEET_NAME
 from .validation import CheckedBook, check_data, config_file_for
 from .writing.enrich_writer import fill_rows, history_rows, write_enriched
 from .writing.safe_save import atomic_write, make_backup, refuse_if_open
