@@ -226,3 +226,14 @@ def test_a_path_that_is_missing_or_a_folder_is_refused_by_the_file_wrapper(tmp_p
         with pytest.raises(errors.FileMissingError) as got:
             xlcrm.validate(where, as_of=AS_OF)
         assert str(where) in got.value.message
+
+
+def test_a_file_too_large_to_be_a_workbook_is_refused_without_reading_it(
+    sample_300: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xlcrm.reading import source
+
+    monkeypatch.setattr(source, "MAX_FILE_BYTES", 1024)  # stands for 1 GB: the sample is far larger
+    with pytest.raises(errors.ZipBombError) as got:
+        validate_file(sample_300, AS_OF)
+    assert str(sample_300) in got.value.message and "解压后体积异常" in got.value.message

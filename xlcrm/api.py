@@ -18,12 +18,7 @@ from typing import Any
 from .issues import FileReport
 from .reading.source import Source, is_path, source_data, source_name
 
-__all__ = ["Source", "agenda", "annotate", "enrich", "open_bytes", "source_bytes", "validate"]
-
-
-def source_bytes(source: Source) -> bytes:
-    """The workbook's bytes, whatever kind of source it is (a path is checked and read once)."""
-    return source_data(source)[0]
+__all__ = ["Source", "agenda", "annotate", "enrich", "open_bytes", "validate"]
 
 
 def validate(

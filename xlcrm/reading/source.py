@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import IO, Union
 
-from ..errors import FileMissingError, ZipBombError
+from ..errors import CorruptFileError, FileMissingError, ZipBombError
 from ..i18n import tr
 
 Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[bytes]]
@@ -48,9 +48,9 @@ def source_name(source: Source, name: str | None = None) -> str:
 def read_file_bytes(path: Path, name: str | None = None) -> bytes:
     """The file wrapper's read: refuse a missing path or a folder, then read the file in one open.
 
-    A file whose first bytes are neither a zip nor an OLE2 container is not read further (the
-    safety checks judge it from those bytes alone), and an oversized one not at all, so an
-    unusable file fails fast and small whatever its size."""
+    A file whose first bytes are neither a zip nor an OLE2 container is refused from those bytes
+    alone (empty, CSV/text, not a zip: the safety checks' own messages), and an oversized zip is
+    not read at all, so an unusable file fails fast and small whatever its size."""
     label = name or str(path)
     path = Path(path)
     if not path.is_file():
@@ -60,7 +60,10 @@ def read_file_bytes(path: Path, name: str | None = None) -> bytes:
             size = os.fstat(fh.fileno()).st_size
             head = fh.read(HEAD_BYTES)
             if not head.startswith((b"PK", b"\xd0\xcf\x11\xe0")):
-                return head
+                from .safety import check_input_bytes  # here: safety reads files through this module
+
+                check_input_bytes(head, label)  # raises: this is no workbook
+                raise CorruptFileError(path=label, detail=tr("不是 zip 格式", "not a zip archive"))
             if size > MAX_FILE_BYTES:
                 raise ZipBombError(
                     path=label,
