@@ -237,3 +237,19 @@ def test_a_file_too_large_to_be_a_workbook_is_refused_without_reading_it(
     with pytest.raises(errors.ZipBombError) as got:
         validate_file(sample_300, AS_OF)
     assert str(sample_300) in got.value.message and "解压后体积异常" in got.value.message
+
+
+def test_agenda_of_several_bytes_names_the_unusable_one(sample_300: Path) -> None:
+    data = sample_300.read_bytes()
+    alone = xlcrm.agenda(data, as_of=AS_OF)
+    mixed = xlcrm.agenda([data, b""], as_of=AS_OF)  # the second one is an empty upload
+    assert mixed["people"] == alone["people"]
+    with pytest.raises(errors.EmptyFileError) as only:
+        xlcrm.agenda([b""], as_of=AS_OF)  # alone, an unusable source stops the run
+    assert "workbook0.xlsx" in only.value.message
+    from xlcrm.agenda.source import load_agenda
+
+    run = load_agenda(
+        [Path("上传1.xlsx"), Path("上传2.xlsx")], AS_OF, held={Path("上传1.xlsx"): data, Path("上传2.xlsx"): b""}
+    )
+    assert run.agenda is not None and any("上传2.xlsx" in m and "空的" in m for m in run.skipped)
