@@ -74,7 +74,7 @@ def profile(op: str, name: str = BIG_NAME) -> tuple[pstats.Stats, float, Path]:
 
 PHASES: dict[str, tuple[tuple[str, str], ...]] = {
     "validate": (
-        ("xlcrm.reading", "check_input_file"),
+        ("xlcrm.reading", "check_input_bytes"),
         ("xlcrm.reading", "read_raw_sheets"),
         ("xlcrm.reading", "uncached_formula_cells"),
         ("xlcrm.reading", "type_rows"),
@@ -85,7 +85,7 @@ PHASES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "enrich": (
         ("xlcrm.enrichment", "refuse_if_open"),
-        ("xlcrm.enrichment", "check_book"),
+        ("xlcrm.enrichment", "check_data"),
         ("xlcrm.enrichment", "unpreservable_content"),
         ("xlcrm.enrichment", "derive"),
         ("xlcrm.enrichment", "load_for_update"),

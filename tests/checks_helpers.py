@@ -181,7 +181,7 @@ def make_row(number: int, data: dict[str, Any]) -> Row:
 def make_book(drop: dict[str, tuple[str, ...]] | None = None, **sheets: Any) -> Book:
     """A Book with every data sheet. ``sheets[key]`` is a list of row dicts (default: one base
     row), or None for an absent sheet; ``drop[key]`` lists field keys whose column is absent."""
-    book = Book(path=None)
+    book = Book()
     for kind in DATA_SHEETS:
         rows = sheets.get(kind.key, _ABSENT)
         if rows is None:

@@ -26,7 +26,7 @@ def make_book(data: dict[str, list[dict[str, Any]]], history: list[Snapshot] | N
 
     Each row is ``{field key: typed value}``; ``"_rejected": True`` marks a rejected row.
     """
-    book = Book(path=None, history=list(history or []))
+    book = Book(history=list(history or []))
     for kind in DATA_SHEETS:
         columns = {f.key: i for i, f in enumerate(kind.fields, start=1)}
         rows = []

@@ -104,7 +104,7 @@ def test_input_book_is_not_modified() -> None:
 def test_missing_sheets_are_tolerated() -> None:
     from xlcrm.model import Book
 
-    result = derive(Book(path=None), Config(), D("2024-06-30"))
+    result = derive(Book(), Config(), D("2024-06-30"))
     assert isinstance(result, Derived)
     assert result.values == {} and result.updates() == [] and result.snapshots == []
 

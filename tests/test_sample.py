@@ -373,7 +373,7 @@ def test_every_computed_status_occurs(case):
 
 def book_of(rows: dict[str, list[dict[str, Any]]]) -> Book:
     """A ``Book`` straight from sample rows (as a reader would produce it from the written file)."""
-    book = Book(path=None)
+    book = Book()
     for kind in DATA_SHEETS:
         columns = {f.key: i + 1 for i, f in enumerate(kind.fields)}
         data = [Row(i + 2, dict(r), dict(r)) for i, r in enumerate(rows[kind.key])]

@@ -11,45 +11,14 @@ Front ends (CLI, inbox, Excel adapter) call these functions and never reach belo
 from __future__ import annotations
 
 import io
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import IO, Any, Union
+from typing import Any
 
 from .issues import FileReport
+from .reading.source import Source, is_path, source_data, source_name
 
-Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[bytes]]
-
-
-def _is_path(source: Source) -> bool:
-    return isinstance(source, (str, os.PathLike))
-
-
-def source_bytes(source: Source) -> bytes:
-    """The workbook's bytes, whatever kind of source it is."""
-    if _is_path(source):
-        return Path(source).read_bytes()  # type: ignore[arg-type]
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return bytes(source)
-    data = source.read()  # type: ignore[union-attr]
-    return bytes(data)
-
-
-@contextmanager
-def as_path(source: Source, name: str = "workbook.xlsx") -> Iterator[Path]:
-    """A path holding ``source``: the path itself, or a private temporary copy of the bytes
-    (removed afterwards). The readers work on paths; bytes and file objects pass through here."""
-    if _is_path(source):
-        yield Path(source)  # type: ignore[arg-type]
-        return
-    data = source_bytes(source)
-    with tempfile.TemporaryDirectory(prefix="xlcrm-") as folder:
-        path = Path(folder) / (Path(name).name or "workbook.xlsx")
-        path.write_bytes(data)
-        yield path
+__all__ = ["Source", "agenda", "annotate", "enrich", "open_bytes", "validate"]
 
 
 def validate(
@@ -63,15 +32,12 @@ def validate(
     """Every problem in the workbook, located and ordered (SPEC §5 validate, §7).
 
     ``config`` is an ``xlcrm.toml`` path (for a path source, one beside the workbook is found
-    too); ``overrides`` are ``--set``-style key/value pairs; ``name`` is what the report calls a
-    bytes source (its ``path``)."""
+    too); ``overrides`` are ``--set``-style key/value pairs; ``name`` is what the report and any
+    error message call the workbook (default: the path as typed, a file object's name, or
+    ``workbook.xlsx``)."""
     from .validation import check_book
 
-    with as_path(source, name or "workbook.xlsx") as path:
-        report = check_book(path, as_of, Path(config) if config else None, overrides).report
-    if not _is_path(source):
-        report.path = name or "workbook.xlsx"
-    return report
+    return check_book(source, as_of, Path(config) if config else None, overrides, name=name).report
 
 
 def annotate(
@@ -81,36 +47,40 @@ def annotate(
     as_of: date | None = None,
     config: Path | str | None = None,
     overrides: dict[str, Any] | None = None,
+    name: str | None = None,
 ) -> bytes:
     """The annotated copy as bytes: problem cells marked, a first sheet 校验结果 (SPEC §5).
 
-    Without ``report`` the workbook is validated first (``as_of`` then required)."""
-    from .writing.annotate import write_annotated
+    Without ``report`` the workbook is validated first (``as_of`` then required), from the same
+    one read of the source."""
+    from .validation import check_data, config_file_for
+    from .writing.annotate import annotate_bytes
 
-    with as_path(source) as path:
-        if report is None:
-            if as_of is None:
-                raise TypeError("annotate() needs a report or as_of")
-            report = validate(path, as_of=as_of, config=config, overrides=overrides)
-        with tempfile.TemporaryDirectory(prefix="xlcrm-") as folder:
-            out = Path(folder) / ("annotated" + (path.suffix or ".xlsx"))
-            write_annotated(path, report, out)
-            return out.read_bytes()
+    if report is None and as_of is None:
+        raise TypeError("annotate() needs a report or as_of")
+    data, label = source_data(source, name)
+    if report is None:
+        assert as_of is not None
+        report = check_data(data, as_of, config_file_for(source, config), overrides, label).report
+    return annotate_bytes(data, report)
 
 
 def enrich(
-    source: Source, *, as_of: date, config: Path | str | None = None, overrides: dict[str, Any] | None = None
+    source: Source,
+    *,
+    as_of: date,
+    config: Path | str | None = None,
+    overrides: dict[str, Any] | None = None,
+    name: str | None = None,
 ) -> Any:
     """Enrich a workbook in memory: the result's ``.data`` is the new workbook as bytes (the
-    source is not modified). For files in place, with lock check, backup and atomic replace, use
-    ``xlcrm.enrichment.enrich_workbook``."""
-    from .enrichment import enrich_workbook
+    source is not modified, no file is written). For files in place, with lock check, backup and
+    atomic replace, use ``xlcrm.enrichment.enrich_workbook``."""
+    from .enrichment import enrich_data
+    from .validation import config_file_for
 
-    with as_path(source) as path, tempfile.TemporaryDirectory(prefix="xlcrm-") as folder:
-        out = Path(folder) / ("enriched" + (path.suffix or ".xlsx"))
-        result = enrich_workbook(path, as_of, out, Path(config) if config else None, backup=False, overrides=overrides)
-        result.data = out.read_bytes() if out.exists() else source_bytes(path)
-        return result
+    data, label = source_data(source, name)
+    return enrich_data(data, as_of, config_file_for(source, config), overrides, label)
 
 
 def open_bytes(data: bytes) -> io.BytesIO:
@@ -130,16 +100,23 @@ def agenda(
     """The agenda (SPEC §8) of one or several workbooks as its JSON object
     ``{"as_of", "days", "people": [{"name", "sections": {...}}]}``; ``person`` keeps only that
     person's items (a display name, matched as 客户经理 / 跟进人 / 责任人 / 负责人 are read)."""
-    from contextlib import ExitStack
-
     from .agenda.render import agenda_dict
     from .agenda.source import load_agenda
     from .reading.coerce import fold_person
 
     items = sources if isinstance(sources, list) else [sources]
-    with ExitStack() as stack:
-        paths = [stack.enter_context(as_path(s, f"workbook{i}.xlsx")) for i, s in enumerate(items)]
-        run = load_agenda(paths, as_of, days, Path(config) if config else None, overrides)
+    paths: list[Path] = []
+    held: dict[Path, bytes] = {}
+    for i, item in enumerate(items):
+        if is_path(item):
+            paths.append(Path(item))  # type: ignore[arg-type]
+            continue
+        label = Path(source_name(item, f"workbook{i}.xlsx" if not hasattr(item, "name") else None))
+        if label in held or label in paths:
+            label = Path(f"workbook{i}.xlsx")
+        held[label] = source_data(item)[0]
+        paths.append(label)
+    run = load_agenda(paths, as_of, days, Path(config) if config else None, overrides, held)
     if run.agenda is None:
         return {"as_of": as_of.isoformat(), "days": days, "people": [], "messages": [*run.skipped, *run.conflicts]}
     result = agenda_dict(run.agenda)

@@ -1,8 +1,9 @@
 """``enrich``: fill blank IDs and every computed column, safely (SPEC §5 enrich, §5.1).
 
-Order of events: refuse an open workbook → read and check → refuse structural errors → derive →
-patch the package in memory → when something changed: back up → write a temp file → atomic
-rename. Whatever else the workbook holds is kept as it is (the patching writer touches only
+Order of events: refuse an open workbook → read the file once → check → refuse structural errors
+→ derive → patch the package in memory → when something changed: back up (from the bytes read) →
+write a temp file → atomic rename. ``enrich_data`` is the core on bytes (``xlcrm.enrich``);
+``enrich_workbook`` is the file wrapper around it. Whatever else the workbook holds is kept as it is (the patching writer touches only
 xlcrm's cells and hidden sheets), so enrich never refuses for content.
 """
 
@@ -14,10 +15,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .derive import Derived, derive
-from .errors import OwnSheetNameError, StructureError
+from .errors import InputFileError, OwnSheetNameError, StructureError
 from .issues import Issue
+from .reading.source import DEFAULT_NAME, read_file_bytes
 from .schema import FILLS_SHEET_NAME, HISTORY_SHEET_NAME
-from .validation import CheckedBook, check_book
+from .validation import CheckedBook, check_data, config_file_for
 from .writing.enrich_writer import fill_rows, history_rows, write_enriched
 from .writing.safe_save import atomic_write, make_backup, refuse_if_open
 
@@ -29,7 +31,7 @@ class EnrichResult:
     """What an enrich run did, for the summary. ``changed`` is False when the workbook already
     held every value (nothing was written, no backup made); ``warnings`` are the writer's."""
 
-    target: Path
+    target: Path | None  # the file written (None for ``enrich_data``: bytes only)
     backup: Path | None
     checked: CheckedBook
     derived: Derived
@@ -60,6 +62,39 @@ def structural_errors(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.severity == "error" and i.code in STRUCTURAL_CODES]
 
 
+def enrich_data(
+    data: bytes,
+    as_of: date,
+    config_file: Path | None = None,
+    overrides: dict[str, str] | None = None,
+    name: str = DEFAULT_NAME,
+) -> EnrichResult:
+    """The core of enrich: the workbook's bytes in, the new workbook's bytes out (``.data``; the
+    bytes as they were when ``changed`` is False). No file is read but ``config_file``, none is
+    written. Refuses structural errors (``StructureError``) and a staff sheet named like xlcrm's
+    hidden ones; messages call the workbook ``name``."""
+    checked = check_data(data, as_of, config_file, overrides, name)
+    structural = structural_errors(checked.report.issues)
+    if structural:
+        detail = "\n".join(
+            f"  {i.sheet or ''}{'!' + i.cell if i.cell else ''} {i.code} {i.message}" for i in structural[:20]
+        )
+        raise StructureError(path=name, detail=detail)
+    if checked.book.own_name_clashes:
+        raise OwnSheetNameError(path=name, sheet=checked.book.own_name_clashes[0])
+    derived = checked.derived or derive(checked.book, checked.config, as_of)
+    hidden = {
+        HISTORY_SHEET_NAME: history_rows(checked.book.history, derived.snapshots),
+        FILLS_SHEET_NAME: fill_rows(derived.fills),
+    }
+    try:
+        written = write_enriched(data, checked.book, derived.updates(), hidden)
+    except InputFileError as exc:  # the writer does not know the workbook's name
+        exc.fields["path"] = name
+        raise
+    return EnrichResult(None, None, checked, derived, written.changed, written.warnings, written.data)
+
+
 def enrich_workbook(
     path: Path,
     as_of: date,
@@ -69,32 +104,23 @@ def enrich_workbook(
     now: datetime | None = None,
     overrides: dict[str, str] | None = None,
 ) -> EnrichResult:
-    """Enrich the workbook at ``path`` in place (or into ``output``); see the module docstring."""
+    """Enrich the workbook at ``path`` in place (or into ``output``); see the module docstring.
+
+    The file wrapper around ``enrich_data``: refuses an open workbook, reads the file once, finds
+    an ``xlcrm.toml`` beside it, writes the backup from the bytes it read and replaces the file
+    atomically."""
     path = Path(path)
     target = Path(output) if output else path
     refuse_if_open(path)
     if target != path and target.exists():
         refuse_if_open(target)
-    checked = check_book(path, as_of, config_file, overrides)
-    structural = structural_errors(checked.report.issues)
-    if structural:
-        detail = "\n".join(
-            f"  {i.sheet or ''}{'!' + i.cell if i.cell else ''} {i.code} {i.message}" for i in structural[:20]
-        )
-        raise StructureError(path=str(path), detail=detail)
-    if checked.book.own_name_clashes:
-        raise OwnSheetNameError(path=str(path), sheet=checked.book.own_name_clashes[0])
-    derived = checked.derived or derive(checked.book, checked.config, as_of)
-    hidden = {
-        HISTORY_SHEET_NAME: history_rows(checked.book.history, derived.snapshots),
-        FILLS_SHEET_NAME: fill_rows(derived.fills),
-    }
-    written = write_enriched(path, checked.book, derived.updates(), hidden)
-    result = EnrichResult(target, None, checked, derived, written.changed, written.warnings, written.data)
-    if not written.changed and target == path:
+    data = read_file_bytes(path)
+    result = enrich_data(data, as_of, config_file_for(path, config_file), overrides, str(path))
+    result.target = target
+    if not result.changed and target == path:
         return result  # nothing to write, no backup
     if backup and target == path:
-        result.backup = make_backup(path, now or datetime.now())
+        result.backup = make_backup(path, now or datetime.now(), data)
     target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(target, lambda tmp: tmp.write_bytes(written.data))
+    atomic_write(target, lambda tmp: tmp.write_bytes(result.data))
     return result

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .derive import derive
 from .model import SheetData
+from .reading.source import Source
 from .schema import DATA_SHEETS, Field, FieldType, SheetKind
 from .schema.sheets import (
     CAMPAIGN_STATES,
@@ -58,11 +59,9 @@ _FLOATS = {FieldType.MONEY, FieldType.NUMBER, FieldType.SCORE, FieldType.PERCENT
 _DATES = {FieldType.DATE, FieldType.DATETIME}
 
 
-def _read(source: str | PathLike[str], as_of: date, config: str | PathLike[str] | None) -> CheckedBook:
+def _read(source: Source, as_of: date, config: str | PathLike[str] | None) -> CheckedBook:
     """The one place that reads the workbook (and its config): checked, rejected rows marked."""
-    if not isinstance(source, (str, PathLike)):
-        raise TypeError("frames() takes the path of an .xlsx workbook (str or Path)")
-    return check_book(Path(source), as_of, Path(config) if config is not None else None)
+    return check_book(source, as_of, Path(config) if config is not None else None)
 
 
 def _as_datetime(value: Any) -> datetime | None:
@@ -103,13 +102,12 @@ def _frame(pd: Any, kind: SheetKind, sheet: SheetData | None, computed: Mapping[
     return pd.DataFrame(data)
 
 
-def frames(
-    source: str | PathLike[str], *, as_of: date, config: str | PathLike[str] | None = None
-) -> dict[str, pd.DataFrame]:
+def frames(source: Source, *, as_of: date, config: str | PathLike[str] | None = None) -> dict[str, pd.DataFrame]:
     """One typed DataFrame per sheet kind (``customers``, ``followups``, ``feedback``,
-    ``campaigns``, ``tasks``) of the workbook at ``source``, computed at ``as_of``.
+    ``campaigns``, ``tasks``) of the workbook ``source`` (a path, bytes or a binary file object),
+    computed at ``as_of``.
 
-    ``config`` is an ``xlcrm.toml`` to use (otherwise one beside the workbook, if any); the
+    ``config`` is an ``xlcrm.toml`` to use (otherwise, for a path, one beside the workbook); the
     workbook's 配置 sheet applies as in ``enrich``. A missing sheet gives an empty frame with every
     column. Example: ``frames("团队.xlsx", as_of=date(2026, 11, 20))["followups"].groupby("channel").size()``.
     """

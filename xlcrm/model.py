@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from .schema import SheetKind
@@ -96,9 +95,8 @@ class FillRecord:
 
 @dataclass
 class Book:
-    """A whole workbook as the core sees it."""
+    """A whole workbook as the core sees it (no file name or path: the core never sees a file)."""
 
-    path: Path | None
     sheets: dict[str, SheetData] = field(default_factory=dict)
     sheet_names: list[str] = field(default_factory=list)
     config_rows: list[tuple[str, Any]] = field(default_factory=list)

@@ -14,7 +14,8 @@ from .derive.stale import stale_issues
 from .derive.workdays import fallback_message
 from .issues import FileReport, Issue
 from .model import Book
-from .reading import ReadResult, read_book
+from .reading import ReadResult, read_book_data
+from .reading.source import Source, is_path, source_data
 from .schema import DATA_SHEETS
 
 
@@ -44,11 +45,19 @@ def order_issues(book: Book, issues: list[Issue]) -> list[Issue]:
     return sorted(issues, key=key)
 
 
+def config_file_for(source: object, config_file: Path | str | None = None) -> Path | None:
+    """The file wrapper's config discovery (SPEC §4): the given file, else an ``xlcrm.toml`` beside
+    a workbook given by its path; bytes and file objects have no folder, so no file is looked for."""
+    if config_file is not None:
+        return Path(config_file)
+    return find_config_file(Path(source), None) if is_path(source) else None  # type: ignore[arg-type]
+
+
 def load_config(book: Book, config_file: Path | None, overrides: dict | None = None) -> Config:
-    """Defaults ← xlcrm.toml (given or beside the workbook) ← 配置 sheet ← command line."""
-    found = find_config_file(book.path or Path("."), config_file)
-    toml = read_toml(found) if found else None
-    return build_config(toml, book.config_rows, overrides, toml_source=str(found) if found else "")
+    """Defaults ← the ``xlcrm.toml`` ``config_file`` (the file wrapper finds one beside the
+    workbook, ``config_file_for``) ← 配置 sheet ← command line."""
+    toml = read_toml(config_file) if config_file else None
+    return build_config(toml, book.config_rows, overrides, toml_source=str(config_file) if config_file else "")
 
 
 def calendar_issues(book: Book, config: Config) -> list[Issue]:
@@ -60,14 +69,30 @@ def calendar_issues(book: Book, config: Config) -> list[Issue]:
 
 
 def check_book(
-    path: Path, as_of: date, config_file: Path | None = None, overrides: dict[str, str] | None = None
+    source: Source,
+    as_of: date,
+    config_file: Path | None = None,
+    overrides: dict[str, str] | None = None,
+    *,
+    name: str | None = None,
 ) -> CheckedBook:
-    """Read ``path`` and run every check; rows with errors are marked rejected.
+    """Read ``source`` (a path, bytes or a binary file object, read once) and run every check;
+    rows with errors are marked rejected. For a path, an ``xlcrm.toml`` beside it is used unless
+    ``config_file`` is given; ``name`` is what messages and the report call the workbook.
 
     ``overrides`` are ``--set KEY=VALUE`` pairs (SPEC §4), the last and strongest config layer."""
-    read = read_book(Path(path))
+    data, label = source_data(source, name)
+    return check_data(data, as_of, config_file_for(source, config_file), overrides, label)
+
+
+def check_data(
+    data: bytes, as_of: date, config_file: Path | None, overrides: dict[str, str] | None, name: str
+) -> CheckedBook:
+    """The core of ``check_book``: the workbook's bytes, an explicit config file (or None), no
+    file system beyond that config file."""
+    read = read_book_data(data, name)
     config = load_config(read.book, config_file, overrides)
-    return check_read(read, as_of, config, str(path))
+    return check_read(read, as_of, config, name)
 
 
 def check_read(read: ReadResult, as_of: date, config: Config, name: str) -> CheckedBook:
@@ -87,5 +112,6 @@ def check_read(read: ReadResult, as_of: date, config: Config, name: str) -> Chec
 def validate_file(
     path: Path, as_of: date, config_file: Path | None = None, overrides: dict[str, str] | None = None
 ) -> FileReport:
-    """Every problem in the workbook at ``path``, located and ordered."""
+    """Every problem in the workbook at ``path``, located and ordered (the file wrapper: the path
+    checks, one read of the file, an ``xlcrm.toml`` beside it)."""
     return check_book(path, as_of, config_file, overrides).report

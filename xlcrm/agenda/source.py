@@ -6,7 +6,7 @@ the command only prints and writes what it returns.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,10 +35,14 @@ class AgendaRun:
 
 
 def _consolidate(
-    paths: Sequence[Path], as_of: date, config_file: Path | None, overrides: dict[str, str] | None = None
+    paths: Sequence[Path],
+    as_of: date,
+    config_file: Path | None,
+    overrides: dict[str, str] | None = None,
+    held: Mapping[Path, bytes] | None = None,
 ) -> Consolidated:
     """The one call into the shared consolidation of ``report`` (keep it the only one)."""
-    return consolidate(list(paths), as_of, config_file, overrides=overrides)
+    return consolidate(list(paths), as_of, config_file, overrides=overrides, held=held)
 
 
 def load_agenda(
@@ -47,14 +51,16 @@ def load_agenda(
     days: int | None = None,
     config_file: Path | None = None,
     overrides: dict[str, str] | None = None,
+    held: Mapping[Path, bytes] | None = None,
 ) -> AgendaRun:
-    """Check and merge the workbooks under ``paths`` (files or folders) and build the agenda.
+    """Check and merge the workbooks under ``paths`` (files or folders; ``held`` gives workbooks
+    already in memory by the name that stands for them in ``paths``) and build the agenda.
 
     Workbooks with errors are left out and named, as in ``report``; an ID that differs between
     two workbooks is a conflict and no agenda is built (its items would be ambiguous). An unusable
     file raises when it is the only input. ``days`` defaults to the config's ``agenda_days``.
     """
-    merged = _consolidate(paths, as_of, config_file, overrides)
+    merged = _consolidate(paths, as_of, config_file, overrides, held)
     skipped = tuple(s.message() for s in merged.skipped)
     conflicts = tuple(c.message() for c in merged.conflicts)
     if conflicts:

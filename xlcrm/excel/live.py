@@ -16,7 +16,7 @@ from ..enrichment import EnrichResult, structural_errors
 from ..errors import OwnSheetNameError, StructureError
 from ..issues import FileReport
 from ..schema import FILLS_SHEET_NAME, HISTORY_SHEET_NAME, MARKS_SHEET_NAME
-from ..validation import CheckedBook, check_read, load_config
+from ..validation import CheckedBook, check_read, config_file_for, load_config
 from .errors import StaffSheetNameError
 from .marks import clear_marks, marks_rows, put_marks, recorded_marks
 from .read import LiveRead, is_visible, read_live
@@ -52,8 +52,9 @@ def check_live(
     """Read the open workbook and run every check, exactly as ``xlcrm validate`` on its file.
 
     ``name`` is what the report calls the workbook (the path as typed); default its full name."""
-    live = read_live(xbook, book_path(xbook))
-    config = load_config(live.result.book, config_file, overrides)
+    path = book_path(xbook)
+    live = read_live(xbook, path)
+    config = load_config(live.result.book, config_file_for(path, config_file), overrides)
     return live, check_read(live.result, as_of, config, name or book_label(xbook))
 
 

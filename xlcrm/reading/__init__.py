@@ -1,6 +1,7 @@
 """xlsx → neutral ``Book`` + reading issues (structure and §3 value coercion).
 
-``read_book`` is the only entry point the rest of xlcrm uses to read a workbook.
+``read_book`` (any ``Source``) and ``read_book_data`` (bytes already read) are the entry points the
+rest of xlcrm uses to read a workbook.
 """
 
 from __future__ import annotations
@@ -31,10 +32,11 @@ from .engine import RawSheet, read_raw_sheets
 from .fills import mark_refreshable, read_fills
 from .recognize import HEADER_SCAN_ROWS, best_kind_by_headers, find_header, find_late_header, kind_by_name
 from .rows import merged_issues, type_rows
-from .safety import check_input_file
+from .safety import check_input_bytes
+from .source import DEFAULT_NAME, Source, source_data
 from .xmlparts import uncached_formula_cells
 
-__all__ = ["ReadResult", "read_book", "read_raw_book"]
+__all__ = ["ReadResult", "Source", "read_book", "read_book_data", "read_raw_book"]
 
 _HIDDEN_SHEETS = {fold_name(HISTORY_SHEET_NAME), fold_name(FILLS_SHEET_NAME)}
 _OWN_SHEETS = {
@@ -180,7 +182,7 @@ def _history(raw: RawSheet) -> list[Snapshot]:
     return snaps
 
 
-def _unreadable_sheets(path: Path | None, raws: list[RawSheet]) -> list[Issue]:
+def _unreadable_sheets(name: str, raws: list[RawSheet]) -> list[Issue]:
     """A sheet whose part cannot be parsed: fatal when it is one xlcrm reads, else ignored (info)."""
     issues = []
     for raw in raws:
@@ -188,7 +190,7 @@ def _unreadable_sheets(path: Path | None, raws: list[RawSheet]) -> list[Issue]:
             continue
         if kind_by_name(raw.name) is not None or fold_name(raw.name) == fold_name(HISTORY_SHEET_NAME):
             raise CorruptFileError(
-                path=str(path),
+                path=name,
                 detail=tr("工作表“{s}”无法读取：{r}", "sheet '{s}' is unreadable: {r}", s=raw.name, r=raw.error),
             )
         issues.append(
@@ -207,28 +209,35 @@ def _unreadable_sheets(path: Path | None, raws: list[RawSheet]) -> list[Issue]:
     return issues
 
 
-def read_book(path: Path) -> ReadResult:
-    """Read and type a workbook; unusable files raise ``InputFileError`` subclasses."""
-    path = Path(path)
-    check_input_file(path)
+def read_book(source: Source, name: str | None = None) -> ReadResult:
+    """Read and type a workbook (a path, bytes or a binary file object, see ``source.Source``);
+    unusable input raises ``InputFileError`` subclasses whose messages call it ``name`` (default:
+    the path as typed, or ``workbook.xlsx``)."""
+    data, label = source_data(source, name)
+    return read_book_data(data, label)
+
+
+def read_book_data(data: bytes, name: str) -> ReadResult:
+    """Read and type the workbook whose package is ``data``; messages call it ``name``."""
+    check_input_bytes(data, name)
     # The formula scan is mostly zlib, which releases the GIL, as does calamine: run them side by side.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        scan = pool.submit(uncached_formula_cells, path)
-        raws = read_raw_sheets(path)
+        scan = pool.submit(uncached_formula_cells, data)
+        raws = read_raw_sheets(data, name)
         uncached = scan.result()
-    return read_raw_book(raws, uncached, path)
+    return read_raw_book(raws, uncached, name)
 
 
 def read_raw_book(
-    raws: list[RawSheet], uncached: dict[str, set[tuple[int, int]]] | None = None, path: Path | None = None
+    raws: list[RawSheet], uncached: dict[str, set[tuple[int, int]]] | None = None, name: str | Path | None = None
 ) -> ReadResult:
     """Recognise and type sheets already read as raw cells (from a file, or from a live Excel book).
 
-    ``uncached`` maps a sheet name to its formula cells (row, column) without a cached value; ``path`` is where
-    the workbook lives, when known (its folder is searched for ``xlcrm.toml``)."""
+    ``uncached`` maps a sheet name to its formula cells (row, column) without a cached value; ``name`` is what
+    messages call the workbook (its path, when it has one)."""
     uncached = uncached or {}
-    book = Book(path=path, sheet_names=[r.name for r in raws])
-    issues = _unreadable_sheets(path, raws)
+    book = Book(sheet_names=[r.name for r in raws])
+    issues = _unreadable_sheets(str(name) if name is not None else DEFAULT_NAME, raws)
     raws = [r for r in raws if r.error is None]
     assigned, unknown = _assign_kinds(raws)
     for raw in raws:

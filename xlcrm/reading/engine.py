@@ -4,7 +4,9 @@ calamine gives cached formula values, real dates for date-formatted serials, mer
 sheet visibility. It cannot tell a formula without a cached value from a blank cell; that comes
 from ``xmlparts.uncached_formula_cells``. calamine looks for the workbook at ``xl/workbook.xml``
 only, so a package that keeps its parts elsewhere (or spells them in another case than its
-relationships) is handed over as a minimal canonical copy (``package.canonical_copy``).
+relationships) is handed over as a minimal canonical copy (``package.canonical_copy``). The
+workbook arrives as bytes (read once per run, ``source.source_data``) and reaches calamine as an
+in-memory file object.
 
 calamine's messages are English; none of them reaches the user: every failure becomes a Chinese
 reason (``calamine_reason``). A number calamine cannot turn into a date (``-1e999`` or ``-INF`` in a
@@ -20,13 +22,11 @@ import math
 import os
 import re
 import sys
-import tempfile
 import threading
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import python_calamine as pc
@@ -69,42 +69,43 @@ def _is_panic(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
-def _source(path: Path) -> str | io.BytesIO:
-    """What to hand calamine: the path itself, or a canonical copy of an unusual package."""
+def _source(data: bytes, name: str) -> io.BytesIO:
+    """What to hand calamine: the package itself, or a canonical copy of an unusual package."""
+    package = io.BytesIO(data)
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(package) as zf:
             parts = layout(zf)
-            if parts.canonical or parts.workbook_rels is None:
-                return str(path)
-            return canonical_copy(zf, parts)
+            if not parts.canonical and parts.workbook_rels is not None:
+                return canonical_copy(zf, parts)
     except PackageError as exc:
-        raise CorruptFileError(path=str(path), detail=tr(str(exc), "broken package structure")) from None
+        raise CorruptFileError(path=name, detail=tr(str(exc), "broken package structure")) from None
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError):
-        raise CorruptFileError(path=str(path), detail=tr("压缩数据损坏", "damaged zip data")) from None
+        raise CorruptFileError(path=name, detail=tr("压缩数据损坏", "damaged zip data")) from None
+    package.seek(0)
+    return package
 
 
-def _open(path: Path) -> Any:
-    source = _source(path)
+def _open(data: bytes, name: str) -> Any:
+    source = _source(data, name)
     try:
         with _rust_panic_output_held_back():
-            if isinstance(source, str):
-                return pc.CalamineWorkbook.from_path(source)
             return pc.CalamineWorkbook.from_filelike(source)
     except pc.PasswordError:
-        raise EncryptedFileError(path=str(path)) from None
+        raise EncryptedFileError(path=name) from None
     except BaseException as exc:
         if not isinstance(exc, Exception) and not _is_panic(exc):
             raise
-        raise CorruptFileError(path=str(path), detail=calamine_reason(exc)) from None
+        raise CorruptFileError(path=name, detail=calamine_reason(exc)) from None
 
 
-def read_raw_sheets(path: Path) -> list[RawSheet]:
-    """Every worksheet of the workbook at ``path`` with its values and merged ranges.
+def read_raw_sheets(data: bytes, name: str = "workbook.xlsx") -> list[RawSheet]:
+    """Every worksheet of the workbook ``data`` (the package's bytes) with its values and merged
+    ranges; messages call it ``name``.
 
     An unopenable workbook raises ``CorruptFileError``/``EncryptedFileError``; a single
     unparsable worksheet comes back with ``error`` set instead.
     """
-    wb = _open(path)
+    wb = _open(data, name)
     sheets: list[RawSheet] = []
     try:
         for index, meta in enumerate(wb.sheets_metadata):
@@ -116,7 +117,7 @@ def read_raw_sheets(path: Path) -> list[RawSheet]:
             except BaseException as exc:
                 if not isinstance(exc, Exception) and not _is_panic(exc):
                     raise
-                retried = _read_with_values_as_text(path, meta.name, index) if _is_panic(exc) else None
+                retried = _read_with_values_as_text(data, meta.name, index) if _is_panic(exc) else None
                 if retried is None:
                     sheets.append(RawSheet(meta.name, index, [], [], visible, error=calamine_reason(exc)))
                     continue
@@ -137,8 +138,9 @@ def _read_sheet(wb: Any, index: int) -> tuple[list[list[Any]], list[tuple[int, i
 
 @contextmanager
 def _rust_panic_output_held_back() -> Iterator[None]:
-    """Send file descriptor 2 to a temporary file while calamine runs; pass on what was written
-    unless calamine panicked (its panic message is English and useless to staff).
+    """Send file descriptor 2 into a pipe while calamine runs; pass on what was written unless
+    calamine panicked (its panic message is English and useless to staff). A pipe drained by a
+    thread, not a temporary file: reading bytes never creates a file.
 
     Only in the main thread: descriptor 2 belongs to the whole process, and a server reading in
     worker threads must not have its log redirected under it (there the panic text goes to the log).
@@ -152,20 +154,30 @@ def _rust_panic_output_held_back() -> Iterator[None]:
     except (OSError, ValueError, AttributeError):
         yield  # no usable descriptor 2 (embedded use): nothing to hold back
         return
+    read_end, write_end = os.pipe()
+    held: list[bytes] = []
+    drain = threading.Thread(target=_drain, args=(read_end, held), daemon=True)
+    drain.start()
+    os.dup2(write_end, 2)
+    os.close(write_end)
     panicked = False
-    with tempfile.TemporaryFile() as held:
-        os.dup2(held.fileno(), 2)
-        try:
-            yield
-        except BaseException as exc:
-            panicked = _is_panic(exc)
-            raise
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            if not panicked and held.tell():
-                held.seek(0)
-                os.write(2, held.read())
+    try:
+        yield
+    except BaseException as exc:
+        panicked = _is_panic(exc)
+        raise
+    finally:
+        os.dup2(saved, 2)  # closes the pipe's last write end: the drain sees its end
+        os.close(saved)
+        drain.join()
+        os.close(read_end)
+        if not panicked and held:
+            os.write(2, b"".join(held))
+
+
+def _drain(fd: int, into: list[bytes]) -> None:
+    while chunk := os.read(fd, 1 << 16):
+        into.append(chunk)
 
 
 # A number cell, possibly with a formula before its value: <c r="B2" s="3"><f>…</f><v>-1e999</v>
@@ -191,11 +203,11 @@ def _as_text_when_unsafe(match: re.Match[bytes]) -> bytes:
     return b"<c" + attrs + b' t="inlineStr"><is><t>' + literal + b"</t></is>"
 
 
-def _read_with_values_as_text(path: Path, name: str, index: int) -> tuple[list[list[Any]], list[Any]] | None:
+def _read_with_values_as_text(data: bytes, name: str, index: int) -> tuple[list[list[Any]], list[Any]] | None:
     """Read one sheet again with every number calamine cannot take turned into text; None if
     that does not help either."""
     try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             parts = layout(zf)
             part = parts.sheets.get(name)
             if part is None or parts.workbook_rels is None:

@@ -1,8 +1,9 @@
 """Refuse unusable input files fast and with little memory, before any Excel engine parses them.
 
-``check_input_file`` looks only at the file head, the zip central directory and the first bytes
-of each archive member, so a 20 MB workbook is checked in milliseconds and no member is ever
-decompressed in full.
+``check_input_bytes`` looks only at the head, the zip central directory and the first bytes of
+each archive member, so a 20 MB workbook is checked in milliseconds and no member is ever
+decompressed in full. It works on the bytes a run read once (``source.source_data``);
+``check_input_file`` is the same for a path.
 
 About lying zip headers: the limits below are applied to the sizes *declared* in the central
 directory. The Python readers (openpyxl through ``zipfile``) never return more bytes than a
@@ -13,6 +14,7 @@ that lies about its size cannot expand past the checked budget there.
 from __future__ import annotations
 
 import codecs
+import io
 import pathlib
 import struct
 import zipfile
@@ -24,13 +26,13 @@ from ..errors import (
     CsvFileError,
     EmptyFileError,
     EncryptedFileError,
-    FileMissingError,
     LegacyXlsError,
     UnsafeXmlError,
     ZipBombError,
 )
 from ..i18n import tr
 from .package import PackageError, workbook_part
+from .source import read_file_bytes
 
 #: Declared uncompressed size of all members together.
 MAX_TOTAL_UNCOMPRESSED = 1024**3
@@ -56,32 +58,35 @@ _EOCD_SEARCH = 22 + 65535  # the end record plus the longest zip comment
 
 
 def check_input_file(path: pathlib.Path) -> None:
-    """Raise the matching ``InputFileError`` when *path* is not a workbook xlcrm can safely read.
+    """Raise the matching ``InputFileError`` when the file at *path* is not a workbook xlcrm can
+    safely read: it exists and is a file (the file wrapper's checks), then ``check_input_bytes``."""
+    check_input_bytes(read_file_bytes(pathlib.Path(path)), str(path))
 
-    Checks, in order: exists and is a file; not empty; OLE2 (encrypted workbook or legacy .xls);
-    CSV/plain text; a readable zip; zip-bomb limits from the central directory; no DOCTYPE/ENTITY
-    in any XML part; a workbook part, found through ``_rels/.rels`` (``xl/workbook.xml`` in most
-    packages, but OPC lets it live anywhere). ``.xlsx`` and ``.xlsm`` are treated alike and
-    the file type is decided by content, never by the extension alone.
+
+def check_input_bytes(data: bytes, name: str) -> None:
+    """Raise the matching ``InputFileError`` when *data* is not a workbook xlcrm can safely read;
+    messages call it *name* (a file name, or the path as typed).
+
+    Checks, in order: not empty; OLE2 (encrypted workbook or legacy .xls); CSV/plain text; a
+    readable zip; zip-bomb limits from the central directory; no DOCTYPE/ENTITY in any XML part; a
+    workbook part, found through ``_rels/.rels`` (``xl/workbook.xml`` in most packages, but OPC
+    lets it live anywhere). ``.xlsx`` and ``.xlsm`` are treated alike and the file type is decided
+    by content, never by the extension alone (the name's extension only helps tell a CSV).
     """
     assert_defused()
-    path = pathlib.Path(path)
-    name = str(path)
-    if not path.is_file():
-        raise FileMissingError(path=name)
-    size = path.stat().st_size
+    size = len(data)
     if size == 0:
         raise EmptyFileError(path=name)
-    with path.open("rb") as fh:
-        head = fh.read(TEXT_SNIFF_BYTES)
-        if head.startswith(OLE2_MAGIC):
-            _raise_for_ole(path)
-        if not head.startswith(ZIP_MAGICS):
-            if path.suffix.lower() in TEXT_EXTENSIONS or _looks_like_text(head):
-                raise CsvFileError(path=name)
-            raise CorruptFileError(path=name, detail=tr("不是 zip 格式，.xlsx 应为 zip 压缩包", "not a zip archive"))
-        _check_directory_size(fh, size, name)
-        _check_zip(fh, name)
+    head = data[:TEXT_SNIFF_BYTES]
+    if head.startswith(OLE2_MAGIC):
+        _raise_for_ole(data, name)
+    if not head.startswith(ZIP_MAGICS):
+        if pathlib.PurePath(name).suffix.lower() in TEXT_EXTENSIONS or _looks_like_text(head):
+            raise CsvFileError(path=name)
+        raise CorruptFileError(path=name, detail=tr("不是 zip 格式，.xlsx 应为 zip 压缩包", "not a zip archive"))
+    fh = io.BytesIO(data)
+    _check_directory_size(fh, size, name)
+    _check_zip(fh, name)
 
 
 def assert_defused() -> None:
@@ -97,18 +102,18 @@ def assert_defused() -> None:
         )
 
 
-def _raise_for_ole(path: pathlib.Path) -> None:
+def _raise_for_ole(data: bytes, name: str) -> None:
     """An OLE2 compound file is either an encrypted OOXML package or a legacy .xls."""
     import olefile
 
     try:
-        with olefile.OleFileIO(str(path)) as ole:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
             encrypted = ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage")
     except Exception:  # a damaged OLE container: still not something we can read as .xlsx
         encrypted = False
     if encrypted:
-        raise EncryptedFileError(path=str(path))
-    raise LegacyXlsError(path=str(path))
+        raise EncryptedFileError(path=name)
+    raise LegacyXlsError(path=name)
 
 
 def _looks_like_text(head: bytes) -> bool:

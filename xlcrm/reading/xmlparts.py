@@ -6,10 +6,10 @@ sheet with no ``<f`` tag at all (the usual case) costs one decompression pass an
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 import zlib
-from pathlib import Path
 from xml.etree.ElementTree import ParseError, iterparse  # safe here: safety.check_input_file refused DOCTYPEs
 
 from .package import PackageError, layout
@@ -65,11 +65,11 @@ def _col_index(letters: str) -> int:
     return n
 
 
-def uncached_formula_cells(path: Path, names: list[str] | None = None) -> dict[str, set[tuple[int, int]]]:
-    """For each named sheet (every sheet when ``names`` is None), the 1-based (row, column) of
-    formula cells without a cached value."""
+def uncached_formula_cells(data: bytes, names: list[str] | None = None) -> dict[str, set[tuple[int, int]]]:
+    """For each named sheet (every sheet when ``names`` is None) of the package ``data``, the
+    1-based (row, column) of formula cells without a cached value."""
     result: dict[str, set[tuple[int, int]]] = {}
-    with zipfile.ZipFile(path) as zf:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
         try:
             parts = sheet_parts(zf)
         except (KeyError, PackageError):

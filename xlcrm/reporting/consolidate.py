@@ -15,7 +15,7 @@ derive layer keys on; ``Consolidated.origin`` maps them back to the file and cel
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -200,6 +200,14 @@ def collect_workbooks(paths: Iterable[Path]) -> list[Path]:
     return list(unique.values())
 
 
+def _with_held(paths: Sequence[Path], held: Mapping[Path, bytes]) -> list[Path]:
+    """``collect_workbooks`` for a mix of files, folders and names of workbooks held in memory."""
+    found: list[Path] = []
+    for path in paths:
+        found.extend([Path(path)] if Path(path) in held else collect_workbooks([path]))
+    return list(dict.fromkeys(found))
+
+
 def _input_content(kind: SheetKind, row: Row) -> tuple[Any, ...]:
     # computed columns are ignored: two workbooks enriched on different days are still the same
     return tuple(row.values.get(f.key) for f in kind.input_fields)
@@ -255,7 +263,7 @@ def merge_books(
     checked: Sequence[tuple[Path, Book]], on_conflict: str | None
 ) -> tuple[Book, list[Conflict], dict[tuple[str, int], Origin]]:
     """Merge the data sheets and histories of ``checked`` books (in order)."""
-    merged = Book(path=None)
+    merged = Book()
     conflicts: list[Conflict] = []
     origins: dict[tuple[str, int], Origin] = {}
     for kind in DATA_SHEETS:
@@ -287,10 +295,15 @@ def _merge_history(histories: Iterable[list[Snapshot]]) -> list[Snapshot]:
 
 
 def _check(
-    path: Path, as_of: date, config_file: Path | None, overrides: dict[str, str] | None, alone: bool
+    path: Path,
+    as_of: date,
+    config_file: Path | None,
+    overrides: dict[str, str] | None,
+    alone: bool,
+    data: bytes | None = None,
 ) -> CheckedBook | SkippedWorkbook:
     try:
-        return check_book(path, as_of, config_file, overrides)
+        return check_book(path if data is None else data, as_of, config_file, overrides, name=str(path))
     except (InputFileError, ConfigError) as exc:  # one unusable file among several: report the rest
         if alone:
             raise
@@ -309,21 +322,24 @@ def consolidate(
     config_file: Path | None = None,
     on_conflict: str | None = None,
     overrides: dict[str, str] | None = None,
+    held: Mapping[Path, bytes] | None = None,
 ) -> Consolidated:
     """Check every workbook under ``paths`` and merge their kept rows (see the module docstring).
 
     Each workbook is checked with its own config (``config_file`` and ``overrides`` apply to
     all); the merged figures use the first kept workbook's. An unusable file stops the run when it
-    is the only input.
+    is the only input. ``held`` gives workbooks already in memory (uploaded bytes) by the name in
+    ``paths`` that stands for them; no file is looked for under those names.
     """
     if on_conflict is not None and on_conflict not in ON_CONFLICT_CHOICES:
         raise UsageError(detail=f"--on-conflict {on_conflict}")
-    files = collect_workbooks(paths)
+    held = held or {}
+    files = collect_workbooks(paths) if not held else _with_held(paths, held)
     valid: list[tuple[Path, CheckedBook]] = []
     skipped: list[SkippedWorkbook] = []
     left_out: list[LeftOutRows] = []
     for path in files:
-        result = _check(path, as_of, config_file, overrides, alone=len(files) == 1)
+        result = _check(path, as_of, config_file, overrides, len(files) == 1, held.get(path))
         if isinstance(result, SkippedWorkbook):
             skipped.append(result)
         elif _structural(result):

@@ -141,7 +141,7 @@ def current_state(rows: dict[str, list[dict[str, Any]]], as_of: date) -> dict[st
     from ..model import Book, Row, SheetData
     from ..schema import DATA_SHEETS
 
-    book = Book(path=None)
+    book = Book()
     for kind in DATA_SHEETS:
         columns = {f.key: i for i, f in enumerate(kind.fields, start=1)}
         data = [Row(number, dict(r), dict(r)) for number, r in enumerate(rows[kind.key], start=2)]

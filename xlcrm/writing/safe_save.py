@@ -77,12 +77,19 @@ def backup_path(path: Path, now: datetime) -> Path:
     return candidate
 
 
-def make_backup(path: Path, now: datetime) -> Path:
-    """Copy the workbook (the file a link points to) to a new backup file beside it."""
+def make_backup(path: Path, now: datetime, data: bytes | None = None) -> Path:
+    """A new backup file beside the workbook (the file a link points to): ``data`` when given
+    (the bytes the run read, so the workbook is not opened a second time), else a copy of the
+    file. The backup keeps the workbook's permissions and times."""
     path = real_file(path)
     target = backup_path(path, now)
     try:
-        shutil.copy2(path, target)
+        if data is None:
+            shutil.copy2(path, target)
+        else:
+            with open(target, "xb") as fh:  # "x": never over an existing file
+                fh.write(data)
+            shutil.copystat(path, target)
     except OSError as exc:
         if exc.errno not in _NOT_WRITABLE:
             raise

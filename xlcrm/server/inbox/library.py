@@ -39,21 +39,15 @@ class Unusable(Exception):
 
 
 def check(data: bytes, name: str, as_of: date, with_annotated: bool = True) -> Checked:
-    """Validate an uploaded workbook (the library refuses unusable files before parsing)."""
+    """Validate an uploaded workbook's bytes (the library refuses unusable files before parsing;
+    its messages call the file ``name``, the uploaded file's name)."""
     try:
         report = xlcrm.validate(data, as_of=as_of, name=name)
         annotated = xlcrm.annotate(data, report) if with_annotated else None
     except XlcrmError as exc:  # InputFileError and its kin: the CLI's Chinese message
-        raise Unusable(_named(exc, name)) from None
+        raise Unusable(exc.message) from None
     result = report.to_dict()
     return Checked(result, int(result["errors"]), int(result["warnings"]), annotated)
-
-
-def _named(exc: XlcrmError, name: str) -> str:
-    """The message naming the uploaded file, not the library's private temporary copy."""
-    if "path" in exc.fields:
-        exc.fields["path"] = name
-    return exc.message
 
 
 def run_report_batch(
