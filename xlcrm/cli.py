@@ -291,9 +291,25 @@ def _run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per comman
 
         return run_enrich(args.path, args.output, _as_of(args), args.config, not args.no_backup, args.overrides)
     if args.command == "report":
-        from .reporting.command import run_report
+        from .commands import run_report
 
-        return run_report(args, _as_of(args))
+        return run_report(
+            args.paths,
+            _as_of(args),
+            kind=args.kind,
+            period=args.period,
+            campaign=args.campaign,
+            by_manager=args.by == "manager",
+            all_campaigns=args.all,
+            formats=args.format,
+            output=args.output,
+            jobs=args.jobs,
+            config=args.config,
+            overrides=args.overrides,
+            template_dir=args.template_dir,
+            on_conflict=args.on_conflict,
+            force=args.force,
+        )
     if args.command == "agenda":
         from .agenda.command import run_agenda
 

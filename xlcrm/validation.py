@@ -60,24 +60,31 @@ def calendar_issues(book: Book, config: Config) -> list[Issue]:
 
 
 def check_book(
-    path: Path, as_of: date, config_file: Path | None = None, overrides: dict[str, str] | None = None
+    path: Path,
+    as_of: date,
+    config_file: Path | None = None,
+    overrides: dict[str, str] | None = None,
+    *,
+    with_stale: bool = True,
 ) -> CheckedBook:
     """Read ``path`` and run every check; rows with errors are marked rejected.
 
-    ``overrides`` are ``--set KEY=VALUE`` pairs (SPEC §4), the last and strongest config layer."""
+    ``overrides`` are ``--set KEY=VALUE`` pairs (SPEC §4), the last and strongest config layer.
+    ``with_stale=False`` skips the ``computed.stale`` comparison (a warning, and a whole derive):
+    for callers that only need the kept rows, such as the reports, which derive anyway."""
     read = read_book(Path(path))
     config = load_config(read.book, config_file, overrides)
-    return check_read(read, as_of, config, str(path))
+    return check_read(read, as_of, config, str(path), with_stale=with_stale)
 
 
-def check_read(read: ReadResult, as_of: date, config: Config, name: str) -> CheckedBook:
+def check_read(read: ReadResult, as_of: date, config: Config, name: str, *, with_stale: bool = True) -> CheckedBook:
     """Run every check on a workbook already read (from a file or a live Excel book); rows with
     errors are marked rejected. ``name`` is what the report calls the workbook."""
     issues = read.issues + run_checks(read.book, as_of, config)
     mark_rejected(read.book, issues)
     issues += calendar_issues(read.book, config)
     derived = None
-    if any(row.stored for sheet in read.book.sheets.values() for row in sheet.rows):
+    if with_stale and any(row.stored for sheet in read.book.sheets.values() for row in sheet.rows):
         derived = derive(read.book, config, as_of)  # enriched before: are its computed cells current?
         issues += stale_issues(read.book, derived)
     report = FileReport(name, order_issues(read.book, issues))

@@ -15,6 +15,8 @@ derive layer keys on; ``Consolidated.origin`` maps them back to the file and cel
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,7 +27,7 @@ from ..config import Config
 from ..errors import ConfigError, FileMissingError, InputFileError, UsageError
 from ..i18n import tr
 from ..issues import Issue
-from ..model import Book, Row, SheetData, Snapshot
+from ..model import Book, Row, SheetData, Snapshot, a1
 from ..schema import DATA_SHEETS, SheetKind
 from ..validation import CheckedBook, check_book
 
@@ -39,12 +41,18 @@ ON_CONFLICT_CHOICES = ("first", "last")
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a merged row came from: file, sheet name in that file, Excel row, its ID cell."""
+    """Where a merged row came from: file, sheet name in that file, Excel row, the column of its ID
+    (or first field) cell."""
 
     path: Path
     sheet: str
     row: int
-    cell: str | None
+    column: int | None
+
+    @property
+    def cell(self) -> str | None:
+        """The ID cell, e.g. ``A5`` (worked out when asked: a batch merges tens of thousands of rows)."""
+        return a1(self.row, self.column) if self.column else None
 
     def label(self) -> str:
         """``a.xlsx 客户信息!A5`` (the row number when the sheet has no ID column)."""
@@ -200,11 +208,6 @@ def collect_workbooks(paths: Iterable[Path]) -> list[Path]:
     return list(unique.values())
 
 
-def _input_content(kind: SheetKind, row: Row) -> tuple[Any, ...]:
-    # computed columns are ignored: two workbooks enriched on different days are still the same
-    return tuple(row.values.get(f.key) for f in kind.input_fields)
-
-
 def _id_key(kind: SheetKind) -> str | None:
     own = kind.own_id
     return own.key if own else None
@@ -221,15 +224,26 @@ class _Merger:
     seen_content: set[tuple[Any, ...]] = field(default_factory=set)
     conflicts: list[Conflict] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # looked up once per sheet kind, not once per row
+        self._id_key = _id_key(self.kind)
+        self._inputs = tuple(f.key for f in self.kind.input_fields)
+
+    def _content(self, row: Row) -> tuple[Any, ...]:
+        # computed columns are ignored: two workbooks enriched on different days are still the same
+        values = row.values
+        return tuple(values.get(key) for key in self._inputs)
+
     def add(self, row: Row, origin: Origin) -> None:
-        id_key = _id_key(self.kind)
-        content = _input_content(self.kind, row)
+        id_key = self._id_key
         own_id = row.values.get(id_key) if id_key else None
         if own_id is None:
             # tasks (no own ID) are deduplicated by content; a blank own ID is a new record
-            if id_key is None and content in self.seen_content:
-                return
-            self.seen_content.add(content)
+            if id_key is None:
+                content = self._content(row)
+                if content in self.seen_content:
+                    return
+                self.seen_content.add(content)
             self.rows.append((row, origin))
             return
         index = self.by_id.get(own_id)
@@ -238,17 +252,11 @@ class _Merger:
             self.rows.append((row, origin))
             return
         kept, kept_origin = self.rows[index]
-        if _input_content(self.kind, kept) == content:
+        if self._content(kept) == self._content(row):
             return
         self.conflicts.append(Conflict(self.kind.name, str(own_id), kept_origin, origin))
         if self.on_conflict == "last":
             self.rows[index] = (row, origin)
-
-
-def _origin(path: Path, sheet: SheetData, row: Row) -> Origin:
-    id_key = _id_key(sheet.kind)
-    cell = sheet.cell(id_key, row.number) if id_key else sheet.cell(sheet.kind.fields[0].key, row.number)
-    return Origin(path, sheet.name, row.number, cell)
 
 
 def merge_books(
@@ -264,8 +272,9 @@ def merge_books(
             sheet = book.sheets.get(kind.key)
             if sheet is None:
                 continue
+            column = sheet.columns.get(_id_key(kind) or kind.fields[0].key)
             for row in sheet.valid_rows:
-                merger.add(row, _origin(path, sheet, row))
+                merger.add(row, Origin(path, sheet.name, row.number, column))
         conflicts.extend(merger.conflicts)
         columns = {f.key: i for i, f in enumerate(kind.fields, start=1)}
         rows = []
@@ -286,15 +295,62 @@ def _merge_history(histories: Iterable[list[Snapshot]]) -> list[Snapshot]:
     return list(seen)
 
 
+# A workbook given as data: the name reports and messages call it, and its bytes or binary file.
+NamedData = tuple[str, Any]
+
+
+def _check_book(
+    label: Path, source: Path | Any, as_of: date, config_file: Path | None, overrides: dict[str, str] | None
+) -> CheckedBook:
+    """Read and check one workbook; the computed-cell comparison (``computed.stale``) is skipped:
+    it is a warning, and the reports derive the merged book anyway."""
+    if isinstance(source, Path):
+        return check_book(source, as_of, config_file, overrides, with_stale=False)
+    from ..api import source_bytes
+
+    # Until the readers take bytes (issue #10, part 1), data goes through a private copy under its
+    # own name (no xlcrm.toml beside it: a config comes from ``config_file`` or the 配置 sheet).
+    with tempfile.TemporaryDirectory(prefix="xlcrm-") as folder:
+        path = Path(folder) / (label.name or "workbook.xlsx")
+        path.write_bytes(source_bytes(source))
+        checked = check_book(path, as_of, config_file, overrides, with_stale=False)
+    checked.report.path = str(label)
+    return checked
+
+
 def _check(
-    path: Path, as_of: date, config_file: Path | None, overrides: dict[str, str] | None, alone: bool
+    label: Path,
+    source: Path | Any,
+    as_of: date,
+    config_file: Path | None,
+    overrides: dict[str, str] | None,
+    alone: bool,
 ) -> CheckedBook | SkippedWorkbook:
     try:
-        return check_book(path, as_of, config_file, overrides)
+        return _check_book(label, source, as_of, config_file, overrides)
     except (InputFileError, ConfigError) as exc:  # one unusable file among several: report the rest
+        if "path" in exc.fields and source is not label:
+            exc.fields["path"] = label  # name the workbook as the caller did, not where it is kept
         if alone:
             raise
-        return SkippedWorkbook(path, 0, exc.message)
+        return SkippedWorkbook(label, 0, exc.message)
+
+
+def _inputs(paths: Sequence[Path | NamedData]) -> list[tuple[Path, Path | Any]]:
+    """(label, source) per workbook: files and folders expanded (``collect_workbooks``), named
+    data as given; the order is kept."""
+    found: list[tuple[Path, Path | Any]] = []
+    seen: set[Path] = set()  # a file named twice (itself and inside a folder given) counts once
+    for item in paths:
+        if isinstance(item, tuple):
+            name, source = item
+            found.append((Path(name), Path(source) if isinstance(source, (str, os.PathLike)) else source))
+            continue
+        for path in collect_workbooks([item]):
+            if path.resolve() not in seen:
+                seen.add(path.resolve())
+                found.append((path, path))
+    return found
 
 
 def _structural(checked: CheckedBook) -> int:
@@ -304,7 +360,7 @@ def _structural(checked: CheckedBook) -> int:
 
 
 def consolidate(
-    paths: Sequence[Path],
+    paths: Sequence[Path | NamedData],
     as_of: date,
     config_file: Path | None = None,
     on_conflict: str | None = None,
@@ -314,16 +370,17 @@ def consolidate(
 
     Each workbook is checked with its own config (``config_file`` and ``overrides`` apply to
     all); the merged figures use the first kept workbook's. An unusable file stops the run when it
-    is the only input.
+    is the only input. ``paths`` may also hold ``(name, data)`` pairs: a workbook's bytes, binary
+    file or path, called ``name`` in messages and reports.
     """
     if on_conflict is not None and on_conflict not in ON_CONFLICT_CHOICES:
         raise UsageError(detail=f"--on-conflict {on_conflict}")
-    files = collect_workbooks(paths)
+    files = _inputs(paths)
     valid: list[tuple[Path, CheckedBook]] = []
     skipped: list[SkippedWorkbook] = []
     left_out: list[LeftOutRows] = []
-    for path in files:
-        result = _check(path, as_of, config_file, overrides, alone=len(files) == 1)
+    for path, source in files:
+        result = _check(path, source, as_of, config_file, overrides, alone=len(files) == 1)
         if isinstance(result, SkippedWorkbook):
             skipped.append(result)
         elif _structural(result):
