@@ -279,7 +279,8 @@ def merge_books(
         columns = {f.key: i for i, f in enumerate(kind.fields, start=1)}
         rows = []
         for number, (row, origin) in enumerate(merger.rows, start=2):
-            rows.append(Row(number=number, values=dict(row.values), raw=dict(row.raw)))
+            # the checked books are dropped after the merge: their value dicts are not copied
+            rows.append(Row(number=number, values=row.values, raw=row.raw))
             origins[(kind.key, number)] = origin
         merged.sheets[kind.key] = SheetData(kind=kind, name=kind.name, header_row=1, columns=columns, rows=rows)
         merged.sheet_names.append(kind.name)
