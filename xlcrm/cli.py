@@ -86,9 +86,11 @@ def parse_date(text: str) -> date:
 
 
 def _as_of(args: argparse.Namespace) -> date:
-    from .writing.template import today
+    if args.as_of:
+        return parse_date(args.as_of)
+    from .writing.template import today  # imports openpyxl (0.2–0.3 s): only when the clock is read
 
-    return parse_date(args.as_of) if args.as_of else today()
+    return today()
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -94,10 +94,12 @@ def run(job: ReportJob, as_of: date | None = None) -> ReportJob:
     if not sources:
         return _finish(job, FAILED, [], f"{job.period} 还没有员工提交工作簿，无法生成报告。")
 
+    per_report = len(job.formats.split(","))  # done / total count report files, as at the end
+
     def progress(done: int, total: int) -> None:
         # Best effort: a lost progress update must not fail the batch.
         try:
-            ReportJob.objects.filter(pk=job.pk).update(done=done, total=total)
+            ReportJob.objects.filter(pk=job.pk).update(done=done * per_report, total=total * per_report)
         except DatabaseError:
             pass
 
