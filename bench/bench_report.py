@@ -149,24 +149,28 @@ def run_cli(input_path: Path, args: list[str], out: Path) -> dict[str, Any]:
 
 
 def serial_part(input_path: Path, kind: str, by_manager: bool) -> dict[str, float]:
-    """Seconds of what the main process does before rendering, in this (warm) process."""
+    """Seconds of what the main process does before rendering, in this (warm) process, step by step
+    as ``xlcrm.reporting.run`` does them (garbage collector paused the same way)."""
     from xlcrm.derive import derive
     from xlcrm.reporting.consolidate import consolidate
     from xlcrm.reporting.jobs import campaign_reports, monthly_reports
     from xlcrm.reporting.options import parse_period
+    from xlcrm.reporting.run import _collector_paused
 
     t0 = time.perf_counter()
-    merged = consolidate([input_path], AS_OF)
+    with _collector_paused():
+        merged = consolidate([input_path], AS_OF)
     t1 = time.perf_counter()
-    derived = derive(merged.book, merged.config, AS_OF)
-    t2 = time.perf_counter()
-    if kind == "campaign":
-        reports = campaign_reports(derived, AS_OF, include_all=True, config=merged.config)
-    else:
-        period = parse_period(MONTHLY_PERIOD, AS_OF)
-        reports = monthly_reports(
-            derived, period, AS_OF, by_manager, lambda day: derive(merged.book, merged.config, day)
-        )
+    with _collector_paused():
+        derived = derive(merged.book, merged.config, AS_OF)
+        t2 = time.perf_counter()
+        if kind == "campaign":
+            reports = campaign_reports(derived, AS_OF, include_all=True, config=merged.config)
+        else:
+            period = parse_period(MONTHLY_PERIOD, AS_OF)
+            reports = monthly_reports(
+                derived, period, AS_OF, by_manager, lambda day: derive(merged.book, merged.config, day)
+            )
     t3 = time.perf_counter()
     return {
         "consolidate_s": t1 - t0,
