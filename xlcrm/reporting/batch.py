@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..i18n import tr
-from .consolidate import Conflict, LeftOutRows, SkippedWorkbook
+from .notes import Conflict, LeftOutRows, SkippedWorkbook
 
 WRITTEN, EXISTS, FAILED = "written", "exists", "failed"
 STOP_CONFLICTS, STOP_NO_WORKBOOK = "conflicts", "no_workbook"
