@@ -298,11 +298,29 @@ _template_class = lru_cache(maxsize=1)(_docx_template_class)
 RENDERERS = {"md": markdown_files, "docx": docx_files}
 
 
-def warm_up() -> None:
-    """Import the chart and Word libraries and register the font (run first in each worker)."""
+def warm_up(templates: tuple[tuple[str, Path], ...] = ()) -> None:
+    """Import the chart and Word libraries, register the font and compile the batch's templates
+    (run first in each worker, while the main process still reads the workbooks)."""
     import docxtpl  # noqa: F401
 
     chart_png({"type": "bar", "title": "预热", "labels": ["A"], "values": [1]})
+    for fmt, template in templates:
+        try:
+            if fmt == "md":
+                markdown_environment(template.parent).get_template(template.name)
+            else:
+                _compile_docx_body(template)
+        except Exception:  # noqa: BLE001, S112 - a broken template is reported by the report that uses it
+            continue
+
+
+def _compile_docx_body(template: Path) -> None:
+    """What docxtpl does first with a Word template's body (clean-up, then compile), done ahead so
+    the caches above already hold it; its ``render_xml_part`` puts each paragraph on a new line."""
+    doc = _template_class()(str(template))
+    doc.render_init()
+    xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", doc.patch_xml(doc.get_xml()))
+    docx_environment().from_string(xml)
 
 
 def render_job(job: RenderJob) -> list[Outcome]:

@@ -51,7 +51,7 @@ def run_reports(
     check_options(kind, campaign, by_manager, jobs)
     month = parse_period(period, as_of) if kind == "monthly" else None
     templates = {fmt: find_template(kind, fmt, template_dir) for fmt in fmts}
-    pool = _start_pool(jobs)
+    pool = _start_pool(jobs, tuple(templates.items()))
     try:
         with _collector_paused():
             merged = consolidate(inputs, as_of, config, on_conflict, overrides)
@@ -141,14 +141,15 @@ def _footnotes(derived: Derived, years: set[int]) -> list[str]:
     return [w for w in derived.warnings if any(str(year) in w for year in years)]
 
 
-def _start_pool(workers: int) -> ProcessPoolExecutor | None:
+def _start_pool(workers: int, templates: tuple[tuple[str, Path], ...]) -> ProcessPoolExecutor | None:
     """With ``jobs`` > 1, start the workers at once: each imports matplotlib and the Word
-    libraries (``warm_up``) while this process reads and consolidates the workbooks."""
+    libraries and compiles the templates (``warm_up``) while this process reads and consolidates
+    the workbooks."""
     if workers <= 1:
         return None
     pool = ProcessPoolExecutor(max_workers=workers)
     for _ in range(workers):
-        pool.submit(warm_up)
+        pool.submit(warm_up, templates)
     return pool
 
 
