@@ -139,3 +139,21 @@ def test_validate_files_on_bytes_by_name(workbook: Path, tmp_path: Path) -> None
 )
 def test_annotated_name(name: str, annotated: str) -> None:
     assert xlcrm.annotated_name(name) == annotated
+
+
+def test_reports_sharing_a_chart_go_to_the_same_worker_task() -> None:
+    from xlcrm.reporting.render import RenderJob
+    from xlcrm.reporting.run import GROUP_LIMIT, _sharing_groups
+
+    def job(*values: int) -> RenderJob:
+        charts = {
+            f"c{i}": {"type": "pie", "title": "反馈处理时效", "labels": ["a"], "values": [v]}
+            for i, v in enumerate(values)
+        }
+        return RenderJob({"charts": charts}, ())
+
+    jobs = {0: job(1), 1: job(2), 2: job(1, 3), 3: job(3), **{10 + i: job(9) for i in range(GROUP_LIMIT + 2)}}
+    groups = _sharing_groups(jobs)
+    assert sorted(i for g in groups for i in g) == sorted(jobs)  # every report once
+    assert all(len(g) <= GROUP_LIMIT for g in groups)
+    assert [0, 2, 3] in groups and [1] in groups  # 0 and 2 share a chart, 2 and 3 another

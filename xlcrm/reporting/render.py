@@ -81,13 +81,18 @@ def chart_png(spec: dict[str, Any]) -> bytes:
 
     A chart is a pure function of its spec, and in a batch many reports draw the same chart (the
     same counts, the same title), so each process keeps the PNGs of recent specs."""
-    key = json.dumps(spec, ensure_ascii=False, default=repr)  # key order kept: series order matters
+    key = chart_key(spec)
     png = _PNG_CACHE.get(key)
     if png is None:
         if len(_PNG_CACHE) >= _PNG_CACHE_SIZE:
             _PNG_CACHE.clear()
         png = _PNG_CACHE[key] = _draw_chart(spec)
     return png
+
+
+def chart_key(spec: dict[str, Any]) -> str:
+    """What identifies a chart: its whole spec (key order kept: series order matters)."""
+    return json.dumps(spec, ensure_ascii=False, default=repr)
 
 
 def _draw_chart(spec: dict[str, Any]) -> bytes:
@@ -340,6 +345,11 @@ def render_job(job: RenderJob) -> list[Outcome]:
         except Exception as exc:  # noqa: BLE001 - e.g. a broken team template
             outcomes.append(Outcome(output.target, False, f"{type(exc).__name__}: {exc}"))
     return outcomes
+
+
+def render_jobs(jobs: list[RenderJob]) -> list[list[Outcome]]:
+    """``render_job`` of each job in turn, in one worker (reports that share charts draw them once)."""
+    return [render_job(job) for job in jobs]
 
 
 def write_files(folder: Path, files: dict[str, bytes]) -> tuple[Path, ...]:

@@ -20,7 +20,7 @@ from .consolidate import Consolidated, NamedData, consolidate
 from .jobs import PlannedReport, campaign_reports, campaigns_to_review, monthly_reports, target_names
 from .monthly import Period, shift_month
 from .options import check_options, parse_formats, parse_period
-from .render import Outcome, Output, RenderJob, render_job, warm_up
+from .render import Outcome, Output, RenderJob, chart_key, render_job, render_jobs, warm_up
 from .templates import find_template
 
 Progress = Callable[[int, int], None]
@@ -208,15 +208,39 @@ def _run_jobs(
             results[index] = render_job(job)
             tell(len(results), total)
         return results
-    futures = {pool.submit(render_job, job): index for index, job in jobs.items()}
+    futures = {pool.submit(render_jobs, [jobs[i] for i in group]): group for group in _sharing_groups(jobs)}
     for future in as_completed(futures):
-        index = futures[future]
+        group = futures[future]
         try:
-            results[index] = future.result()
+            outcomes = future.result()
         except Exception as exc:  # noqa: BLE001 - a worker died; its files count as failed
-            results[index] = [Outcome(o.target, False, f"{type(exc).__name__}: {exc}") for o in jobs[index].outputs]
-        tell(len(results), total)
+            outcomes = [
+                [Outcome(o.target, False, f"{type(exc).__name__}: {exc}") for o in jobs[i].outputs] for i in group
+            ]
+        for index, outcome in zip(group, outcomes, strict=True):
+            results[index] = outcome
+            tell(len(results), total)
     return results
+
+
+GROUP_LIMIT = 6  # reports per worker task: small enough to keep the workers evenly busy
+
+
+def _sharing_groups(jobs: dict[int, RenderJob]) -> list[list[int]]:
+    """Reports in worker tasks: a report joins the latest task that draws one of its charts (a
+    worker draws a chart once and reuses it), up to ``GROUP_LIMIT`` reports a task. The biggest
+    tasks come first, so the last ones to finish are short and no worker waits long at the end."""
+    groups: list[list[int]] = []
+    home: dict[str, int] = {}
+    for index, job in jobs.items():
+        keys = [chart_key(spec) for spec in job.context.get("charts", {}).values() if not spec.get("empty")]
+        target = next((home[k] for k in keys if k in home and len(groups[home[k]]) < GROUP_LIMIT), None)
+        if target is None:
+            target = len(groups)
+            groups.append([])
+        groups[target].append(index)
+        home.update(dict.fromkeys(keys, target))
+    return sorted(groups, key=len, reverse=True)
 
 
 def _report(
