@@ -15,8 +15,7 @@ input) — so the best possible time with two workers, serial + (jobs-1 time −
 set against the measured one.
 
 Campaign runs review all 100 campaigns (``--all``: by default only finished campaigns get a
-review). While the command line lacks ``--all``, the runs go through ``bench/report_all.py``,
-which is ``python -m xlcrm`` with that option set.
+review).
 
 Run from the repo root: ``python bench/bench_report.py [--repeat N] [--only campaign]``; results
 go to ``bench/_work/report.json`` (``bench/run_all.py`` turns them into ``bench/RESULTS.md``).
@@ -25,8 +24,6 @@ go to ``bench/_work/report.json`` (``bench/run_all.py`` turns them into ``bench/
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import json
 import os
 import shutil
@@ -34,7 +31,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -96,29 +92,14 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-@lru_cache(maxsize=1)
-def cli_has_all() -> bool:
-    """Whether ``xlcrm report`` has the ``--all`` option (asked once, quietly)."""
-    from xlcrm.cli import build_parser
-
-    try:
-        with contextlib.redirect_stderr(io.StringIO()):
-            args = build_parser().parse_args(["report", "x.xlsx", "--kind", "campaign", "--all"])
-    except SystemExit:
-        return False
-    return bool(getattr(args, "all", False))
-
-
 def run_cli(input_path: Path, args: list[str], out: Path) -> dict[str, Any]:
     """One ``python -m xlcrm report`` run into an emptied ``out``: wall time, exit code, CPU time,
     peak memory (sampled), files written."""
     shutil.rmtree(out, ignore_errors=True)
-    entry = (
-        ["-m", "xlcrm"] if "--all" not in args or cli_has_all() else [str(Path(__file__).with_name("report_all.py"))]
-    )
     cmd = [
         sys.executable,
-        *entry,
+        "-m",
+        "xlcrm",
         "report",
         str(input_path),
         *args,
@@ -168,24 +149,28 @@ def run_cli(input_path: Path, args: list[str], out: Path) -> dict[str, Any]:
 
 
 def serial_part(input_path: Path, kind: str, by_manager: bool) -> dict[str, float]:
-    """Seconds of what the main process does before rendering, in this (warm) process."""
+    """Seconds of what the main process does before rendering, in this (warm) process, step by step
+    as ``xlcrm.reporting.run`` does them (garbage collector paused the same way)."""
     from xlcrm.derive import derive
-    from xlcrm.reporting.command import parse_period
     from xlcrm.reporting.consolidate import consolidate
     from xlcrm.reporting.jobs import campaign_reports, monthly_reports
+    from xlcrm.reporting.options import parse_period
+    from xlcrm.reporting.run import _collector_paused
 
     t0 = time.perf_counter()
-    merged = consolidate([input_path], AS_OF)
+    with _collector_paused():
+        merged = consolidate([input_path], AS_OF)
     t1 = time.perf_counter()
-    derived = derive(merged.book, merged.config, AS_OF)
-    t2 = time.perf_counter()
-    if kind == "campaign":
-        reports = campaign_reports(derived, AS_OF, include_all=True, config=merged.config)
-    else:
-        period = parse_period(MONTHLY_PERIOD, AS_OF)
-        reports = monthly_reports(
-            derived, period, AS_OF, by_manager, lambda day: derive(merged.book, merged.config, day)
-        )
+    with _collector_paused():
+        derived = derive(merged.book, merged.config, AS_OF)
+        t2 = time.perf_counter()
+        if kind == "campaign":
+            reports = campaign_reports(derived, AS_OF, include_all=True, config=merged.config)
+        else:
+            period = parse_period(MONTHLY_PERIOD, AS_OF)
+            reports = monthly_reports(
+                derived, period, AS_OF, by_manager, lambda day: derive(merged.book, merged.config, day)
+            )
     t3 = time.perf_counter()
     return {
         "consolidate_s": t1 - t0,
@@ -200,7 +185,7 @@ def serial_part(input_path: Path, kind: str, by_manager: bool) -> dict[str, floa
 
 def startup_seconds(repeat: int = 3) -> float:
     """Best wall time of a fresh interpreter importing what ``xlcrm report`` imports."""
-    cmd = [sys.executable, "-c", "import xlcrm.cli, xlcrm.reporting.command"]
+    cmd = [sys.executable, "-c", "import xlcrm.cli, xlcrm.commands, xlcrm.reporting.run"]
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()

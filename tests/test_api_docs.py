@@ -25,3 +25,5 @@ def test_api_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsy
     assert (tmp_path / "团队.校验标注.xlsx").read_bytes()[:2] == b"PK"
     assert (tmp_path / "团队_已计算.xlsx").read_bytes()[:2] == b"PK"
     assert "channel" in out  # the groupby printed
+    assert "坏文件.xlsx" in out and (tmp_path / "标注" / "团队.校验标注.xlsx").exists()  # validate_files
+    assert "报告：已生成" in out and any((tmp_path / "报告").glob("活动复盘_*.md"))  # report

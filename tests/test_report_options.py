@@ -13,17 +13,13 @@ from docx import Document
 from test_report_command import docx_lines
 from test_report_data import AS_OF, MAIN_STEM_CAMPAIGN, campaign_rows, write_campaign_workbook, write_workbook
 
-from xlcrm.cli import build_parser
-from xlcrm.reporting.command import run_report
+from xlcrm.cli import main
 
 
-def run(paths: list[Path], out: Path, *argv: str, **extra: Any) -> int:
-    """``xlcrm report`` through the real parser; ``extra`` sets options the parser may not have yet
-    (``all``, ``overrides``), read by ``run_report`` with ``getattr``."""
-    args = build_parser().parse_args(["report", *map(str, paths), "--as-of", AS_OF.isoformat(), "-o", str(out), *argv])
-    for key, value in extra.items():
-        setattr(args, key, value)
-    return run_report(args, AS_OF)
+def run(paths: list[Path], out: Path, *argv: str, all: bool = False, overrides: dict[str, str] | None = None) -> int:  # noqa: A002
+    """``xlcrm report`` through the command line; ``all`` is ``--all``, ``overrides`` are ``--set`` pairs."""
+    extra = (["--all"] if all else []) + [f"--set={k}={v}" for k, v in (overrides or {}).items()]
+    return main(["report", *map(str, paths), "--as-of", AS_OF.isoformat(), "-o", str(out), *argv, *extra])
 
 
 def _not_started_rows() -> dict[str, list[dict[str, Any]]]:

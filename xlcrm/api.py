@@ -124,3 +124,92 @@ def agenda(
         wanted = fold_person(person.strip())
         result["people"] = [p for p in result["people"] if fold_person(str(p["name"])) == wanted]
     return result
+
+
+from typing import TYPE_CHECKING  # noqa: E402
+
+if TYPE_CHECKING:  # the names below, for type checkers only (importing them loads the report stack)
+    from collections.abc import Callable, Sequence
+
+    from .batch import Sources, ValidationBatch
+    from .reporting.batch import ReportBatch
+
+
+def report(
+    sources: Sources,
+    *,
+    kind: str,
+    as_of: date,
+    period: str | tuple[int, int] | None = None,
+    campaign: str | None = None,
+    by_manager: bool = False,
+    all_campaigns: bool = False,
+    formats: str | Sequence[str] = ("md", "docx"),
+    out_dir: Path | str | None = None,
+    jobs: int = 1,
+    config: Path | str | None = None,
+    overrides: dict[str, Any] | None = None,
+    template_dir: Path | str | None = None,
+    on_conflict: str | None = None,
+    force: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ReportBatch:
+    """Review reports (SPEC §5 ``report``, §6) of one or several workbooks → ``ReportBatch``.
+
+    ``sources``: a path (file or folder), bytes or binary file, a list of them, or a mapping
+    name → source (the name is what reports and messages call that workbook). ``kind``
+    ``campaign`` (one report per campaign to review; ``campaign`` picks one, ``all_campaigns``
+    adds unfinished ones) or ``monthly`` (``period`` ``YYYY-MM``, default the as-of month;
+    ``by_manager`` adds one per 客户经理). With ``out_dir`` the files are written there (existing
+    ones left alone unless ``force``); without it every document comes back as bytes by file
+    name. ``on_progress(done, total)`` is called with 0 when rendering starts and as each report
+    is done, also with ``jobs`` > 1 (worker processes)."""
+    from .batch import named_sources
+    from .reporting.run import run_reports
+
+    inputs: list[Path | tuple[str, Any]] = []
+    for name, source in named_sources(sources):
+        # a path named by itself may be a folder (its workbooks); anything else is one named workbook
+        plain = is_path(source) and name == str(source)
+        inputs.append(Path(source) if plain else (name, source))  # type: ignore[arg-type]
+    return run_reports(
+        inputs,
+        kind=kind,
+        as_of=as_of,
+        period=period,
+        campaign=campaign,
+        by_manager=by_manager,
+        all_campaigns=all_campaigns,
+        formats=formats,
+        out_dir=Path(out_dir) if out_dir is not None else None,
+        jobs=jobs,
+        config=Path(config) if config else None,
+        overrides=overrides,
+        template_dir=Path(template_dir) if template_dir else None,
+        on_conflict=on_conflict,
+        force=force,
+        on_progress=on_progress,
+    )
+
+
+def validate_files(
+    sources: Sources,
+    *,
+    as_of: date,
+    config: Path | str | None = None,
+    overrides: dict[str, Any] | None = None,
+    annotate_to: Path | str | None = None,
+) -> ValidationBatch:
+    """Several workbooks → ``ValidationBatch``: an unusable one is reported with its Chinese message
+    and the others are still checked; ``annotate_to`` writes each annotated copy there (a folder
+    for several workbooks). See ``xlcrm.batch.validate_files``."""
+    from .batch import validate_files as _validate_files
+
+    return _validate_files(sources, as_of=as_of, config=config, overrides=overrides, annotate_to=annotate_to)
+
+
+def annotated_name(name: str) -> str:
+    """``团队.xlsx`` → ``团队.校验标注.xlsx``: the annotated copy's name (``xlcrm.batch``)."""
+    from .batch import annotated_name as _annotated_name
+
+    return _annotated_name(name)

@@ -86,9 +86,11 @@ def parse_date(text: str) -> date:
 
 
 def _as_of(args: argparse.Namespace) -> date:
-    from .writing.template import today
+    if args.as_of:
+        return parse_date(args.as_of)
+    from .writing.template import today  # imports openpyxl (0.2–0.3 s): only when the clock is read
 
-    return parse_date(args.as_of) if args.as_of else today()
+    return today()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -291,9 +293,25 @@ def _run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per comman
 
         return run_enrich(args.path, args.output, _as_of(args), args.config, not args.no_backup, args.overrides)
     if args.command == "report":
-        from .reporting.command import run_report
+        from .commands import run_report
 
-        return run_report(args, _as_of(args))
+        return run_report(
+            args.paths,
+            _as_of(args),
+            kind=args.kind,
+            period=args.period,
+            campaign=args.campaign,
+            by_manager=args.by == "manager",
+            all_campaigns=args.all,
+            formats=args.format,
+            output=args.output,
+            jobs=args.jobs,
+            config=args.config,
+            overrides=args.overrides,
+            template_dir=args.template_dir,
+            on_conflict=args.on_conflict,
+            force=args.force,
+        )
     if args.command == "agenda":
         from .agenda.command import run_agenda
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from .errors import XlcrmError
 from .i18n import tr
 from .output import format_json, format_text, printable, printable_lines, use_color, write
 
@@ -44,12 +46,6 @@ def run_init(path: Path, sample: int | None, seed: int, as_of: date, force: bool
     return 0
 
 
-def _annotate_target(out: Path, source: Path, several: bool) -> Path:
-    if several or out.is_dir():
-        return out / f"{source.stem}.校验标注{source.suffix or '.xlsx'}"
-    return out
-
-
 def run_validate(
     paths: list[Path],
     as_of: date,
@@ -59,32 +55,25 @@ def run_validate(
     config: Path | None,
     overrides: dict[str, str] | None = None,
 ) -> int:
-    from .validation import validate_file
-    from .writing.annotate import write_annotated
+    from .batch import validate_files
 
-    reports = []
-    unusable = 0
-    for path in paths:
-        try:
-            report = validate_file(path, as_of, config, overrides=overrides)
-        except XlcrmError as exc:
+    batch = validate_files(paths, as_of=as_of, config=config, overrides=overrides, annotate_to=annotate)
+    for outcome in batch.files:
+        if outcome.error is not None:
             if len(paths) == 1:
-                raise
-            unusable += 1  # one unusable file among several: say so, check the others
-            sys.stderr.write(f"xlcrm: {printable_lines(exc.message)}\n")
-            continue
-        reports.append(report)
-        if annotate is not None:
-            target = _annotate_target(annotate, path, len(paths) > 1)
-            write_annotated(path, report, target)
-            sys.stderr.write(tr("已写入标注副本：{p}\n", "Annotated copy written: {p}\n", p=printable(target)))
+                raise outcome.error  # the one file given is unusable: its message and exit code
+            sys.stderr.write(f"xlcrm: {printable_lines(outcome.message)}\n")
+        elif outcome.annotated is not None:
+            sys.stderr.write(
+                tr("已写入标注副本：{p}\n", "Annotated copy written: {p}\n", p=printable(outcome.annotated))
+            )
     if fmt == "json":
-        write(format_json(reports, strict))
+        write(format_json(batch.reports, strict))
     else:
-        write(format_text(reports, strict, color=use_color(sys.stdout)))
-    if unusable:
+        write(format_text(batch.reports, strict, color=use_color(sys.stdout)))
+    if batch.unusable:
         return 2
-    return 0 if all(r.ok(strict) for r in reports) else 1
+    return 0 if batch.ok(strict) else 1
 
 
 def _values_in_order(sheet_key: str, field_key: str) -> tuple[str, ...]:
@@ -184,3 +173,71 @@ def run_enrich(
     result = enrich_workbook(path, as_of, output, config, backup, overrides=overrides)
     write(enrich_summary(result))
     return 0
+
+
+def run_report(
+    paths: list[Path],
+    as_of: date,
+    *,
+    kind: str,
+    period: str | None,
+    campaign: str | None,
+    by_manager: bool,
+    all_campaigns: bool,
+    formats: str,
+    output: Path,
+    jobs: int | None,
+    config: Path | None,
+    overrides: dict[str, str] | None,
+    template_dir: Path | None,
+    on_conflict: str | None,
+    force: bool,
+) -> int:
+    """``xlcrm report`` (SPEC §5): one ``xlcrm.report`` call, its messages on stderr, the summary on
+    stdout; exit 0, or 1 when a workbook was left out, workbooks conflict or a report failed."""
+    from .api import report
+
+    with _progress_bar() as on_progress:
+        batch = report(
+            paths,
+            kind=kind,
+            as_of=as_of,
+            period=period,
+            campaign=campaign,
+            by_manager=by_manager,
+            all_campaigns=all_campaigns,
+            formats=formats,
+            out_dir=output,
+            jobs=1 if jobs is None else jobs,
+            config=config,
+            overrides=overrides,
+            template_dir=template_dir,
+            on_conflict=on_conflict,
+            force=force,
+            on_progress=on_progress,
+        )
+    for line in batch.messages():
+        sys.stderr.write(printable_lines(line) + "\n")  # a cell's control characters shown escaped
+    if batch.summary():
+        write(printable_lines(batch.summary() + "\n"))
+    return 0 if batch.ok else 1
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on a terminal (not in CI), started when the batch says how many reports
+    it renders; a no-op elsewhere."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        yield lambda done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn(tr("生成报告", "Reports")), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("report", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield advance

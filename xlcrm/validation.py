@@ -75,34 +75,43 @@ def check_book(
     overrides: dict[str, str] | None = None,
     *,
     name: str | None = None,
+    with_stale: bool = True,
 ) -> CheckedBook:
     """Read ``source`` (a path, bytes or a binary file object, read once) and run every check;
     rows with errors are marked rejected. For a path, an ``xlcrm.toml`` beside it is used unless
     ``config_file`` is given; ``name`` is what messages and the report call the workbook.
 
-    ``overrides`` are ``--set KEY=VALUE`` pairs (SPEC §4), the last and strongest config layer."""
+    ``overrides`` are ``--set KEY=VALUE`` pairs (SPEC §4), the last and strongest config layer.
+    ``with_stale=False`` skips the ``computed.stale`` comparison (a warning, and a whole derive):
+    for callers that only need the kept rows, such as the reports, which derive anyway."""
     data, label = source_data(source, name)
-    return check_data(data, as_of, config_file_for(source, config_file), overrides, label)
+    return check_data(data, as_of, config_file_for(source, config_file), overrides, label, with_stale=with_stale)
 
 
 def check_data(
-    data: bytes, as_of: date, config_file: Path | None, overrides: dict[str, str] | None, name: str
+    data: bytes,
+    as_of: date,
+    config_file: Path | None,
+    overrides: dict[str, str] | None,
+    name: str,
+    *,
+    with_stale: bool = True,
 ) -> CheckedBook:
     """The core of ``check_book``: the workbook's bytes, an explicit config file (or None), no
     file system beyond that config file."""
     read = read_book_data(data, name)
     config = load_config(read.book, config_file, overrides)
-    return check_read(read, as_of, config, name)
+    return check_read(read, as_of, config, name, with_stale=with_stale)
 
 
-def check_read(read: ReadResult, as_of: date, config: Config, name: str) -> CheckedBook:
+def check_read(read: ReadResult, as_of: date, config: Config, name: str, *, with_stale: bool = True) -> CheckedBook:
     """Run every check on a workbook already read (from a file or a live Excel book); rows with
     errors are marked rejected. ``name`` is what the report calls the workbook."""
     issues = read.issues + run_checks(read.book, as_of, config)
     mark_rejected(read.book, issues)
     issues += calendar_issues(read.book, config)
     derived = None
-    if any(row.stored for sheet in read.book.sheets.values() for row in sheet.rows):
+    if with_stale and any(row.stored for sheet in read.book.sheets.values() for row in sheet.rows):
         derived = derive(read.book, config, as_of)  # enriched before: are its computed cells current?
         issues += stale_issues(read.book, derived)
     report = FileReport(name, order_issues(read.book, issues))

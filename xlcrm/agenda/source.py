@@ -42,7 +42,9 @@ def _consolidate(
     held: Mapping[Path, bytes] | None = None,
 ) -> Consolidated:
     """The one call into the shared consolidation of ``report`` (keep it the only one)."""
-    return consolidate(list(paths), as_of, config_file, overrides=overrides, held=held)
+    held = held or {}
+    inputs = [(str(p), held[p]) if p in held else p for p in paths]  # held bytes go in as named data
+    return consolidate(inputs, as_of, config_file, overrides=overrides)
 
 
 def load_agenda(

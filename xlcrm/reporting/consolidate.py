@@ -15,7 +15,8 @@ derive layer keys on; ``Consolidated.origin`` maps them back to the file and cel
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,10 +25,22 @@ from typing import Any
 from ..config import Config
 from ..errors import ConfigError, FileMissingError, InputFileError, UsageError
 from ..i18n import tr
-from ..issues import Issue
 from ..model import Book, Row, SheetData, Snapshot
 from ..schema import DATA_SHEETS, SheetKind
 from ..validation import CheckedBook, check_book
+from .notes import Conflict, LeftOutRows, Origin, SkippedWorkbook, left_out_rows
+
+__all__ = [
+    "Conflict",
+    "Consolidated",
+    "LeftOutRows",
+    "Origin",
+    "SkippedWorkbook",
+    "collect_workbooks",
+    "consolidate",
+    "left_out_rows",
+    "merge_books",
+]
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 LOCK_PREFIX = "~$"
@@ -35,105 +48,6 @@ LOCK_PREFIX = "~$"
 OWN_COPY_MARKERS = (".bak-", ".校验标注.")
 
 ON_CONFLICT_CHOICES = ("first", "last")
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a merged row came from: file, sheet name in that file, Excel row, its ID cell."""
-
-    path: Path
-    sheet: str
-    row: int
-    cell: str | None
-
-    def label(self) -> str:
-        """``a.xlsx 客户信息!A5`` (the row number when the sheet has no ID column)."""
-        where = self.cell or f"{self.row}"
-        return f"{self.path.name} {self.sheet}!{where}"
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """One own ID with different input content in two workbooks."""
-
-    sheet: str
-    id_value: str
-    first: Origin
-    second: Origin
-
-    def message(self) -> str:
-        return tr(
-            "{s} 编号 {i} 在两个工作簿中内容不同：{a} 与 {b}",
-            "{s} ID {i} differs between workbooks: {a} vs {b}",
-            s=self.sheet,
-            i=self.id_value,
-            a=self.first.label(),
-            b=self.second.label(),
-        )
-
-
-@dataclass(frozen=True)
-class SkippedWorkbook:
-    """A workbook left out whole: unusable (``reason``) or with ``errors`` structural errors."""
-
-    path: Path
-    errors: int
-    reason: str = ""
-
-    def message(self) -> str:
-        if self.reason:
-            return tr("已跳过 {p}：{r}", "Skipped {p}: {r}", p=self.path, r=self.reason)
-        return tr(
-            '已跳过 {p}：有 {n} 个结构性错误（缺少工作表或列、编号重复），请先运行 xlcrm validate "{p}" 修正后重新提交',
-            'Skipped {p}: {n} structural errors (missing sheet or column, duplicate IDs); run xlcrm validate "{p}" first',
-            p=self.path,
-            n=self.errors,
-        )
-
-    def note(self) -> str:
-        """The 数据说明 line of a report."""
-        why = self.reason or tr(
-            "有 {n} 个结构性错误（缺少工作表或列、编号重复）", "{n} structural errors", n=self.errors
-        )
-        return tr("{f}：整个工作簿未计入，原因：{r}。", "{f}: left out whole: {r}.", f=self.path.name, r=why)
-
-
-@dataclass(frozen=True)
-class LeftOutRows:
-    """Rows of one sheet of one workbook left out for row-level errors (as enrich leaves them out)."""
-
-    path: Path
-    sheet: str
-    rows: int
-    examples: tuple[str, ...]
-
-    def note(self) -> str:
-        """``a.xlsx：客户信息 2 行有错误未计入（如 客户信息!K3 …）。``"""
-        return tr(
-            "{f}：{s} {n} 行有错误未计入（{e}）。",
-            "{f}: {n} rows of {s} left out for errors ({e}).",
-            f=self.path.name,
-            s=self.sheet,
-            n=self.rows,
-            e="；".join(self.examples),
-        )
-
-
-def left_out_rows(path: Path, issues: Sequence[Issue], limit: int = 2) -> list[LeftOutRows]:
-    """Per sheet, the rows that carry an error (first error of each row as an example)."""
-    first: dict[str, dict[int, Issue]] = {}
-    for issue in issues:
-        if issue.severity == "error" and issue.row is not None and issue.sheet:
-            first.setdefault(issue.sheet, {}).setdefault(issue.row, issue)
-    return [
-        LeftOutRows(
-            path,
-            sheet,
-            len(rows),
-            tuple(f"{i.sheet}!{i.cell or i.row} {i.message}" for i in list(rows.values())[:limit]),
-        )
-        for sheet, rows in first.items()
-    ]
 
 
 @dataclass
@@ -200,19 +114,6 @@ def collect_workbooks(paths: Iterable[Path]) -> list[Path]:
     return list(unique.values())
 
 
-def _with_held(paths: Sequence[Path], held: Mapping[Path, bytes]) -> list[Path]:
-    """``collect_workbooks`` for a mix of files, folders and names of workbooks held in memory."""
-    found: list[Path] = []
-    for path in paths:
-        found.extend([Path(path)] if Path(path) in held else collect_workbooks([path]))
-    return list(dict.fromkeys(found))
-
-
-def _input_content(kind: SheetKind, row: Row) -> tuple[Any, ...]:
-    # computed columns are ignored: two workbooks enriched on different days are still the same
-    return tuple(row.values.get(f.key) for f in kind.input_fields)
-
-
 def _id_key(kind: SheetKind) -> str | None:
     own = kind.own_id
     return own.key if own else None
@@ -229,15 +130,26 @@ class _Merger:
     seen_content: set[tuple[Any, ...]] = field(default_factory=set)
     conflicts: list[Conflict] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # looked up once per sheet kind, not once per row
+        self._id_key = _id_key(self.kind)
+        self._inputs = tuple(f.key for f in self.kind.input_fields)
+
+    def _content(self, row: Row) -> tuple[Any, ...]:
+        # computed columns are ignored: two workbooks enriched on different days are still the same
+        values = row.values
+        return tuple(values.get(key) for key in self._inputs)
+
     def add(self, row: Row, origin: Origin) -> None:
-        id_key = _id_key(self.kind)
-        content = _input_content(self.kind, row)
+        id_key = self._id_key
         own_id = row.values.get(id_key) if id_key else None
         if own_id is None:
             # tasks (no own ID) are deduplicated by content; a blank own ID is a new record
-            if id_key is None and content in self.seen_content:
-                return
-            self.seen_content.add(content)
+            if id_key is None:
+                content = self._content(row)
+                if content in self.seen_content:
+                    return
+                self.seen_content.add(content)
             self.rows.append((row, origin))
             return
         index = self.by_id.get(own_id)
@@ -246,17 +158,11 @@ class _Merger:
             self.rows.append((row, origin))
             return
         kept, kept_origin = self.rows[index]
-        if _input_content(self.kind, kept) == content:
+        if self._content(kept) == self._content(row):
             return
         self.conflicts.append(Conflict(self.kind.name, str(own_id), kept_origin, origin))
         if self.on_conflict == "last":
             self.rows[index] = (row, origin)
-
-
-def _origin(path: Path, sheet: SheetData, row: Row) -> Origin:
-    id_key = _id_key(sheet.kind)
-    cell = sheet.cell(id_key, row.number) if id_key else sheet.cell(sheet.kind.fields[0].key, row.number)
-    return Origin(path, sheet.name, row.number, cell)
 
 
 def merge_books(
@@ -272,13 +178,15 @@ def merge_books(
             sheet = book.sheets.get(kind.key)
             if sheet is None:
                 continue
+            column = sheet.columns.get(_id_key(kind) or kind.fields[0].key)
             for row in sheet.valid_rows:
-                merger.add(row, _origin(path, sheet, row))
+                merger.add(row, Origin(path, sheet.name, row.number, column))
         conflicts.extend(merger.conflicts)
         columns = {f.key: i for i, f in enumerate(kind.fields, start=1)}
         rows = []
         for number, (row, origin) in enumerate(merger.rows, start=2):
-            rows.append(Row(number=number, values=dict(row.values), raw=dict(row.raw)))
+            # the checked books are dropped after the merge: their value dicts are not copied
+            rows.append(Row(number=number, values=row.values, raw=row.raw))
             origins[(kind.key, number)] = origin
         merged.sheets[kind.key] = SheetData(kind=kind, name=kind.name, header_row=1, columns=columns, rows=rows)
         merged.sheet_names.append(kind.name)
@@ -294,20 +202,53 @@ def _merge_history(histories: Iterable[list[Snapshot]]) -> list[Snapshot]:
     return list(seen)
 
 
+# A workbook given as data: the name reports and messages call it, and its bytes or binary file.
+NamedData = tuple[str, Any]
+
+
+def _check_book(
+    label: Path, source: Path | Any, as_of: date, config_file: Path | None, overrides: dict[str, str] | None
+) -> CheckedBook:
+    """Read and check one workbook; the computed-cell comparison (``computed.stale``) is skipped:
+    it is a warning, and the reports derive the merged book anyway. Data (bytes or a binary file)
+    is read as it is, under its own name (no ``xlcrm.toml`` beside it: a config comes from
+    ``config_file`` or the 配置 sheet)."""
+    return check_book(source, as_of, config_file, overrides, name=str(label), with_stale=False)
+
+
 def _check(
-    path: Path,
+    label: Path,
+    source: Path | Any,
     as_of: date,
     config_file: Path | None,
     overrides: dict[str, str] | None,
     alone: bool,
-    data: bytes | None = None,
 ) -> CheckedBook | SkippedWorkbook:
     try:
-        return check_book(path if data is None else data, as_of, config_file, overrides, name=str(path))
+        return _check_book(label, source, as_of, config_file, overrides)
     except (InputFileError, ConfigError) as exc:  # one unusable file among several: report the rest
+        if "path" in exc.fields and source is not label:
+            exc.fields["path"] = label  # name the workbook as the caller did, not where it is kept
         if alone:
             raise
-        return SkippedWorkbook(path, 0, exc.message)
+        return SkippedWorkbook(label, 0, exc.message)
+
+
+def _inputs(paths: Sequence[Path | NamedData]) -> list[tuple[Path, Path | Any]]:
+    """(label, source) per workbook: files and folders expanded (``collect_workbooks``), named
+    data as given; the order is kept."""
+    found: list[tuple[Path, Path | Any]] = []
+    seen: set[Path] = set()  # a file named twice (itself and inside a folder given) counts once
+    for item in paths:
+        if isinstance(item, tuple):
+            name, source = item
+            found.append((Path(name), Path(source) if isinstance(source, (str, os.PathLike)) else source))
+            continue
+        for path in collect_workbooks([item]):
+            if path.resolve() not in seen:
+                seen.add(path.resolve())
+                found.append((path, path))
+    return found
 
 
 def _structural(checked: CheckedBook) -> int:
@@ -317,29 +258,27 @@ def _structural(checked: CheckedBook) -> int:
 
 
 def consolidate(
-    paths: Sequence[Path],
+    paths: Sequence[Path | NamedData],
     as_of: date,
     config_file: Path | None = None,
     on_conflict: str | None = None,
     overrides: dict[str, str] | None = None,
-    held: Mapping[Path, bytes] | None = None,
 ) -> Consolidated:
     """Check every workbook under ``paths`` and merge their kept rows (see the module docstring).
 
     Each workbook is checked with its own config (``config_file`` and ``overrides`` apply to
     all); the merged figures use the first kept workbook's. An unusable file stops the run when it
-    is the only input. ``held`` gives workbooks already in memory (uploaded bytes) by the name in
-    ``paths`` that stands for them; no file is looked for under those names.
+    is the only input. ``paths`` may also hold ``(name, data)`` pairs: a workbook's bytes, binary
+    file or path, called ``name`` in messages and reports.
     """
     if on_conflict is not None and on_conflict not in ON_CONFLICT_CHOICES:
         raise UsageError(detail=f"--on-conflict {on_conflict}")
-    held = held or {}
-    files = collect_workbooks(paths) if not held else _with_held(paths, held)
+    files = _inputs(paths)
     valid: list[tuple[Path, CheckedBook]] = []
     skipped: list[SkippedWorkbook] = []
     left_out: list[LeftOutRows] = []
-    for path in files:
-        result = _check(path, as_of, config_file, overrides, len(files) == 1, held.get(path))
+    for path, source in files:
+        result = _check(path, source, as_of, config_file, overrides, alone=len(files) == 1)
         if isinstance(result, SkippedWorkbook):
             skipped.append(result)
         elif _structural(result):

@@ -100,10 +100,10 @@ def monthly_reports(
     return reports
 
 
-def target_paths(reports: Sequence[PlannedReport], folder: Path, ext: str) -> list[Path]:
-    """The output file of each report in ``folder``; names made unique (``_2``) if data collide."""
+def target_names(reports: Sequence[PlannedReport], ext: str) -> list[str]:
+    """The file name of each report; names made unique (``_2``) if data collide."""
     used: set[str] = set()
-    paths = []
+    names = []
     for report in reports:
         name = report_filename(report.name_parts, ext)
         n = 2
@@ -111,6 +111,14 @@ def target_paths(reports: Sequence[PlannedReport], folder: Path, ext: str) -> li
             name = report_filename((*report.name_parts, str(n)), ext)
             n += 1
         used.add(name.lower())
+        names.append(name)
+    return names
+
+
+def target_paths(reports: Sequence[PlannedReport], folder: Path, ext: str) -> list[Path]:
+    """The output file of each report in ``folder`` (``target_names``)."""
+    paths = []
+    for name in target_names(reports, ext):
         path = folder / name
         # report_filename yields one path component; this guards the promise anyway
         if path.resolve().parent != folder.resolve():

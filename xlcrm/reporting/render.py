@@ -18,7 +18,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,8 @@ _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 @dataclass(frozen=True)
 class Output:
-    """One file to write: format (``md`` / ``docx``), target path, template path."""
+    """One report file to produce: format (``md`` / ``docx``), its path, template path. With a
+    job that does not ``write``, ``target`` is just the file name."""
 
     fmt: str
     target: Path
@@ -49,19 +50,25 @@ class Output:
 
 @dataclass(frozen=True)
 class RenderJob:
-    """A report: its context and the files to write from it."""
+    """A report: its context and the files to produce from it; ``write`` puts them beside each
+    output's ``target``, otherwise they come back as bytes."""
 
     context: dict[str, Any]
     outputs: tuple[Output, ...]
+    write: bool = True
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one file: written (``ok``) or failed with ``message``."""
+    """What happened to one output: done (``ok``) or failed with ``message``. ``files`` are the
+    files written for it (report, chart images, appendix), ``documents`` the same as bytes by their
+    name relative to the output folder when the job does not write."""
 
     path: Path
     ok: bool
     message: str = ""
+    files: tuple[Path, ...] = ()
+    documents: dict[str, bytes] = field(default_factory=dict)
 
 
 # --- charts -----------------------------------------------------------------------------------
@@ -74,13 +81,18 @@ def chart_png(spec: dict[str, Any]) -> bytes:
 
     A chart is a pure function of its spec, and in a batch many reports draw the same chart (the
     same counts, the same title), so each process keeps the PNGs of recent specs."""
-    key = json.dumps(spec, ensure_ascii=False, default=repr)  # key order kept: series order matters
+    key = chart_key(spec)
     png = _PNG_CACHE.get(key)
     if png is None:
         if len(_PNG_CACHE) >= _PNG_CACHE_SIZE:
             _PNG_CACHE.clear()
         png = _PNG_CACHE[key] = _draw_chart(spec)
     return png
+
+
+def chart_key(spec: dict[str, Any]) -> str:
+    """What identifies a chart: its whole spec (key order kept: series order matters)."""
+    return json.dumps(spec, ensure_ascii=False, default=repr)
 
 
 def _draw_chart(spec: dict[str, Any]) -> bytes:
@@ -169,22 +181,23 @@ def markdown_environment(folder: Path) -> SandboxedEnvironment:
     return env
 
 
-def render_markdown(
-    context: dict[str, Any], template: Path, target: Path, images: dict[str, tuple[str, str, bytes | None]]
-) -> None:
-    """Write the Markdown report and its charts (``<name>_图表/*.png``, linked relatively)."""
-    folder = chart_folder(target)
+def markdown_files(
+    context: dict[str, Any], template: Path, name: str, images: dict[str, tuple[str, str, bytes | None]]
+) -> dict[str, bytes]:
+    """The Markdown report ``name`` and its charts (``<name>_图表/*.png``, linked relatively), by
+    file name relative to the output folder; the report itself last."""
+    folder = chart_folder(Path(name)).name
+    files: dict[str, bytes] = {}
     links: dict[str, Any] = {}
-    for key, (title, name, png) in images.items():
+    for key, (title, image_name, png) in images.items():
         if png is None:
             links[key] = md_cell(no_chart(title))
             continue
-        folder.mkdir(parents=True, exist_ok=True)
-        _atomic_write(folder / name, partial(Path.write_bytes, data=png))
-        links[key] = image(title, f"{folder.name}/{name}")
+        files[f"{folder}/{image_name}"] = png
+        links[key] = image(title, f"{folder}/{image_name}")
     env = markdown_environment(template.parent)
-    text = env.get_template(template.name).render(**context, img=links)
-    _atomic_write(target, lambda p: p.write_text(text, encoding="utf-8"))
+    files[name] = env.get_template(template.name).render(**context, img=links).encode("utf-8")
+    return files
 
 
 # --- Word -------------------------------------------------------------------------------------
@@ -246,10 +259,11 @@ def docx_environment() -> SandboxedEnvironment:
     return _CompilingOnceEnvironment(undefined=StrictUndefined, autoescape=True)
 
 
-def render_docx(
-    context: dict[str, Any], template: Path, target: Path, images: dict[str, tuple[str, str, bytes | None]]
-) -> None:
-    """Write the Word report with the charts embedded (InlineImage, 15 cm wide)."""
+def docx_files(
+    context: dict[str, Any], template: Path, name: str, images: dict[str, tuple[str, str, bytes | None]]
+) -> dict[str, bytes]:
+    """The Word report ``name`` with the charts embedded (InlineImage, 15 cm wide) and, when a list
+    is too long for the page, its appendix ``<name>_清单.xlsx``; the report itself last."""
     from docx.shared import Mm
     from docxtpl import InlineImage
 
@@ -262,13 +276,16 @@ def render_docx(
         for key, (title, _, png) in images.items()
     }
     data = docx_text({k: v for k, v in context.items() if k != "charts"})
-    data["full_list"] = docx_text(full_list_hint(target))
+    data["full_list"] = docx_text(full_list_hint(Path(name)))
+    files: dict[str, bytes] = {}
     lists = list(capped_lists(context))
     if lists:
-        content = appendix_bytes(lists)
-        _atomic_write(appendix_path(target), lambda p: p.write_bytes(content))
+        files[appendix_path(Path(name)).name] = appendix_bytes(lists)
     doc.render({**data, "img": pictures}, docx_environment(), autoescape=True)
-    _atomic_write(target, lambda p: doc.save(str(p)))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    files[name] = buffer.getvalue()
+    return files
 
 
 def appendix_path(target: Path) -> Path:
@@ -283,14 +300,32 @@ def full_list_hint(target: Path) -> str:
 
 _template_class = lru_cache(maxsize=1)(_docx_template_class)
 
-RENDERERS = {"md": render_markdown, "docx": render_docx}
+RENDERERS = {"md": markdown_files, "docx": docx_files}
 
 
-def warm_up() -> None:
-    """Import the chart and Word libraries and register the font (run first in each worker)."""
+def warm_up(templates: tuple[tuple[str, Path], ...] = ()) -> None:
+    """Import the chart and Word libraries, register the font and compile the batch's templates
+    (run first in each worker, while the main process still reads the workbooks)."""
     import docxtpl  # noqa: F401
 
     chart_png({"type": "bar", "title": "预热", "labels": ["A"], "values": [1]})
+    for fmt, template in templates:
+        try:
+            if fmt == "md":
+                markdown_environment(template.parent).get_template(template.name)
+            else:
+                _compile_docx_body(template)
+        except Exception:  # noqa: BLE001, S112 - a broken template is reported by the report that uses it
+            continue
+
+
+def _compile_docx_body(template: Path) -> None:
+    """What docxtpl does first with a Word template's body (clean-up, then compile), done ahead so
+    the caches above already hold it; its ``render_xml_part`` puts each paragraph on a new line."""
+    doc = _template_class()(str(template))
+    doc.render_init()
+    xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", doc.patch_xml(doc.get_xml()))
+    docx_environment().from_string(xml)
 
 
 def render_job(job: RenderJob) -> list[Outcome]:
@@ -302,8 +337,26 @@ def render_job(job: RenderJob) -> list[Outcome]:
     outcomes = []
     for output in job.outputs:
         try:
-            RENDERERS[output.fmt](job.context, output.template, output.target, images)
-            outcomes.append(Outcome(output.target, True))
+            files = RENDERERS[output.fmt](job.context, output.template, output.target.name, images)
+            if job.write:
+                outcomes.append(Outcome(output.target, True, files=write_files(output.target.parent, files)))
+            else:
+                outcomes.append(Outcome(output.target, True, documents=files))
         except Exception as exc:  # noqa: BLE001 - e.g. a broken team template
             outcomes.append(Outcome(output.target, False, f"{type(exc).__name__}: {exc}"))
     return outcomes
+
+
+def render_jobs(jobs: list[RenderJob]) -> list[list[Outcome]]:
+    """``render_job`` of each job in turn, in one worker (reports that share charts draw them once)."""
+    return [render_job(job) for job in jobs]
+
+
+def write_files(folder: Path, files: dict[str, bytes]) -> tuple[Path, ...]:
+    """Write ``files`` (names relative to ``folder``) in order, each one atomically."""
+    written = []
+    for name, data in files.items():
+        target = folder / name
+        _atomic_write(target, partial(Path.write_bytes, data=data))
+        written.append(target)
+    return tuple(written)

@@ -133,13 +133,7 @@ def submission_annotated(request: HttpRequest, pk: int) -> HttpResponse:
     sub = _visible(request, pk)
     if sub is None or not sub.annotated_sha256:
         return json_error(404, "not_found")
-    return _download(sub.annotated_sha256, annotated_name(sub.original_name))
-
-
-def annotated_name(original: str) -> str:
-    """``团队.xlsx`` → ``团队.校验标注.xlsx`` (the CLI's naming)."""
-    stem, dot, ext = original.rpartition(".")
-    return f"{stem}.校验标注.{ext}" if dot else f"{original}.校验标注.xlsx"
+    return _download(sub.annotated_sha256, library.annotated_name(sub.original_name))
 
 
 @api_view(("POST",), manager_only=True)

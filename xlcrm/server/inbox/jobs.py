@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from . import library, services, storage
@@ -88,20 +88,20 @@ def run(job: ReportJob, as_of: date | None = None) -> ReportJob:
 
     subs = services.latest_submitted(job.period)
     folder = job_dir(job)
-    sources = _materialize(subs, folder.parent / f"{job.pk}-sources")
+    sources = _named_sources(subs)
     job.sources = [{"id": s.pk, "user": s.user.get_username(), "version": s.version} for s in subs]
     job.save(update_fields=["sources"])
     if not sources:
         return _finish(job, FAILED, [], f"{job.period} 还没有员工提交工作簿，无法生成报告。")
 
-    def progress(count: int) -> None:
-        # Runs in the folder-watching thread: best effort, and that thread's connection is closed.
+    per_report = len(job.formats.split(","))  # done / total count report files, as at the end
+
+    def progress(done: int, total: int) -> None:
+        # Best effort: a lost progress update must not fail the batch.
         try:
-            ReportJob.objects.filter(pk=job.pk).update(done=count)
+            ReportJob.objects.filter(pk=job.pk).update(done=done * per_report, total=total * per_report)
         except DatabaseError:
             pass
-        finally:
-            connection.close()
 
     try:
         files, log = library.run_report_batch(
@@ -112,7 +112,7 @@ def run(job: ReportJob, as_of: date | None = None) -> ReportJob:
             formats=job.formats.split(","),
             out_dir=folder,
             as_of=as_of or today(),
-            on_file=progress,
+            on_progress=progress,
         )
     except Exception as exc:  # noqa: BLE001 - a failing batch is reported on the job, the worker lives on
         return _finish(job, FAILED, [], f"生成报告时出错：{type(exc).__name__}: {exc}")
@@ -130,15 +130,9 @@ def is_report(name: str) -> bool:
     return "/" not in name and name.endswith((".md", ".docx"))
 
 
-def _materialize(subs: list, folder: Path) -> list[Path]:
-    """Copies of the stored files under readable names (reports name their source workbooks)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for sub in subs:
-        path = folder / f"{sub.user.profile.name}_{sub.period}_v{sub.version}.xlsx"
-        path.write_bytes(storage.load(sub.sha256))
-        paths.append(path)
-    return paths
+def _named_sources(subs: list) -> dict[str, Path]:
+    """The stored files by readable names (reports name their source workbooks), read in place."""
+    return {f"{sub.user.profile.name}_{sub.period}_v{sub.version}.xlsx": storage.file_path(sub.sha256) for sub in subs}
 
 
 def _finish(job: ReportJob, status: str, files: list[str], log: str) -> ReportJob:

@@ -1,16 +1,11 @@
 """The one place where the inbox calls the xlcrm library (SPEC §7).
 
-Views and the worker call these functions; when the library grows ``xlcrm.report`` and
-``xlcrm.agenda``, only this module changes.
+Views and the worker call these functions; they never reach below the library.
 """
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import io
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -51,7 +46,7 @@ def check(data: bytes, name: str, as_of: date, with_annotated: bool = True) -> C
 
 
 def run_report_batch(
-    sources: Sequence[Path],
+    sources: Sequence[Path] | Mapping[str, Path],
     *,
     kind: str,
     period: str,
@@ -59,58 +54,33 @@ def run_report_batch(
     formats: Sequence[str],
     out_dir: Path,
     as_of: date,
-    on_file: Callable[[int], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Path], str]:
-    """Write the reports of ``sources`` into ``out_dir``; returns (every file written, including
-    chart images in sub-folders, and the batch's messages).
-
-    Today this drives the ``report`` command's function; ``on_file(n)`` is told how many report
-    files exist so far (the folder is watched while the batch runs)."""
-    from xlcrm.reporting.command import run_report
-
-    args = argparse.Namespace(
-        paths=[Path(p) for p in sources],
-        kind=kind,
-        campaign=None,
-        period=period if kind == "monthly" else None,
-        by="manager" if by_manager else None,
-        format=",".join(formats),
-        output=out_dir,
-        as_of=None,
-        template_dir=None,
-        jobs=1,
-        on_conflict=None,
-        config=None,
-        force=True,
-    )
+    """Write the reports of ``sources`` (paths, or stored paths by the name reports give them) into
+    ``out_dir``; returns (every file written, including chart images in sub-folders, and the
+    batch's messages and summary). ``on_progress(done, total)`` is told as reports are done."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    stop = threading.Event()
-    watcher = threading.Thread(target=_watch, args=(out_dir, stop, on_file), daemon=True) if on_file else None
-    if watcher:
-        watcher.start()
-    buffer = io.StringIO()
     try:
-        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
-            try:
-                run_report(args, as_of)
-            except XlcrmError as exc:
-                buffer.write(exc.message + "\n")
-    finally:
-        stop.set()
-        if watcher:
-            watcher.join()
-    # Reports and what they link to (the Markdown reports' chart folders).
-    files = sorted(p for p in out_dir.rglob("*") if p.is_file())
-    return files, buffer.getvalue().strip()
+        batch = xlcrm.report(
+            sources if isinstance(sources, Mapping) else list(sources),
+            kind=kind,
+            as_of=as_of,
+            period=period if kind == "monthly" else None,
+            by_manager=by_manager,
+            formats=tuple(formats),
+            out_dir=out_dir,
+            force=True,
+            on_progress=on_progress,
+        )
+    except XlcrmError as exc:
+        return [], exc.message
+    log = "\n".join([*batch.messages(), batch.summary()]).strip()
+    return sorted(batch.files), log
 
 
-def _watch(folder: Path, stop: threading.Event, on_file: Callable[[int], None] | None) -> None:
-    seen = -1
-    while not stop.wait(0.5):
-        count = sum(1 for p in folder.iterdir() if p.suffix in (".md", ".docx"))
-        if count != seen and on_file:
-            seen = count
-            on_file(count)
+def annotated_name(original: str) -> str:
+    """The annotated copy's download name (the library's rule: ``团队.xlsx`` → ``团队.校验标注.xlsx``)."""
+    return xlcrm.annotated_name(original)
 
 
 AGENDA_AVAILABLE = True

@@ -111,7 +111,7 @@ def download(request: HttpRequest, pk: int, which: str) -> HttpResponse:
     if which == "annotated":
         if not sub.annotated_sha256:
             raise Http404
-        return api._download(sub.annotated_sha256, api.annotated_name(sub.original_name))
+        return api._download(sub.annotated_sha256, library.annotated_name(sub.original_name))
     return api._download(sub.sha256, sub.original_name)
 
 
