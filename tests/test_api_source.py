@@ -79,6 +79,15 @@ def test_validate_file_opens_the_workbook_once(sample_300: Path) -> None:
     assert len([o for o in opened if _same_file(o[0], sample_300)]) == 1
 
 
+def test_validate_with_annotated_copy_opens_the_workbook_once(sample_300: Path, tmp_path: Path) -> None:
+    import xlcrm
+
+    with opened_files() as opened:
+        outcome = xlcrm.validate_files([sample_300], as_of=AS_OF, annotate_to=tmp_path / "copy.xlsx")
+    assert outcome.files[0].annotated is not None and outcome.files[0].annotated.exists()
+    assert len([o for o in opened if _same_file(o[0], sample_300)]) == 1
+
+
 # --- the same results as the CLI, from bytes and from a file object ----------------------------
 
 
