@@ -132,6 +132,26 @@ def test_a_second_run_replaces_the_marks_and_keeps_the_staffs(dirty: Path) -> No
     assert [s.name for s in book.sheets if s.visible][0] == RESULTS_SHEET_NAME
 
 
+def test_an_annotated_copy_opened_in_excel_keeps_one_set_of_marks(dirty: Path, tmp_path: Path) -> None:
+    """validate --annotate (or the inbox's copy), fixed in the copy, then checked live in Excel."""
+    from openpyxl import load_workbook
+
+    copy = tmp_path / "dirty.校验标注.xlsx"
+    copy.write_bytes(xlcrm.annotate(dirty, as_of=AS_OF))
+    wb = load_workbook(copy)
+    wb["客户信息"]["E4"] = "大型"  # the 企业规模 error fixed in the copy
+    wb.save(copy)
+    book = open_standin(copy)
+    customers = book.sheet("客户信息")
+    assert customers.range("E4").color == RED and customers.range("E4").note.text.startswith("[错误]")  # file marks
+    validate_live(book, AS_OF)
+    assert customers.range("E4").color is None and customers.range("E4").note is None  # fixed: unmarked
+    assert customers.range("I6").color == YELLOW and customers.range("I6").note.text.count("[警告]") == 1
+    customers.range("I6").value = "13800138000"  # fixed in Excel too
+    validate_live(book, AS_OF)
+    assert customers.range("I6").color is None and customers.range("I6").note is None
+
+
 def test_a_staff_fill_changed_after_marking_is_theirs(dirty: Path) -> None:
     book = open_standin(dirty)
     customers = book.sheet("客户信息")

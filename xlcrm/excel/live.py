@@ -18,7 +18,7 @@ from ..issues import FileReport
 from ..schema import FILLS_SHEET_NAME, HISTORY_SHEET_NAME, MARKS_SHEET_NAME
 from ..validation import CheckedBook, check_read, config_file_for, load_config
 from .errors import StaffSheetNameError
-from .marks import clear_marks, marks_rows, put_marks, recorded_marks
+from .marks import clear_file_marks, clear_marks, marks_rows, put_marks, recorded_marks
 from .read import LiveRead, is_visible, read_live
 from .results import put_results_sheet
 from .write import find_sheet, keep_active_sheet, put_hidden_sheet, screen_paused, write_updates
@@ -72,7 +72,9 @@ def validate_live(
         raise StaffSheetNameError(sheet=own.name)
     report = checked.report
     with screen_paused(xbook):
-        clear_marks(live, recorded_marks(live))
+        recorded = recorded_marks(live)
+        clear_marks(live, recorded)
+        clear_file_marks(live, recorded)  # an annotated copy opened in Excel: the file's marks
         marks = put_marks(live, report)
         if marks or find_sheet(live, MARKS_SHEET_NAME) is not None:
             with keep_active_sheet(xbook):
