@@ -89,7 +89,7 @@ def enrich_workbook(
         HISTORY_SHEET_NAME: history_rows(checked.book.history, derived.snapshots),
         FILLS_SHEET_NAME: fill_rows(derived.fills),
     }
-    written = write_enriched(path, checked.book, derived.updates(), hidden)
+    written = write_enriched(path, checked.book, derived.sheet_updates(), hidden)
     result = EnrichResult(target, None, checked, derived, written.changed, written.warnings, written.data)
     if not written.changed and target == path:
         return result  # nothing to write, no backup

@@ -13,7 +13,7 @@ import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from .cellxml import (
     CellContext,
@@ -76,10 +76,24 @@ _CELL_TAG = start_tag("c")
 _CELL_OPEN = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)c(?=[\s/>])[^>]*?(/?)>")
 _R_ATTR = re.compile(rb'\sr\s*=\s*["\']([A-Z]{1,3})\d+["\']')
 _DIMENSION = start_tag("dimension")
+# A cell start tag and the column letters of its address (None when it has none), in one match.
+_CELL_AT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])[^>]*?(?:\sr\s*=\s*[\"']([A-Z]{1,3})\d+[\"'][^>]*)?/?>")
+_COLUMNS: dict[bytes, int] = {}
+
+
+def _column_of(letters: bytes) -> int:
+    col = _COLUMNS[letters] = column_index(letters.decode())
+    return col
+
+
+class Readable(Protocol):
+    """What the streaming patcher reads from: a decompressing zip reader or a read-ahead wrapper."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
 
 
 class _Reader:
-    def __init__(self, src: IO[bytes]) -> None:
+    def __init__(self, src: Readable) -> None:
         self.src, self.buf, self.pos, self.eof = src, b"", 0, False
 
     def more(self) -> bool:
@@ -218,11 +232,11 @@ class _Patcher:
         larger column (None when a cell there has no address). ``seen`` caches the row's cells
         (start, column) from the first call on, so a row is scanned once."""
         if not seen:
-            for c in _CELL_OPEN.finditer(inner, pos):
-                r = _R_ATTR.search(c.group(0))
-                if r is None:
+            for c in _CELL_AT.finditer(inner, pos):
+                letters = c.group(1)
+                if letters is None:
                     return None
-                seen.append((c.start(), column_index(r.group(1).decode())))
+                seen.append((c.start(), _COLUMNS.get(letters) or _column_of(letters)))
         for start, col in seen:
             if start >= pos and col > target:
                 return start
@@ -261,6 +275,9 @@ class _Patcher:
             start = inner.rfind(b"<", pos, idx) if idx >= 0 else -1
             c = _CELL_OPEN.match(inner, start) if start >= 0 else None
             if c is None or c.end() <= idx:
+                write = writes[target]
+                if write.value is not KEEP and (write.value is None or write.value == ""):
+                    continue  # a blank for a cell that does not exist: nothing to write, nowhere to look
                 at = self._insertion_point(inner, pos, target, seen)
                 if at is None:
                     return None  # a cell without an address, or an unusual tag: walk the cells
@@ -380,7 +397,7 @@ class _Patcher:
         return f'<{p}row r="{row}">'.encode() + cells + f"</{p}row>".encode()
 
     # --- stream --------------------------------------------------------------------------------
-    def run(self, src: IO[bytes]) -> None:
+    def run(self, src: Readable) -> None:
         rd = _Reader(src)
         sd_re = start_tag("sheetData")
         while True:
@@ -497,7 +514,7 @@ class _Patcher:
         self.out.write(new)
 
 
-def patch_sheet(src: IO[bytes], out: Any, patch: SheetPatch, ctx: CellContext) -> bool:
+def patch_sheet(src: Readable, out: Any, patch: SheetPatch, ctx: CellContext) -> bool:
     """Copy the worksheet XML from ``src`` to ``out`` with ``patch`` applied; True when any byte
     changed. Raises ``SheetFormatError`` for XML that is not a worksheet."""
     p = _Patcher(patch, ctx, out)
