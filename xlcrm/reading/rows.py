@@ -160,7 +160,8 @@ def type_rows(
         number = index + 1
         width = len(cells)
         values: dict[str, Any] = {}
-        raw: dict[str, Any] = {}
+        raw: dict[str, Any] = {}  # only cells that could not be typed: all a check asks about
+        filled = False
         for f, col, fast, slow in plan:
             v = cells[col] if col < width else None
             if v == "" or v is None:
@@ -168,15 +169,17 @@ def type_rows(
                     issues.append(_uncached_issue(sheet, number, f))
                 values[f.key] = None
                 continue
-            raw[f.key] = v
+            filled = True
             typed = fast(v)
             if typed is _SLOW:
                 res = slow(v)
                 typed = res.value
                 if res.code:
                     issues.append(_issue_for(sheet, number, f, v, res))
+                if typed is None:
+                    raw[f.key] = v
             values[f.key] = typed
-        if not raw and number not in uncached_rows:
+        if not filled and number not in uncached_rows:
             continue
         stored = {k: cells[c] for k, c in computed_cols if c < width and cells[c] not in ("", None)}
         sheet.rows.append(Row(number, values, raw, stored=stored))

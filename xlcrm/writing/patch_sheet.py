@@ -76,6 +76,7 @@ _CELL_TAG = start_tag("c")
 _CELL_OPEN = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)c(?=[\s/>])[^>]*?(/?)>")
 _R_ATTR = re.compile(rb'\sr\s*=\s*["\']([A-Z]{1,3})\d+["\']')
 _DIMENSION = start_tag("dimension")
+_ROW_OPEN = start_tag("row")
 # A cell start tag and the column letters of its address (None when it has none), in one match.
 _CELL_AT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])[^>]*?(?:\sr\s*=\s*[\"']([A-Z]{1,3})\d+[\"'][^>]*)?/?>")
 _COLUMNS: dict[bytes, int] = {}
@@ -227,25 +228,28 @@ class _Patcher:
                 return (column_index(r.group(1).decode()), self._cell_end(inner, c)) if r else None
         return (0, 0)
 
-    def _insertion_point(self, inner: bytes, pos: int, target: int, seen: list[tuple[int, int]]) -> int | None:
-        """Where a new cell for column ``target`` goes: before the first cell after ``pos`` with a
-        larger column (None when a cell there has no address). ``seen`` caches the row's cells
-        (start, column) from the first call on, so a row is scanned once."""
-        if not seen:
-            for c in _CELL_AT.finditer(inner, pos):
-                letters = c.group(1)
-                if letters is None:
-                    return None
-                seen.append((c.start(), _COLUMNS.get(letters) or _column_of(letters)))
-        for start, col in seen:
-            if start >= pos and col > target:
-                return start
-        return None
+    def _cells(self, inner: bytes) -> list[tuple[int, int]] | None:
+        """(start, column) of every cell of a row, in one scan; None when a cell has no address
+        or the columns do not increase (the cell-by-cell walk handles those rows)."""
+        cells: list[tuple[int, int]] = []
+        prev = 0
+        for c in _CELL_AT.finditer(inner):
+            letters = c.group(1)
+            if letters is None:
+                return None
+            col = _COLUMNS.get(letters) or _column_of(letters)
+            if col <= prev:
+                return None
+            prev = col
+            cells.append((c.start(), col))
+        return cells
 
     def _patch_row_direct(self, row_bytes: bytes, row: int) -> bytes | None:
-        """The row with its targets written, finding each target cell by its address instead of
-        walking every cell; None when the row needs the cell-by-cell walk."""
-        m = start_tag("row").match(row_bytes)
+        """The row with its targets written: new cells after the row's last cell are appended
+        without looking at the others (the common case: computed columns at the right); targets
+        among the existing cells are merged in one scan of the row's cell addresses. None when
+        the row needs the cell-by-cell walk."""
+        m = _ROW_OPEN.match(row_bytes)
         if m is None or m.group(2) or get_attr(m.group(0), "r") is None:
             return None
         close = end_tag(m.group(1), "row")
@@ -255,44 +259,55 @@ class _Patcher:
             return None
         last_col, last_end = last
         writes = self.patch.cells[row]
+        targets = sorted(writes)
         out: list[bytes] = []
         added: list[int] = []
-        copied = pos = 0
+        copied = 0
         row_tag = m.group(0)
-        seen: list[tuple[int, int]] = []
-        for target in sorted(writes):
-            ref = f"{column_letters(target)}{row}"
-            if target > last_col:
-                new = self._new_cell(row, target, writes[target], self._row_base_style(row_tag, target))
-                if new:
-                    if copied < last_end:
-                        out.append(inner[copied:last_end])
-                        copied = last_end
-                    out.append(new)
-                    added.append(target)
-                continue
-            idx = inner.find(b'r="' + ref.encode() + b'"', pos)
-            start = inner.rfind(b"<", pos, idx) if idx >= 0 else -1
-            c = _CELL_OPEN.match(inner, start) if start >= 0 else None
-            if c is None or c.end() <= idx:
+        k = 0
+        if targets[0] <= last_col:
+            cells = self._cells(inner)
+            if cells is None:
+                return None
+            j, n = 0, len(cells)
+            for target in targets:
+                if target > last_col:
+                    break
+                k += 1
+                while j < n and cells[j][1] < target:
+                    j += 1
+                if j >= n:
+                    return None  # the last cell's column disagrees with the scan
                 write = writes[target]
+                start, col = cells[j]
+                if col == target:
+                    c = _CELL_OPEN.match(inner, start)
+                    if c is None:
+                        return None
+                    end = self._cell_end(inner, c)
+                    cell = inner[start:end]
+                    new_cell = self._existing_cell(cell, f"{column_letters(target)}{row}", write)
+                    if new_cell != cell:
+                        out += [inner[copied:start], new_cell]
+                        copied = end
+                    j += 1
+                    continue
                 if write.value is not KEEP and (write.value is None or write.value == ""):
-                    continue  # a blank for a cell that does not exist: nothing to write, nowhere to look
-                at = self._insertion_point(inner, pos, target, seen)
-                if at is None:
-                    return None  # a cell without an address, or an unusual tag: walk the cells
-                new = self._new_cell(row, target, writes[target], self._row_base_style(row_tag, target))
+                    continue  # a blank for a cell that does not exist: nothing to write
+                new = self._new_cell(row, target, write, self._row_base_style(row_tag, target))
                 if new:
-                    out += [inner[copied:at], new]
-                    copied = pos = at
-                continue
-            end = self._cell_end(inner, c)
-            cell = inner[start:end]
-            new_cell = self._existing_cell(cell, ref, writes[target])
-            if new_cell != cell:
-                out += [inner[copied:start], new_cell]
-                copied = end
-            pos = end
+                    out += [inner[copied:start], new]
+                    copied = start
+        for target in targets[k:]:
+            new = self._new_cell(row, target, writes[target], self._row_base_style(row_tag, target))
+            if new:
+                if copied < last_end:
+                    out.append(inner[copied:last_end])
+                    copied = last_end
+                out.append(new)
+                added.append(target)
+        if not out:
+            return row_bytes
         out.append(inner[copied:])
         spans = get_attr(row_tag, "spans")
         if spans and added and ":" in spans and " " not in spans.strip():
