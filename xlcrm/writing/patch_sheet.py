@@ -77,6 +77,7 @@ _CELL_OPEN = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)c(?=[\s/>])[^>]*?(/?)>")
 _R_ATTR = re.compile(rb'\sr\s*=\s*["\']([A-Z]{1,3})\d+["\']')
 _DIMENSION = start_tag("dimension")
 _ROW_OPEN = start_tag("row")
+_ROW_R = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\s+r="(\d+)"')
 # A cell start tag and the column letters of its address (None when it has none), in one match.
 _CELL_AT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])[^>]*?(?:\sr\s*=\s*[\"']([A-Z]{1,3})\d+[\"'][^>]*)?/?>")
 _COLUMNS: dict[bytes, int] = {}
@@ -228,22 +229,6 @@ class _Patcher:
                 return (column_index(r.group(1).decode()), self._cell_end(inner, c)) if r else None
         return (0, 0)
 
-    def _cells(self, inner: bytes) -> list[tuple[int, int]] | None:
-        """(start, column) of every cell of a row, in one scan; None when a cell has no address
-        or the columns do not increase (the cell-by-cell walk handles those rows)."""
-        cells: list[tuple[int, int]] = []
-        prev = 0
-        for c in _CELL_AT.finditer(inner):
-            letters = c.group(1)
-            if letters is None:
-                return None
-            col = _COLUMNS.get(letters) or _column_of(letters)
-            if col <= prev:
-                return None
-            prev = col
-            cells.append((c.start(), col))
-        return cells
-
     def _patch_row_direct(self, row_bytes: bytes, row: int) -> bytes | None:
         """The row with its targets written: new cells after the row's last cell are appended
         without looking at the others (the common case: computed columns at the right); targets
@@ -266,31 +251,33 @@ class _Patcher:
         row_tag = m.group(0)
         k = 0
         if targets[0] <= last_col:
-            cells = self._cells(inner)
-            if cells is None:
-                return None
-            j, n = 0, len(cells)
+            # the row's cells are scanned once, and only as far as the last target among them
+            scan = _CELL_AT.finditer(inner)
+            start = col = 0
             for target in targets:
                 if target > last_col:
                     break
                 k += 1
-                while j < n and cells[j][1] < target:
-                    j += 1
-                if j >= n:
-                    return None  # the last cell's column disagrees with the scan
+                while col < target:
+                    c = next(scan, None)
+                    if c is None or c.group(1) is None:
+                        return None  # a cell without an address, or the last cell disagrees
+                    letters = c.group(1)
+                    found = _COLUMNS.get(letters) or _column_of(letters)
+                    if found <= col:
+                        return None  # columns out of order: the cell-by-cell walk
+                    start, col = c.start(), found
                 write = writes[target]
-                start, col = cells[j]
                 if col == target:
-                    c = _CELL_OPEN.match(inner, start)
-                    if c is None:
+                    cell_open = _CELL_OPEN.match(inner, start)
+                    if cell_open is None:
                         return None
-                    end = self._cell_end(inner, c)
+                    end = self._cell_end(inner, cell_open)
                     cell = inner[start:end]
                     new_cell = self._existing_cell(cell, f"{column_letters(target)}{row}", write)
                     if new_cell != cell:
                         out += [inner[copied:start], new_cell]
                         copied = end
-                    j += 1
                     continue
                 if write.value is not KEEP and (write.value is None or write.value == ""):
                     continue  # a blank for a cell that does not exist: nothing to write
@@ -315,6 +302,51 @@ class _Patcher:
             if lo.isdigit() and hi.isdigit() and max(added) > int(hi):
                 row_tag = set_attr(row_tag, "spans", f"{lo}:{max(added)}")
         return row_tag + b"".join(out) + close
+
+    def _appended(self, buf: bytes, start: int, stop: int, row: int, tag: bytes) -> bytes | None:
+        """The new cells of a row whose targets all lie after its last cell (the row's content is
+        ``buf[start:stop]``), rendered in one pass, to go right before ``</row>``; None when the
+        row needs the general path: a ``spans`` to widen, a style-only write, a target at or before
+        the last cell, a last cell without an address or followed by anything but its end."""
+        if b"spans" in tag:
+            return None
+        writes = self.patch.cells[row]
+        prefix = self.prefix
+        marker = b"<" + prefix + b"c"
+        j = stop
+        while (j := buf.rfind(marker, start, j)) >= 0:
+            c = _CELL_OPEN.match(buf, j)
+            if c is None:
+                continue
+            if c.end() > stop:
+                return None
+            r = _R_ATTR.search(c.group(0))
+            if r is None or min(writes) <= (_COLUMNS.get(r.group(1)) or _column_of(r.group(1))):
+                return None
+            if c.group(2):
+                if c.end() != stop:
+                    return None
+            elif buf.find(end_tag(c.group(1), "c"), c.end(), stop) != stop - 4 - len(c.group(1)):
+                return None
+            break
+        else:
+            if stop != start:
+                return None  # no cell, yet something inside the row
+        parts = []
+        number = str(row)
+        for col in sorted(writes):
+            w = writes[col]
+            value = w.value
+            if value is KEEP:
+                return None
+            if value is None or value == "":
+                continue  # a blank cell that does not exist needs nothing
+            base = self._row_base_style(tag, col)
+            style = w.style(base) if w.style else base
+            parts.append(render_cell(prefix, column_letters(col) + number, style, value, self.ctx))
+        if parts:
+            self.changed = True
+        return b"".join(parts)
 
     def _patch_row(self, row_bytes: bytes, row: int) -> bytes:
         if not self.patch.restyle:
@@ -467,15 +499,18 @@ class _Patcher:
                 if not rd.more():
                     raise SheetFormatError("no </sheetData>")
                 continue
-            self.out.write(rd.buf[rd.pos : m.start()])
+            if m.start() > rd.pos:
+                self.out.write(rd.buf[rd.pos : m.start()])
             rd.pos = m.start()
             tag = m.group(0)
-            r_attr = get_attr(tag, "r")
+            quick = _ROW_R.match(tag)
+            r_attr = quick.group(1).decode() if quick else get_attr(tag, "r")
             if r_attr is None:
                 implicit = True
             row = int(r_attr) if r_attr and r_attr.isdigit() else last + 1
             while self.pending and self.pending[0] < row:
                 self.out.write(self._new_row(self.pending.popleft()))
+            idx = -1
             if m.group(2):
                 end = m.end() - rd.pos
             else:
@@ -487,12 +522,20 @@ class _Patcher:
                         break
                     if not rd.more():
                         raise SheetFormatError("unclosed <row>")
-            row_bytes = rd.buf[rd.pos : rd.pos + end]
             if self.pending and self.pending[0] == row:
                 self.pending.popleft()
-                new = self._patch_row(row_bytes, row)
-                self.out.write(new)
-            elif r_attr is None and implicit and self.changed:
+                appended = None
+                if idx >= 0 and quick is not None and not self.patch.restyle:
+                    appended = self._appended(rd.buf, rd.pos + len(tag), idx, row, tag)
+                if appended is not None:  # new cells after the last one: spliced in before </row>
+                    self.out.write(rd.buf[rd.pos : idx] + appended + close)
+                else:
+                    self.out.write(self._patch_row(rd.buf[rd.pos : rd.pos + end], row))
+                rd.pos += end
+                last = row
+                continue
+            row_bytes = rd.buf[rd.pos : rd.pos + end]
+            if r_attr is None and implicit and self.changed:
                 self.changed = True
                 self.out.write(set_attr(tag, "r", str(row)) + row_bytes[len(tag) :])
             else:
