@@ -194,6 +194,12 @@ class _Patcher:
             assert tag is not None
             self.changed = True
             return set_attr(tag.group(0), "s", str(new_s) if new_s else None) + cell[tag.end() :]
+        rendered = None
+        if not write.only_if_blank:
+            # a re-run: the cell usually reads exactly as xlcrm would write it, nothing to parse
+            rendered = render_cell(self.prefix, ref, new_s, write.value, self.ctx)
+            if rendered == cell:
+                return cell
         old, has_formula = old_value(cell, self.ctx)
         if write.only_if_blank and (old is not None or has_formula):
             return cell
@@ -201,7 +207,7 @@ class _Patcher:
         if not has_formula and new_s == old_s and same_value(old, new):
             return cell
         self.changed = True
-        return render_cell(self.prefix, ref, new_s, write.value, self.ctx)
+        return rendered or render_cell(self.prefix, ref, new_s, write.value, self.ctx)
 
     def _row_base_style(self, row_tag: bytes, col: int) -> int:
         if row_tag is not self._style_row:  # one row's tag is asked about for each of its new cells
@@ -229,11 +235,27 @@ class _Patcher:
                 return (column_index(r.group(1).decode()), self._cell_end(inner, c)) if r else None
         return (0, 0)
 
+    def _next_cell(self, inner: bytes, pos: int, target: int) -> tuple[int, int] | None:
+        """(start, column) of the first cell from ``pos`` whose column is ``target`` or more;
+        None when a cell on the way has no address, the columns go down, or none is found."""
+        prev = 0
+        for c in _CELL_AT.finditer(inner, pos):
+            letters = c.group(1)
+            if letters is None:
+                return None
+            col = _COLUMNS.get(letters) or _column_of(letters)
+            if col <= prev:
+                return None
+            if col >= target:
+                return c.start(), col
+            prev = col
+        return None
+
     def _patch_row_direct(self, row_bytes: bytes, row: int) -> bytes | None:
         """The row with its targets written: new cells after the row's last cell are appended
-        without looking at the others (the common case: computed columns at the right); targets
-        among the existing cells are merged in one scan of the row's cell addresses. None when
-        the row needs the cell-by-cell walk."""
+        without looking at the others (the common case: computed columns at the right); a target
+        among the existing cells is found by its address, or its place by scanning only up to the
+        next larger column. None when the row needs the cell-by-cell walk."""
         m = _ROW_OPEN.match(row_bytes)
         if m is None or m.group(2) or get_attr(m.group(0), "r") is None:
             return None
@@ -250,41 +272,42 @@ class _Patcher:
         copied = 0
         row_tag = m.group(0)
         k = 0
-        if targets[0] <= last_col:
-            # the row's cells are scanned once, and only as far as the last target among them
-            scan = _CELL_AT.finditer(inner)
-            start = col = 0
-            for target in targets:
-                if target > last_col:
-                    break
-                k += 1
-                while col < target:
-                    c = next(scan, None)
-                    if c is None or c.group(1) is None:
-                        return None  # a cell without an address, or the last cell disagrees
-                    letters = c.group(1)
-                    found = _COLUMNS.get(letters) or _column_of(letters)
-                    if found <= col:
-                        return None  # columns out of order: the cell-by-cell walk
-                    start, col = c.start(), found
-                write = writes[target]
+        pos = 0
+        for target in targets:
+            if target > last_col:
+                break
+            k += 1
+            write = writes[target]
+            ref = f"{column_letters(target)}{row}"
+            # an existing cell is found by its address; otherwise the cells after the previous
+            # target are scanned only as far as the first one with a larger column
+            idx = inner.find(b'r="' + ref.encode() + b'"', pos)
+            start = inner.rfind(b"<", pos, idx) if idx >= 0 else -1
+            c = _CELL_OPEN.match(inner, start) if start >= 0 else None
+            if c is None or c.end() <= idx:
+                found = self._next_cell(inner, pos, target)
+                if found is None:
+                    return None  # a cell without an address, or the columns disagree: walk
+                start, col = found
                 if col == target:
-                    cell_open = _CELL_OPEN.match(inner, start)
-                    if cell_open is None:
+                    c = _CELL_OPEN.match(inner, start)
+                    if c is None:
                         return None
-                    end = self._cell_end(inner, cell_open)
-                    cell = inner[start:end]
-                    new_cell = self._existing_cell(cell, f"{column_letters(target)}{row}", write)
-                    if new_cell != cell:
-                        out += [inner[copied:start], new_cell]
-                        copied = end
-                    continue
-                if write.value is not KEEP and (write.value is None or write.value == ""):
+                elif write.value is not KEEP and (write.value is None or write.value == ""):
                     continue  # a blank for a cell that does not exist: nothing to write
-                new = self._new_cell(row, target, write, self._row_base_style(row_tag, target))
-                if new:
-                    out += [inner[copied:start], new]
-                    copied = start
+                else:
+                    new = self._new_cell(row, target, write, self._row_base_style(row_tag, target))
+                    if new:
+                        out += [inner[copied:start], new]
+                        copied = pos = start
+                    continue
+            end = self._cell_end(inner, c)
+            cell = inner[start:end]
+            new_cell = self._existing_cell(cell, ref, write)
+            if new_cell != cell:
+                out += [inner[copied:start], new_cell]
+                copied = end
+            pos = end
         for target in targets[k:]:
             new = self._new_cell(row, target, writes[target], self._row_base_style(row_tag, target))
             if new:
