@@ -105,6 +105,19 @@ CASES: list[tuple[str, bytes, dict[int, dict[int, CellWrite]], bytes]] = [
         + b"</row>",
     ),
     (
+        "several new cells before one existing cell, then a replacement and an append",
+        b'<row r="2"><c r="A2"><v>1</v></c><c r="E2"><v>5</v></c><c r="G2"><v>7</v></c></row>',
+        {2: {2: text("b"), 3: CellWrite(None), 4: text("d"), 5: CellWrite(50.0), 6: text("f"), 8: text("h")}},
+        b'<row r="2"><c r="A2"><v>1</v></c>'
+        + inline("B2", "b")
+        + inline("D2", "d")
+        + b'<c r="E2"><v>50</v></c>'
+        + inline("F2", "f")
+        + b'<c r="G2"><v>7</v></c>'
+        + inline("H2", "h")
+        + b"</row>",
+    ),
+    (
         "an existing cell replaced, a blank one emptied",
         b'<row r="2"><c r="A2" s="2"><v>1</v></c><c r="B2"><v>9</v></c><c r="C2"><v>3</v></c></row>',
         {2: {1: CellWrite(5.0), 2: CellWrite(None)}},

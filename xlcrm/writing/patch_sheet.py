@@ -273,22 +273,29 @@ class _Patcher:
         row_tag = m.group(0)
         k = 0
         pos = 0
+        ahead, ahead_col = -1, 0  # the cell the last scan stopped at, and its column
         for target in targets:
             if target > last_col:
                 break
             k += 1
             write = writes[target]
             ref = f"{column_letters(target)}{row}"
-            # an existing cell is found by its address; otherwise the cells after the previous
-            # target are scanned only as far as the first one with a larger column
-            idx = inner.find(b'r="' + ref.encode() + b'"', pos)
-            start = inner.rfind(b"<", pos, idx) if idx >= 0 else -1
-            c = _CELL_OPEN.match(inner, start) if start >= 0 else None
+            if ahead >= pos and target < ahead_col:
+                idx, c = -1, None  # no such cell: its place is before the cell the scan found
+            else:
+                # an existing cell is found by its address; otherwise the cells after the previous
+                # target are scanned only as far as the first one with a larger column
+                idx = inner.find(b'r="' + ref.encode() + b'"', pos)
+                start = inner.rfind(b"<", pos, idx) if idx >= 0 else -1
+                c = _CELL_OPEN.match(inner, start) if start >= 0 else None
             if c is None or c.end() <= idx:
-                found = self._next_cell(inner, pos, target)
-                if found is None:
-                    return None  # a cell without an address, or the columns disagree: walk
-                start, col = found
+                if ahead >= pos and target < ahead_col:
+                    start, col = ahead, ahead_col
+                else:
+                    found = self._next_cell(inner, pos, target)
+                    if found is None:
+                        return None  # a cell without an address, or the columns disagree: walk
+                    start, col = ahead, ahead_col = found
                 if col == target:
                     c = _CELL_OPEN.match(inner, start)
                     if c is None:
