@@ -6,6 +6,7 @@ import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from ..i18n import tr
@@ -76,6 +77,15 @@ def _fast(f: Field) -> Callable[[Any], Any]:
 
 
 _SLOW = object()
+_BLANKS = frozenset(("", None))
+
+
+def _all_blank(values: tuple[Any, ...]) -> bool:
+    try:
+        return _BLANKS.issuperset(values)
+    except TypeError:  # an unhashable value from some engine: certainly not blank
+        return False
+
 
 _TYPE_TEXT = {
     FieldType.DATE: ("日期（如 2024-06-01）", "a date (e.g. 2024-06-01)"),
@@ -154,6 +164,10 @@ def type_rows(
     plan = [(f, header.columns[f.key] - 1, _fast(f), _converter(f)) for f in typed_fields]
     computed_cols = [(k, c - 1) for k, c in header.columns.items() if kind.field(k).computed]
     uncached_rows = {r for r, _ in uncached}
+    # the computed cells of a row, fetched in one call (the first twice: always a tuple)
+    at = [c for _, c in computed_cols]
+    computed_at = itemgetter(*at, at[0]) if at else None
+    last_computed = max((c for _, c in computed_cols), default=0)
     end = max(len(rows), max(uncached_rows, default=0))  # calamine stops before trailing uncached formulas
     for index in range(header.row, end):
         cells = rows[index] if index < len(rows) else ()
@@ -181,7 +195,10 @@ def type_rows(
             values[f.key] = typed
         if not filled and number not in uncached_rows:
             continue
-        stored = {k: cells[c] for k, c in computed_cols if c < width and cells[c] not in ("", None)}
+        if computed_at is not None and width > last_computed and _all_blank(computed_at(cells)):
+            stored = {}  # no computed cell filled yet (every row of a book never enriched)
+        else:
+            stored = {k: cells[c] for k, c in computed_cols if c < width and cells[c] not in ("", None)}
         sheet.rows.append(Row(number, values, raw, stored=stored))
     return sheet, issues
 
