@@ -164,6 +164,9 @@ def _plan_rows(
         spec[f.key] = (col, f.computed, style)
     refresh = {(r, k) for s, r, k in updates.refresh if s == key}
     cells = patch.cells
+    # computed values repeat (tiers, statuses, dates, reasons): one shared write per value and
+    # column style (writes are never mutated); keyed by type too, as 1 == 1.0 == True
+    shared: dict[tuple[type, Any, Any], CellWrite] = {}
     for row, fields in updates.values.get(key, {}).items():
         if not 1 <= row <= 1_048_576:
             continue
@@ -174,7 +177,16 @@ def _plan_rows(
                 continue
             col, computed, style = found
             if computed:
-                writes[col] = _BLANK if value is None else CellWrite(value, style)
+                if value is None:
+                    writes[col] = _BLANK
+                    continue
+                try:
+                    write = shared.get((value.__class__, value, style))
+                    if write is None:
+                        write = shared[(value.__class__, value, style)] = CellWrite(value, style)
+                except TypeError:  # an unhashable value
+                    write = CellWrite(value, style)
+                writes[col] = write
             elif value is not None:
                 # staff input: only a blank cell, or one still holding enrich's own earlier value
                 writes[col] = CellWrite(value, only_if_blank=(row, field_key) not in refresh)
