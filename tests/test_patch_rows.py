@@ -251,3 +251,33 @@ def test_threaded_deflate_and_read_ahead_keep_every_byte(big: bool) -> None:
         assert zlib.decompress(d.data.read(), -15) == data
         assert (d.crc, d.size) == (zlib.crc32(data), len(data))
         d.close()
+
+
+def test_a_sheet_without_data_rows_is_left_as_it_is(make_workbook, blank_rows) -> None:  # type: ignore[no-untyped-def]
+    """No row to compute: the sheet is not rewritten, not even to append missing computed headers."""
+    import zipfile
+
+    from conftest import AS_OF
+    from openpyxl import load_workbook
+
+    from xlcrm.enrichment import enrich_workbook
+    from xlcrm.schema import TASKS
+    from xlcrm.writing.patcher import WorkbookPatcher
+
+    rows = blank_rows()
+    rows["tasks"] = []
+    path = make_workbook(rows)
+    wb = load_workbook(path)
+    computed = {f.header for f in TASKS.computed_fields}
+    for cell in wb[TASKS.name][1]:
+        if cell.value in computed:
+            cell.value = None
+    wb.save(path)
+    entry = WorkbookPatcher(path).entry(TASKS.name)
+    assert entry is not None and entry.part is not None
+    with zipfile.ZipFile(path) as zf:
+        before = zf.read(entry.part)
+    result = enrich_workbook(path, AS_OF, backup=False)
+    assert result.changed  # the other sheets got their computed values
+    with zipfile.ZipFile(path) as zf:
+        assert zf.read(entry.part) == before

@@ -227,7 +227,7 @@ def write_enriched(
     grouped = updates if isinstance(updates, SheetUpdates) else _group(updates)
     for key in grouped.sheets():
         sheet = book.sheets.get(key)
-        if sheet is None or not sheet.columns or patcher.entry(sheet.name) is None:
+        if not grouped.values[key] or sheet is None or not sheet.columns or patcher.entry(sheet.name) is None:
             continue
         _plan_sheet(patcher, sheet, grouped, warnings)
     for name, rows in hidden_sheets.items():
