@@ -35,8 +35,8 @@ def a1(row: int, column: int) -> str:
 class Row:
     """One data row. ``values`` are typed by the schema (None when blank or unreadable);
     ``raw`` holds the cells as read that have no typed value (unreadable: not blank, yet None in
-    ``values``), so a check can tell them from blanks. ``rejected`` rows have a row-level error and are left out of
-    every computation (SPEC §2)."""
+    ``values``), so a check can tell them from blanks. ``rejected`` rows have a row-level error
+    and are left out of every computation (SPEC §2)."""
 
     number: int
     values: dict[str, Any]
