@@ -281,3 +281,29 @@ def test_a_sheet_without_data_rows_is_left_as_it_is(make_workbook, blank_rows) -
     assert result.changed  # the other sheets got their computed values
     with zipfile.ZipFile(path) as zf:
         assert zf.read(entry.part) == before
+
+
+def test_a_big_broken_sheet_is_a_clear_error_and_leaves_no_worker(make_workbook, blank_rows, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A sheet big enough for the worker threads, cut off before ``</sheetData>``."""
+    import threading
+    import zipfile
+
+    from xlcrm.errors import CorruptFileError
+    from xlcrm.writing.patcher import THREADED_PART, WorkbookPatcher
+
+    path = make_workbook(blank_rows())
+    entry = WorkbookPatcher(path).entries[0]
+    assert entry.part is not None
+    with zipfile.ZipFile(path) as zf:
+        head = zf.read(entry.part).split(b"</sheetData>")[0]
+        rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (i, i, i) for i in range(100, 90_000))
+        assert len(head + rows) > THREADED_PART
+        broken = tmp_path / "broken.xlsx"
+        with zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in zf.infolist():
+                out.writestr(info, head + rows if info.filename == entry.part else zf.read(info.filename))
+    patcher = WorkbookPatcher(broken)
+    patcher.sheet(entry.name).put(95_000, 2, CellWrite("x"))
+    with pytest.raises(CorruptFileError, match="sheetData"):
+        patcher.build()
+    assert not [t for t in threading.enumerate() if t.name.startswith("xlcrm-")]
