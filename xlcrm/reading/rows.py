@@ -161,7 +161,10 @@ def type_rows(
     sheet = SheetData(kind=kind, name=name, header_row=header.row, columns=dict(header.columns))
     issues: list[Issue] = []
     typed_fields = [kind.field(k) for k in header.columns if not kind.field(k).computed]
-    plan = [(f, header.columns[f.key] - 1, _fast(f), _converter(f)) for f in typed_fields]
+    plan = [(f.key, f, header.columns[f.key] - 1, _fast(f), _converter(f)) for f in typed_fields]
+    # a row's typed cells fetched in one call when the row is wide enough (the first twice: a tuple)
+    typed_at = itemgetter(*[p[2] for p in plan], plan[0][2]) if plan else None
+    last_typed = max((p[2] for p in plan), default=-1)
     computed_cols = [(k, c - 1) for k, c in header.columns.items() if kind.field(k).computed]
     uncached_rows = {r for r, _ in uncached}
     # the computed cells of a row, fetched in one call (the first twice: always a tuple)
@@ -176,12 +179,15 @@ def type_rows(
         values: dict[str, Any] = {}
         raw: dict[str, Any] = {}  # only cells that could not be typed: all a check asks about
         filled = False
-        for f, col, fast, slow in plan:
-            v = cells[col] if col < width else None
+        if typed_at is not None and width > last_typed:
+            got: Sequence[Any] = typed_at(cells)
+        else:
+            got = [cells[p[2]] if p[2] < width else None for p in plan]
+        for (key, f, col, fast, slow), v in zip(plan, got, strict=False):  # got may have one more
             if v == "" or v is None:
                 if number in uncached_rows and (number, col + 1) in uncached:
                     issues.append(_uncached_issue(sheet, number, f))
-                values[f.key] = None
+                values[key] = None
                 continue
             filled = True
             typed = fast(v)
@@ -191,8 +197,8 @@ def type_rows(
                 if res.code:
                     issues.append(_issue_for(sheet, number, f, v, res))
                 if typed is None:
-                    raw[f.key] = v
-            values[f.key] = typed
+                    raw[key] = v
+            values[key] = typed
         if not filled and number not in uncached_rows:
             continue
         if computed_at is not None and width > last_computed and _all_blank(computed_at(cells)):
