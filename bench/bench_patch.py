@@ -112,6 +112,19 @@ def ensure_books() -> None:
         build_styled(STYLED)
 
 
+def sheet_rows(path: Path) -> dict[str, int]:
+    """Rows per worksheet part, from each part's ``<dimension>`` (the book's shape, so figures from
+    books built by different versions of the sample generator are not compared by mistake)."""
+    out: dict[str, int] = {}
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/sheet") and name.endswith(".xml"):
+                with zf.open(name) as fh:
+                    m = re.search(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', fh.read(4096))
+                out[name.rsplit("/", 1)[-1]] = int(m.group(1)) if m else 0
+    return out
+
+
 def _enrich(copy: Path, as_of: date) -> Any:
     from xlcrm.enrichment import enrich_workbook
 
@@ -127,6 +140,7 @@ def run(repeat: int) -> dict[str, Any]:
     out: dict[str, Any] = {
         "big": BIG.name,
         "big_bytes": BIG.stat().st_size,
+        "big_rows": sheet_rows(BIG),
         "styled": STYLED.name,
         "styled_bytes": STYLED.stat().st_size,
     }
@@ -154,6 +168,7 @@ def main() -> None:
     args = parser.parse_args()
     r = run(args.repeat)
     mib = 1024
+    print(f"[patch] {r['big']}: {r['big_bytes'] / 1e6:.1f} MB, rows per sheet part {r['big_rows']}")
     print(
         f"[patch] 10k enrich {r['enrich_s']:.2f}s, openpyxl load+save {r['openpyxl_s']:.2f}s "
         f"({r['speedup_vs_openpyxl']:.1f}x faster), calamine read {r['calamine_s']:.2f}s "

@@ -88,7 +88,7 @@ def enrich_data(
         FILLS_SHEET_NAME: fill_rows(derived.fills),
     }
     try:
-        written = write_enriched(data, checked.book, derived.updates(), hidden)
+        written = write_enriched(data, checked.book, derived.sheet_updates(), hidden)
     except InputFileError as exc:  # the writer does not know the workbook's name
         exc.fields["path"] = name
         raise

@@ -2,11 +2,13 @@
 
 Reading produces a ``Book``: per sheet kind, the typed rows with their original Excel row numbers
 and the column of every field, so any problem or computed value can be placed at an A1 cell.
-Writing consumes ``CellUpdate`` values.
+Writing consumes ``CellUpdate`` values, one by one or grouped per sheet and row
+(``SheetUpdates``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -31,8 +33,9 @@ def a1(row: int, column: int) -> str:
 @dataclass
 class Row:
     """One data row. ``values`` are typed by the schema (None when blank or unreadable);
-    ``raw`` are the cells as read. ``rejected`` rows have a row-level error and are left out of
-    every computation (SPEC §2)."""
+    ``raw`` holds the cells as read that have no typed value (unreadable: not blank, yet None in
+    ``values``), so a check can tell them from blanks. ``rejected`` rows have a row-level error
+    and are left out of every computation (SPEC §2)."""
 
     number: int
     values: dict[str, Any]
@@ -121,3 +124,27 @@ class CellUpdate:
     field: str
     value: Any
     refresh: bool = False
+
+
+@dataclass(frozen=True)
+class SheetUpdates:
+    """Cell updates grouped for a writer that streams each sheet once: ``values`` maps sheet kind
+    → Excel row → field key → value; ``refresh`` holds the (sheet, row, field) input cells that
+    still hold enrich's own earlier value. Iterating gives the same ``CellUpdate`` values, in
+    ``order`` of sheets, then row, then field."""
+
+    values: Mapping[str, Mapping[int, Mapping[str, Any]]]
+    refresh: frozenset[tuple[str, int, str]] | set[tuple[str, int, str]] = frozenset()
+    order: tuple[str, ...] = ()
+
+    def sheets(self) -> list[str]:
+        """The sheet kinds in writing order (``order`` first, then any others)."""
+        rank = {k: i for i, k in enumerate(self.order)}
+        return sorted(self.values, key=lambda k: rank.get(k, len(rank)))
+
+    def __iter__(self) -> Iterator[CellUpdate]:
+        for sheet in self.sheets():
+            rows = self.values[sheet]
+            for row in sorted(rows):
+                for key, value in rows[row].items():
+                    yield CellUpdate(sheet, row, key, value, (sheet, row, key) in self.refresh)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..model import CellUpdate, FillRecord, Snapshot
+from ..model import CellUpdate, FillRecord, SheetUpdates, Snapshot
 from ..schema import DATA_SHEETS
 from .common import Record
 
@@ -46,16 +46,12 @@ class Derived:
 
     def updates(self) -> list[CellUpdate]:
         """Every value as a cell update, in sheet order, then row, then field."""
-        order = {kind.key: i for i, kind in enumerate(DATA_SHEETS)}
-        result: list[CellUpdate] = []
-        for sheet in sorted(self.values, key=lambda k: order.get(k, len(order))):
-            rows = self.values[sheet]
-            for row in sorted(rows):
-                result.extend(
-                    CellUpdate(sheet, row, key, value, (sheet, row, key) in self.refresh)
-                    for key, value in rows[row].items()
-                )
-        return result
+        return list(self.sheet_updates())
+
+    def sheet_updates(self) -> SheetUpdates:
+        """The same updates grouped per sheet and row, without building one object per cell
+        (what the patching writer consumes)."""
+        return SheetUpdates(self.values, self.refresh, tuple(kind.key for kind in DATA_SHEETS))
 
     def followups_of(self, customer_id: str) -> list[Record]:
         """The valid follow-up records of one customer, in sheet order."""

@@ -6,6 +6,7 @@ import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from ..i18n import tr
@@ -76,6 +77,15 @@ def _fast(f: Field) -> Callable[[Any], Any]:
 
 
 _SLOW = object()
+_BLANKS = frozenset(("", None))
+
+
+def _all_blank(values: tuple[Any, ...]) -> bool:
+    try:
+        return _BLANKS.issuperset(values)
+    except TypeError:  # an unhashable value from some engine: certainly not blank
+        return False
+
 
 _TYPE_TEXT = {
     FieldType.DATE: ("日期（如 2024-06-01）", "a date (e.g. 2024-06-01)"),
@@ -151,34 +161,50 @@ def type_rows(
     sheet = SheetData(kind=kind, name=name, header_row=header.row, columns=dict(header.columns))
     issues: list[Issue] = []
     typed_fields = [kind.field(k) for k in header.columns if not kind.field(k).computed]
-    plan = [(f, header.columns[f.key] - 1, _fast(f), _converter(f)) for f in typed_fields]
+    plan = [(f.key, f, header.columns[f.key] - 1, _fast(f), _converter(f)) for f in typed_fields]
+    # a row's typed cells fetched in one call when the row is wide enough (the first twice: a tuple)
+    typed_at = itemgetter(*[p[2] for p in plan], plan[0][2]) if plan else None
+    last_typed = max((p[2] for p in plan), default=-1)
     computed_cols = [(k, c - 1) for k, c in header.columns.items() if kind.field(k).computed]
     uncached_rows = {r for r, _ in uncached}
+    # the computed cells of a row, fetched in one call (the first twice: always a tuple)
+    at = [c for _, c in computed_cols]
+    computed_at = itemgetter(*at, at[0]) if at else None
+    last_computed = max((c for _, c in computed_cols), default=0)
     end = max(len(rows), max(uncached_rows, default=0))  # calamine stops before trailing uncached formulas
     for index in range(header.row, end):
         cells = rows[index] if index < len(rows) else ()
         number = index + 1
         width = len(cells)
         values: dict[str, Any] = {}
-        raw: dict[str, Any] = {}
-        for f, col, fast, slow in plan:
-            v = cells[col] if col < width else None
+        raw: dict[str, Any] = {}  # only cells that could not be typed: all a check asks about
+        filled = False
+        if typed_at is not None and width > last_typed:
+            got: Sequence[Any] = typed_at(cells)
+        else:
+            got = [cells[p[2]] if p[2] < width else None for p in plan]
+        for (key, f, col, fast, slow), v in zip(plan, got, strict=False):  # got may have one more
             if v == "" or v is None:
                 if number in uncached_rows and (number, col + 1) in uncached:
                     issues.append(_uncached_issue(sheet, number, f))
-                values[f.key] = None
+                values[key] = None
                 continue
-            raw[f.key] = v
+            filled = True
             typed = fast(v)
             if typed is _SLOW:
                 res = slow(v)
                 typed = res.value
                 if res.code:
                     issues.append(_issue_for(sheet, number, f, v, res))
-            values[f.key] = typed
-        if not raw and number not in uncached_rows:
+                if typed is None:
+                    raw[key] = v
+            values[key] = typed
+        if not filled and number not in uncached_rows:
             continue
-        stored = {k: cells[c] for k, c in computed_cols if c < width and cells[c] not in ("", None)}
+        if computed_at is not None and width > last_computed and _all_blank(computed_at(cells)):
+            stored = {}  # no computed cell filled yet (every row of a book never enriched)
+        else:
+            stored = {k: cells[c] for k, c in computed_cols if c < width and cells[c] not in ("", None)}
         sheet.rows.append(Row(number, values, raw, stored=stored))
     return sheet, issues
 

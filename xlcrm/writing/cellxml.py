@@ -137,8 +137,18 @@ def same_value(old: Any, new: Any) -> bool:
 
 def render_cell(prefix: bytes, ref: str, style: int, value: Any, ctx: CellContext) -> bytes:
     """The ``<c>`` element for ``value`` (None → an empty cell that keeps its style)."""
-    p = prefix.decode()
+    p = _PREFIXES.get(prefix) or prefix.decode()
     s = f' s="{style}"' if style else ""
+    kind = type(value)
+    # the common types first (a plain str, a finite float, an int, a date): same XML, less work
+    if kind is str:
+        if value:
+            return f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t xml:space="preserve">{escape_text(value)}</{p}t></{p}is></{p}c>'.encode()
+        return f'<{p}c r="{ref}"{s}/>'.encode()
+    if kind is float and value - value == 0.0:
+        return f'<{p}c r="{ref}"{s}><{p}v>{number_text(value)}</{p}v></{p}c>'.encode()
+    if kind is date or kind is datetime:
+        return f'<{p}c r="{ref}"{s}><{p}v>{number_text(excel_serial(value, ctx.date1904))}</{p}v></{p}c>'.encode()
     if isinstance(value, str) and value != "":
         text = escape_text(value)
         return (
@@ -152,6 +162,9 @@ def render_cell(prefix: bytes, ref: str, style: int, value: Any, ctx: CellContex
     if number is not None:  # some other object: write its text
         return render_cell(prefix, ref, style, str(value), ctx)
     return f'<{p}c r="{ref}"{s}/>'.encode()
+
+
+_PREFIXES: dict[bytes, str] = {b"": ""}
 
 
 def cell_style(cell: bytes) -> int:

@@ -14,12 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from ..i18n import tr
-from ..model import Book, CellUpdate, FillRecord, SheetData, Snapshot
-from ..schema import FILLS_HEADERS, HISTORY_HEADERS, SHEETS_BY_KEY
+from ..model import Book, CellUpdate, FillRecord, SheetData, SheetUpdates, Snapshot
+from ..schema import FILLS_HEADERS, HISTORY_HEADERS, SHEETS_BY_KEY, SheetKind
 from .cellxml import column_letters
 from .comments import set_notes
 from .package import Source
-from .patch_sheet import MAX_COLUMN, CellWrite, row_values
+from .patch_sheet import MAX_COLUMN, CellWrite, SheetPatch, row_values
 from .patcher import WorkbookPatcher
 from .styles import COMMENT_AUTHOR, COMPUTED_FILL, COMPUTED_FONT, THIN, header_comment
 from .xmlbytes import get_attr, start_tag
@@ -107,7 +107,7 @@ def _widen(new_cols: dict[int, float]) -> Any:
     return edit
 
 
-def _plan_sheet(patcher: WorkbookPatcher, sheet: SheetData, updates: list[CellUpdate], warnings: list[str]) -> None:
+def _plan_sheet(patcher: WorkbookPatcher, sheet: SheetData, updates: SheetUpdates, warnings: list[str]) -> None:
     kind = sheet.kind
     columns = dict(sheet.columns)
     patch = patcher.sheet(sheet.name)
@@ -138,23 +138,63 @@ def _plan_sheet(patcher: WorkbookPatcher, sheet: SheetData, updates: list[CellUp
                 if f.key in columns
             }
             set_notes(patcher, sheet.name, notes, COMMENT_AUTHOR, replace=False)
-    computed = {f.key for f in kind.computed_fields}
-    formats = {f.key: f.excel_format for f in kind.fields}
+    _plan_rows(patcher, kind, columns, updates, patch)
+
+
+_BLANK = CellWrite(None)  # a computed cell that must end up blank (shared: writes are never mutated)
+
+
+def _plan_rows(
+    patcher: WorkbookPatcher, kind: SheetKind, columns: dict[str, int], updates: SheetUpdates, patch: SheetPatch
+) -> None:
+    """Every row's writes, built per row: computed fields get the cell's style with their number
+    format (resolved once per format), input fields are written only when blank unless enrich's own
+    earlier value may be refreshed."""
+    key = kind.key
     styles: dict[str, Any] = {}
-    put = patch.put
-    for u in updates:
-        col = columns.get(u.field)
-        if col is None:
+    spec: dict[str, tuple[int, bool, Any]] = {}
+    for f in kind.fields:
+        col = columns.get(f.key)
+        if col is None or not 1 <= col <= MAX_COLUMN:
             continue
-        if u.field in computed:
-            fmt = formats.get(u.field)
-            style = None
-            if fmt and fmt != "General" and u.value is not None:
-                style = styles.get(fmt) or styles.setdefault(fmt, _format_style(patcher, fmt))
-            put(u.row, col, CellWrite(u.value, style=style))
-        elif u.value is not None:
-            # staff input: only a blank cell, or one still holding enrich's own earlier value
-            put(u.row, col, CellWrite(u.value, only_if_blank=not getattr(u, "refresh", False)))
+        fmt = f.excel_format
+        style = None
+        if f.computed and fmt and fmt != "General":
+            style = styles.get(fmt) or styles.setdefault(fmt, _format_style(patcher, fmt))
+        spec[f.key] = (col, f.computed, style)
+    refresh = {(r, k) for s, r, k in updates.refresh if s == key}
+    cells = patch.cells
+    # computed values repeat (tiers, statuses, dates, reasons): one shared write per value and
+    # column style (writes are never mutated); keyed by type too, as 1 == 1.0 == True
+    shared: dict[tuple[type, Any, Any], CellWrite] = {}
+    for row, fields in updates.values.get(key, {}).items():
+        if not 1 <= row <= 1_048_576:
+            continue
+        writes: dict[int, CellWrite] = {}
+        for field_key, value in fields.items():
+            found = spec.get(field_key)
+            if found is None:
+                continue
+            col, computed, style = found
+            if computed:
+                if value is None:
+                    writes[col] = _BLANK
+                    continue
+                try:
+                    write = shared.get((value.__class__, value, style))
+                    if write is None:
+                        write = shared[(value.__class__, value, style)] = CellWrite(value, style)
+                except TypeError:  # an unhashable value
+                    write = CellWrite(value, style)
+                writes[col] = write
+            elif value is not None:
+                # staff input: only a blank cell, or one still holding enrich's own earlier value
+                writes[col] = CellWrite(value, only_if_blank=(row, field_key) not in refresh)
+        if writes:
+            if row in cells:
+                cells[row].update(writes)
+            else:
+                cells[row] = writes
 
 
 def _format_style(patcher: WorkbookPatcher, code: str) -> Any:
@@ -173,28 +213,37 @@ def _format_style(patcher: WorkbookPatcher, code: str) -> Any:
 def write_enriched(
     source: Source,
     book: Book,
-    updates: Iterable[CellUpdate],
+    updates: Iterable[CellUpdate] | SheetUpdates,
     hidden_sheets: dict[str, list[list[Any]]],
     *,
     now: datetime | None = None,
 ) -> EnrichWrite:
-    """Patch ``source`` with every cell update and rewrite each hidden sheet (name → rows, the
-    header row first; dates become date cells). ``changed`` is False when no cell and no hidden
-    sheet would change (the bytes are then the package as it was)."""
+    """Patch ``source`` with every cell update (one by one, or grouped per sheet and row) and
+    rewrite each hidden sheet (name → rows, the header row first; dates become date cells).
+    ``changed`` is False when no cell and no hidden sheet would change (the bytes are then the
+    package as it was)."""
     patcher = WorkbookPatcher(source)
     warnings: list[str] = []
-    by_sheet: dict[str, list[CellUpdate]] = {}
-    for u in updates:
-        by_sheet.setdefault(u.sheet, []).append(u)
-    for key, sheet_updates in by_sheet.items():
+    grouped = updates if isinstance(updates, SheetUpdates) else _group(updates)
+    for key in grouped.sheets():
         sheet = book.sheets.get(key)
-        if sheet is None or not sheet.columns or patcher.entry(sheet.name) is None:
+        if not grouped.values[key] or sheet is None or not sheet.columns or patcher.entry(sheet.name) is None:
             continue
-        _plan_sheet(patcher, sheet, sheet_updates, warnings)
+        _plan_sheet(patcher, sheet, grouped, warnings)
     for name, rows in hidden_sheets.items():
         patcher.put_sheet(name, rows, hidden=True)
     data, changed = patcher.build(now=now)
     return EnrichWrite(data, changed, warnings)
+
+
+def _group(updates: Iterable[CellUpdate]) -> SheetUpdates:
+    values: dict[str, dict[int, dict[str, Any]]] = {}
+    refresh: set[tuple[str, int, str]] = set()
+    for u in updates:
+        values.setdefault(u.sheet, {}).setdefault(u.row, {})[u.field] = u.value
+        if getattr(u, "refresh", False):
+            refresh.add((u.sheet, u.row, u.field))
+    return SheetUpdates(values, refresh, tuple(values))
 
 
 def fill_rows(fills: list[FillRecord]) -> list[list[Any]]:

@@ -17,6 +17,8 @@ import struct
 import tempfile
 import zipfile
 import zlib
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -301,15 +303,18 @@ def _write_raw(dst: zipfile.ZipFile, info: zipfile.ZipInfo, raw: IO[bytes]) -> N
 
 class Deflated:
     """A part being written: deflated as it streams in (raw deflate, as zip stores it), with its
-    CRC and size, so a large rewritten sheet never sits in memory uncompressed."""
+    CRC and size, so a large rewritten sheet never sits in memory uncompressed. A big part is
+    compressed by a worker thread (zlib releases the GIL) while the caller renders the next rows."""
 
-    def __init__(self, big: bool) -> None:
+    def __init__(self, big: bool, threaded: bool | None = None) -> None:
         self.data: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=16 << 20)
         self._z = zlib.compressobj(1 if big else 6, zlib.DEFLATED, -15)
         self._pending: list[bytes] = []
         self._pending_size = 0
         self.crc = 0
         self.size = 0
+        self._worker = ThreadPoolExecutor(1, "xlcrm-deflate") if (big if threaded is None else threaded) else None
+        self._inflight: deque[Future[None]] = deque()
 
     def write(self, chunk: bytes) -> int:
         self._pending.append(chunk)  # rows arrive one by one: compress in 1 MB batches
@@ -321,16 +326,64 @@ class Deflated:
     def _flush(self) -> None:
         chunk = b"".join(self._pending)
         self._pending, self._pending_size = [], 0
-        self.crc = zlib.crc32(chunk, self.crc)
         self.size += len(chunk)
+        if self._worker is None:
+            self._compress(chunk)
+            return
+        # one worker runs the batches in order; at most two wait, so memory stays bounded
+        self._inflight.append(self._worker.submit(self._compress, chunk))
+        while len(self._inflight) > 2:
+            self._inflight.popleft().result()
+
+    def _compress(self, chunk: bytes) -> None:
+        self.crc = zlib.crc32(chunk, self.crc)
         self.data.write(self._z.compress(chunk))
 
     def finish(self) -> None:
         self._flush()
+        self._drain()
         self.data.write(self._z.flush())
 
+    def _drain(self, *, check: bool = True) -> None:
+        try:
+            while self._inflight:
+                future = self._inflight.popleft()
+                if check:
+                    future.result()
+        finally:
+            if self._worker is not None:
+                self._worker.shutdown(wait=True)
+                self._worker = None
+
     def close(self) -> None:
+        self._drain(check=False)  # cleanup after an error: the worker's own error does not matter
         self.data.close()
+
+
+class ReadAhead:
+    """A part's reader that decompresses the next chunk in a worker thread (zlib releases the
+    GIL) while the caller works on the current one. ``read`` returns chunks of ``size`` bytes."""
+
+    def __init__(self, src: IO[bytes], size: int = 1 << 20) -> None:
+        self._src, self._size = src, size
+        self._pool = ThreadPoolExecutor(1, "xlcrm-inflate")
+        self._next: Future[bytes] | None = self._pool.submit(src.read, size)
+
+    def read(self, n: int = -1) -> bytes:
+        if self._next is None:
+            return b""
+        chunk = self._next.result()
+        self._next = self._pool.submit(self._src.read, self._size) if chunk else None
+        return chunk
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+    def __enter__(self) -> ReadAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _source_of_rels(name: str) -> str:

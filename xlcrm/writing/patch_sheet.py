@@ -13,7 +13,7 @@ import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from .cellxml import (
     CellContext,
@@ -76,10 +76,26 @@ _CELL_TAG = start_tag("c")
 _CELL_OPEN = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)c(?=[\s/>])[^>]*?(/?)>")
 _R_ATTR = re.compile(rb'\sr\s*=\s*["\']([A-Z]{1,3})\d+["\']')
 _DIMENSION = start_tag("dimension")
+_ROW_OPEN = start_tag("row")
+_ROW_R = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\s+r="(\d+)"')
+# A cell start tag and the column letters of its address (None when it has none), in one match.
+_CELL_AT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])[^>]*?(?:\sr\s*=\s*[\"']([A-Z]{1,3})\d+[\"'][^>]*)?/?>")
+_COLUMNS: dict[bytes, int] = {}
+
+
+def _column_of(letters: bytes) -> int:
+    col = _COLUMNS[letters] = column_index(letters.decode())
+    return col
+
+
+class Readable(Protocol):
+    """What the streaming patcher reads from: a decompressing zip reader or a read-ahead wrapper."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
 
 
 class _Reader:
-    def __init__(self, src: IO[bytes]) -> None:
+    def __init__(self, src: Readable) -> None:
         self.src, self.buf, self.pos, self.eof = src, b"", 0, False
 
     def more(self) -> bool:
@@ -178,6 +194,12 @@ class _Patcher:
             assert tag is not None
             self.changed = True
             return set_attr(tag.group(0), "s", str(new_s) if new_s else None) + cell[tag.end() :]
+        rendered = None
+        if not write.only_if_blank:
+            # a re-run: the cell usually reads exactly as xlcrm would write it, nothing to parse
+            rendered = render_cell(self.prefix, ref, new_s, write.value, self.ctx)
+            if rendered == cell:
+                return cell
         old, has_formula = old_value(cell, self.ctx)
         if write.only_if_blank and (old is not None or has_formula):
             return cell
@@ -185,7 +207,7 @@ class _Patcher:
         if not has_formula and new_s == old_s and same_value(old, new):
             return cell
         self.changed = True
-        return render_cell(self.prefix, ref, new_s, write.value, self.ctx)
+        return rendered or render_cell(self.prefix, ref, new_s, write.value, self.ctx)
 
     def _row_base_style(self, row_tag: bytes, col: int) -> int:
         if row_tag is not self._style_row:  # one row's tag is asked about for each of its new cells
@@ -213,25 +235,28 @@ class _Patcher:
                 return (column_index(r.group(1).decode()), self._cell_end(inner, c)) if r else None
         return (0, 0)
 
-    def _insertion_point(self, inner: bytes, pos: int, target: int, seen: list[tuple[int, int]]) -> int | None:
-        """Where a new cell for column ``target`` goes: before the first cell after ``pos`` with a
-        larger column (None when a cell there has no address). ``seen`` caches the row's cells
-        (start, column) from the first call on, so a row is scanned once."""
-        if not seen:
-            for c in _CELL_OPEN.finditer(inner, pos):
-                r = _R_ATTR.search(c.group(0))
-                if r is None:
-                    return None
-                seen.append((c.start(), column_index(r.group(1).decode())))
-        for start, col in seen:
-            if start >= pos and col > target:
-                return start
+    def _next_cell(self, inner: bytes, pos: int, target: int) -> tuple[int, int] | None:
+        """(start, column) of the first cell from ``pos`` whose column is ``target`` or more;
+        None when a cell on the way has no address, the columns go down, or none is found."""
+        prev = 0
+        for c in _CELL_AT.finditer(inner, pos):
+            letters = c.group(1)
+            if letters is None:
+                return None
+            col = _COLUMNS.get(letters) or _column_of(letters)
+            if col <= prev:
+                return None
+            if col >= target:
+                return c.start(), col
+            prev = col
         return None
 
     def _patch_row_direct(self, row_bytes: bytes, row: int) -> bytes | None:
-        """The row with its targets written, finding each target cell by its address instead of
-        walking every cell; None when the row needs the cell-by-cell walk."""
-        m = start_tag("row").match(row_bytes)
+        """The row with its targets written: new cells after the row's last cell are appended
+        without looking at the others (the common case: computed columns at the right); a target
+        among the existing cells is found by its address, or its place by scanning only up to the
+        next larger column. None when the row needs the cell-by-cell walk."""
+        m = _ROW_OPEN.match(row_bytes)
         if m is None or m.group(2) or get_attr(m.group(0), "r") is None:
             return None
         close = end_tag(m.group(1), "row")
@@ -241,41 +266,65 @@ class _Patcher:
             return None
         last_col, last_end = last
         writes = self.patch.cells[row]
+        targets = sorted(writes)
         out: list[bytes] = []
         added: list[int] = []
-        copied = pos = 0
+        copied = 0
         row_tag = m.group(0)
-        seen: list[tuple[int, int]] = []
-        for target in sorted(writes):
-            ref = f"{column_letters(target)}{row}"
+        k = 0
+        pos = 0
+        ahead, ahead_col = -1, 0  # the cell the last scan stopped at, and its column
+        for target in targets:
             if target > last_col:
-                new = self._new_cell(row, target, writes[target], self._row_base_style(row_tag, target))
-                if new:
-                    if copied < last_end:
-                        out.append(inner[copied:last_end])
-                        copied = last_end
-                    out.append(new)
-                    added.append(target)
-                continue
-            idx = inner.find(b'r="' + ref.encode() + b'"', pos)
-            start = inner.rfind(b"<", pos, idx) if idx >= 0 else -1
-            c = _CELL_OPEN.match(inner, start) if start >= 0 else None
+                break
+            k += 1
+            write = writes[target]
+            ref = f"{column_letters(target)}{row}"
+            if ahead >= pos and target < ahead_col:
+                idx, c = -1, None  # no such cell: its place is before the cell the scan found
+            else:
+                # an existing cell is found by its address; otherwise the cells after the previous
+                # target are scanned only as far as the first one with a larger column
+                idx = inner.find(b'r="' + ref.encode() + b'"', pos)
+                start = inner.rfind(b"<", pos, idx) if idx >= 0 else -1
+                c = _CELL_OPEN.match(inner, start) if start >= 0 else None
             if c is None or c.end() <= idx:
-                at = self._insertion_point(inner, pos, target, seen)
-                if at is None:
-                    return None  # a cell without an address, or an unusual tag: walk the cells
-                new = self._new_cell(row, target, writes[target], self._row_base_style(row_tag, target))
-                if new:
-                    out += [inner[copied:at], new]
-                    copied = pos = at
-                continue
+                if ahead >= pos and target < ahead_col:
+                    start, col = ahead, ahead_col
+                else:
+                    found = self._next_cell(inner, pos, target)
+                    if found is None:
+                        return None  # a cell without an address, or the columns disagree: walk
+                    start, col = ahead, ahead_col = found
+                if col == target:
+                    c = _CELL_OPEN.match(inner, start)
+                    if c is None:
+                        return None
+                elif write.value is not KEEP and (write.value is None or write.value == ""):
+                    continue  # a blank for a cell that does not exist: nothing to write
+                else:
+                    new = self._new_cell(row, target, write, self._row_base_style(row_tag, target))
+                    if new:
+                        out += [inner[copied:start], new]
+                        copied = pos = start
+                    continue
             end = self._cell_end(inner, c)
             cell = inner[start:end]
-            new_cell = self._existing_cell(cell, ref, writes[target])
+            new_cell = self._existing_cell(cell, ref, write)
             if new_cell != cell:
                 out += [inner[copied:start], new_cell]
                 copied = end
             pos = end
+        for target in targets[k:]:
+            new = self._new_cell(row, target, writes[target], self._row_base_style(row_tag, target))
+            if new:
+                if copied < last_end:
+                    out.append(inner[copied:last_end])
+                    copied = last_end
+                out.append(new)
+                added.append(target)
+        if not out:
+            return row_bytes
         out.append(inner[copied:])
         spans = get_attr(row_tag, "spans")
         if spans and added and ":" in spans and " " not in spans.strip():
@@ -283,6 +332,51 @@ class _Patcher:
             if lo.isdigit() and hi.isdigit() and max(added) > int(hi):
                 row_tag = set_attr(row_tag, "spans", f"{lo}:{max(added)}")
         return row_tag + b"".join(out) + close
+
+    def _appended(self, buf: bytes, start: int, stop: int, row: int, tag: bytes) -> bytes | None:
+        """The new cells of a row whose targets all lie after its last cell (the row's content is
+        ``buf[start:stop]``), rendered in one pass, to go right before ``</row>``; None when the
+        row needs the general path: a ``spans`` to widen, a style-only write, a target at or before
+        the last cell, a last cell without an address or followed by anything but its end."""
+        if b"spans" in tag:
+            return None
+        writes = self.patch.cells[row]
+        prefix = self.prefix
+        marker = b"<" + prefix + b"c"
+        j = stop
+        while (j := buf.rfind(marker, start, j)) >= 0:
+            c = _CELL_OPEN.match(buf, j)
+            if c is None:
+                continue
+            if c.end() > stop:
+                return None
+            r = _R_ATTR.search(c.group(0))
+            if r is None or min(writes) <= (_COLUMNS.get(r.group(1)) or _column_of(r.group(1))):
+                return None
+            if c.group(2):
+                if c.end() != stop:
+                    return None
+            elif buf.find(end_tag(c.group(1), "c"), c.end(), stop) != stop - 4 - len(c.group(1)):
+                return None
+            break
+        else:
+            if stop != start:
+                return None  # no cell, yet something inside the row
+        parts = []
+        number = str(row)
+        for col in sorted(writes):
+            w = writes[col]
+            value = w.value
+            if value is KEEP:
+                return None
+            if value is None or value == "":
+                continue  # a blank cell that does not exist needs nothing
+            base = self._row_base_style(tag, col)
+            style = w.style(base) if w.style else base
+            parts.append(render_cell(prefix, column_letters(col) + number, style, value, self.ctx))
+        if parts:
+            self.changed = True
+        return b"".join(parts)
 
     def _patch_row(self, row_bytes: bytes, row: int) -> bytes:
         if not self.patch.restyle:
@@ -380,7 +474,7 @@ class _Patcher:
         return f'<{p}row r="{row}">'.encode() + cells + f"</{p}row>".encode()
 
     # --- stream --------------------------------------------------------------------------------
-    def run(self, src: IO[bytes]) -> None:
+    def run(self, src: Readable) -> None:
         rd = _Reader(src)
         sd_re = start_tag("sheetData")
         while True:
@@ -435,15 +529,18 @@ class _Patcher:
                 if not rd.more():
                     raise SheetFormatError("no </sheetData>")
                 continue
-            self.out.write(rd.buf[rd.pos : m.start()])
+            if m.start() > rd.pos:
+                self.out.write(rd.buf[rd.pos : m.start()])
             rd.pos = m.start()
             tag = m.group(0)
-            r_attr = get_attr(tag, "r")
+            quick = _ROW_R.match(tag)
+            r_attr = quick.group(1).decode() if quick else get_attr(tag, "r")
             if r_attr is None:
                 implicit = True
             row = int(r_attr) if r_attr and r_attr.isdigit() else last + 1
             while self.pending and self.pending[0] < row:
                 self.out.write(self._new_row(self.pending.popleft()))
+            idx = -1
             if m.group(2):
                 end = m.end() - rd.pos
             else:
@@ -455,12 +552,20 @@ class _Patcher:
                         break
                     if not rd.more():
                         raise SheetFormatError("unclosed <row>")
-            row_bytes = rd.buf[rd.pos : rd.pos + end]
             if self.pending and self.pending[0] == row:
                 self.pending.popleft()
-                new = self._patch_row(row_bytes, row)
-                self.out.write(new)
-            elif r_attr is None and implicit and self.changed:
+                appended = None
+                if idx >= 0 and quick is not None and not self.patch.restyle:
+                    appended = self._appended(rd.buf, rd.pos + len(tag), idx, row, tag)
+                if appended is not None:  # new cells after the last one: spliced in before </row>
+                    self.out.write(rd.buf[rd.pos : idx] + appended + close)
+                else:
+                    self.out.write(self._patch_row(rd.buf[rd.pos : rd.pos + end], row))
+                rd.pos += end
+                last = row
+                continue
+            row_bytes = rd.buf[rd.pos : rd.pos + end]
+            if r_attr is None and implicit and self.changed:
                 self.changed = True
                 self.out.write(set_attr(tag, "r", str(row)) + row_bytes[len(tag) :])
             else:
@@ -497,7 +602,7 @@ class _Patcher:
         self.out.write(new)
 
 
-def patch_sheet(src: IO[bytes], out: Any, patch: SheetPatch, ctx: CellContext) -> bool:
+def patch_sheet(src: Readable, out: Any, patch: SheetPatch, ctx: CellContext) -> bool:
     """Copy the worksheet XML from ``src`` to ``out`` with ``patch`` applied; True when any byte
     changed. Raises ``SheetFormatError`` for XML that is not a worksheet."""
     p = _Patcher(patch, ctx, out)

@@ -11,18 +11,20 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
 from ..i18n import tr
 from .cellxml import CellContext
 from .new_sheet import SheetLayout, render_sheet
-from .package import BIG_PART, REL_SHARED_STRINGS, REL_STYLES, Deflated, Package, SheetEntry, Source
+from .package import BIG_PART, REL_SHARED_STRINGS, REL_STYLES, Deflated, Package, ReadAhead, SheetEntry, Source
 from .patch_sheet import SheetFormatError, SheetPatch, patch_sheet
 from .patch_styles import StylesPatch
 from .workbook_parts import add_sheet, set_sheet_state, touch_modified
 from .xmlbytes import end_tag, start_tag, text_of
 
+THREADED_PART = 2 << 20
 _PHONETIC = re.compile(rb"<(\w+:)?rPh\b.*?</\1?rPh>", re.S)
 
 
@@ -154,9 +156,12 @@ class WorkbookPatcher:
 
     def _patch_part(self, part: str, patch: SheetPatch) -> bool:
         # compressed while it streams: a sheet formatted to the last row never sits in memory whole
-        buffer = Deflated(self.pkg.zf.getinfo(self.pkg.entry(part) or part).file_size > BIG_PART)
+        size = self.pkg.zf.getinfo(self.pkg.entry(part) or part).file_size
+        # a big part: (de)compression runs in worker threads beside the patching
+        threaded = size > THREADED_PART
+        buffer = Deflated(size > BIG_PART, threaded)
         try:
-            with self.pkg.open_part(part) as src:
+            with self.pkg.open_part(part) as raw, ReadAhead(raw) if threaded else nullcontext(raw) as src:
                 changed = patch_sheet(src, buffer, patch, self.ctx)
         except (SheetFormatError, ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
             buffer.close()
