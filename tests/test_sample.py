@@ -493,3 +493,13 @@ def test_history_is_an_earlier_plausible_snapshot():
         if (s := derived.previous_snapshots.get(cid)) and (s.tier != c["tier"] or s.churn_risk != c["churn_risk"])
     ]
     assert 0.1 * len(history) <= len(moved) <= 0.5 * len(history)
+
+
+def test_campaigns_in_a_large_sample_work_through_lists_not_everyone():
+    """2,000 customers, 80 campaigns: each campaign contacts a list, not thousands of customers,
+    so the follow-up log stays a plausible ~13 entries a customer (23, 15 of them campaign
+    touches, before lists)."""
+    rows = generate_sample(2000, 1, date(2026, 11, 20))
+    customers = len(rows["customers"])
+    assert len(rows["followups"]) / customers <= 15
+    assert sum(1 for f in rows["followups"] if f.get("campaign_id")) / customers <= 7
