@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from ..choices import pick_choices
 from ..errors import UsageError
 from ..i18n import tr
 from ..output import printable_lines, use_color, write
@@ -29,8 +30,8 @@ LIST_FILES = 8  # written files listed one by one up to this many
 
 def parse_formats(text: str | None) -> tuple[str, ...]:
     """``text``, ``md``, ``json``, ``xlsx`` or a comma list (``md,xlsx``) → formats in a fixed order."""
-    parts = [p.strip().lower() for p in (text or "text").split(",") if p.strip()]
-    if not parts or any(p not in FORMATS for p in parts):
+    chosen = pick_choices(text or "text", FORMATS)
+    if chosen is None:
         raise UsageError(
             detail=tr(
                 "--format 只能是 text、md、json、xlsx 或用逗号连接的组合，如 md,xlsx（收到 {v}）",
@@ -38,7 +39,7 @@ def parse_formats(text: str | None) -> tuple[str, ...]:
                 v=text,
             )
         )
-    return tuple(f for f in FORMATS if f in parts)
+    return chosen
 
 
 def check_days(days: int | None) -> None:

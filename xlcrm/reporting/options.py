@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
+from ..choices import pick_choices
 from ..errors import UsageError
 from ..i18n import tr
 from .monthly import Period
@@ -23,8 +24,8 @@ def parse_formats(text: str | Sequence[str] | None) -> tuple[str, ...]:
     """``md``, ``docx`` or ``md,docx`` (any order, spaces allowed; also a sequence of names) →
     formats in a fixed order."""
     raw = text if isinstance(text, str) or text is None else ",".join(text)
-    parts = [p.strip().lower() for p in (raw or "").split(",") if p.strip()]
-    if not parts or any(p not in FORMATS for p in parts):
+    chosen = pick_choices(raw, FORMATS)
+    if chosen is None:
         raise UsageError(
             detail=tr(
                 "--format 只能是 md、docx 或 md,docx（收到 {v}）",
@@ -32,7 +33,7 @@ def parse_formats(text: str | Sequence[str] | None) -> tuple[str, ...]:
                 v=raw,
             )
         )
-    return tuple(f for f in FORMATS if f in parts)
+    return chosen
 
 
 def parse_period(text: str | Period | None, as_of: date) -> Period:
