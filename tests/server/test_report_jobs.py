@@ -7,7 +7,6 @@ import io
 import json
 import zipfile
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,9 +17,9 @@ from .test_api import auth, upload
 
 
 @pytest.mark.django_db
-def test_report_job_shows_progress_and_names_the_submissions(client, make_user, good_book, monkeypatch):
-    from django.conf import settings as django_settings
-
+def test_report_job_shows_progress_and_names_the_submissions(
+    client, make_user, good_book, monkeypatch, settings, tmp_path
+):
     from xlcrm.server import worker
     from xlcrm.server.inbox.models import ReportJob
 
@@ -45,8 +44,8 @@ def test_report_job_shows_progress_and_names_the_submissions(client, make_user, 
         return real_report(*args, on_progress=tell, **kwargs)
 
     monkeypatch.setattr(xlcrm, "report", watched_report)
-    reports_dir = Path(django_settings.REPORTS_DIR)
-    before = set(p.name for p in reports_dir.iterdir()) if reports_dir.exists() else set()  # other tests' jobs
+    reports_dir = tmp_path / "reports"  # this job's own folder of reports (other tests' jobs stay out)
+    settings.REPORTS_DIR = reports_dir
     assert worker.run_pending() == 1
     status = client.get(f"/api/v1/reports/{job_id}", **auth(boss)).json()
     assert status["status"] == "done"
@@ -56,5 +55,4 @@ def test_report_job_shows_progress_and_names_the_submissions(client, make_user, 
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"/api/v1/reports/{job_id}/zip", **auth(boss)).getvalue()))
     team = archive.read(f"月度复盘_{period}.md").decode("utf-8")
     assert f"本报告汇总了 1 个工作簿：张三\\_{period}\\_v1.xlsx。" in team  # named as staff know it (Markdown-escaped)
-    made = {p.name for p in reports_dir.iterdir()} - before
-    assert made == {str(job_id), f"{job_id}.zip"}  # the job's folder and zip, no copies of submissions
+    assert {p.name for p in reports_dir.iterdir()} == {str(job_id), f"{job_id}.zip"}  # no copies of submissions
