@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from .collector import collector_paused
 from .derive import Derived, derive
 from .errors import InputFileError, OwnSheetNameError, StructureError
 from .issues import Issue
@@ -73,6 +74,13 @@ def enrich_data(
     bytes as they were when ``changed`` is False). No file is read but ``config_file``, none is
     written. Refuses structural errors (``StructureError``) and a staff sheet named like xlcrm's
     hidden ones; messages call the workbook ``name``."""
+    with collector_paused():  # millions of objects without cycles (see xlcrm/collector.py)
+        return _enrich_data(data, as_of, config_file, overrides, name)
+
+
+def _enrich_data(
+    data: bytes, as_of: date, config_file: Path | None, overrides: dict[str, str] | None, name: str
+) -> EnrichResult:
     checked = check_data(data, as_of, config_file, overrides, name)
     structural = structural_errors(checked.report.issues)
     if structural:

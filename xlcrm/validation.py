@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from .checks import mark_rejected, run_checks
+from .collector import collector_paused
 from .config import Config, build_config, find_config_file, read_toml
 from .derive import Derived, derive
 from .derive.calendar_use import uncovered_working_day_years
@@ -99,9 +100,10 @@ def check_data(
 ) -> CheckedBook:
     """The core of ``check_book``: the workbook's bytes, an explicit config file (or None), no
     file system beyond that config file."""
-    read = read_book_data(data, name)
-    config = load_config(read.book, config_file, overrides)
-    return check_read(read, as_of, config, name, with_stale=with_stale)
+    with collector_paused():  # millions of objects without cycles (see xlcrm/collector.py)
+        read = read_book_data(data, name)
+        config = load_config(read.book, config_file, overrides)
+        return check_read(read, as_of, config, name, with_stale=with_stale)
 
 
 def check_read(read: ReadResult, as_of: date, config: Config, name: str, *, with_stale: bool = True) -> CheckedBook:

@@ -5,14 +5,13 @@ what it returns."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..collector import collector_paused
 from ..derive import Derived, derive
 from ..errors import UsageError
 from .batch import EXISTS, FAILED, STOP_CONFLICTS, STOP_NO_WORKBOOK, WRITTEN, Report, ReportBatch
@@ -53,7 +52,7 @@ def run_reports(
     templates = {fmt: find_template(kind, fmt, template_dir) for fmt in fmts}
     pool = _start_pool(jobs, tuple(templates.items()))
     try:
-        with _collector_paused():
+        with collector_paused():
             merged = consolidate(inputs, as_of, config, on_conflict, overrides)
         base = ReportBatch(
             kind,
@@ -68,7 +67,7 @@ def run_reports(
             return _replace(base, stopped=STOP_CONFLICTS)
         if not merged.sources:
             return _replace(base, stopped=STOP_NO_WORKBOOK)
-        with _collector_paused():
+        with collector_paused():
             derived = derive(merged.book, merged.config, as_of)
             planned = _plan(kind, campaign, by_manager, all_campaigns, merged, derived, as_of, month)
         unreviewed = 0
@@ -79,20 +78,6 @@ def run_reports(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Reading and deriving a big workbook allocate millions of objects without reference cycles;
-    the cyclic garbage collector would scan them again and again (about a tenth of that time).
-    Paused for those steps only, as it was found."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _replace(batch: ReportBatch, **changes: Any) -> ReportBatch:
