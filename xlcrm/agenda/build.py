@@ -74,29 +74,38 @@ def _sorted(records: Iterable[Record], key: Callable[[Record], Any]) -> list[Rec
     return sorted(records, key=key)  # stable: ties keep sheet order
 
 
+def _customer_facts(c: Record) -> dict[str, Any]:
+    """What every customer item shows: who the customer is, how to reach them, risk and manager."""
+    return {
+        "customer_id": _text(c.get("customer_id")),
+        "name": _text(c.get("name")),
+        "tier": c.get("tier"),
+        "contact": _text(c.get("contact")),
+        "phone": _text(c.get("phone")),
+        "churn_risk": c.get("churn_risk"),
+        "manager": _text(c.get("manager")),
+    }
+
+
 def _customer_sections(derived: Derived, as_of: date, horizon: date) -> Assigned:
     """Sections 1–3 from the customers' 跟进状态, 下次跟进日期 and 下次深度沟通日期."""
     customers = list(derived.customers.values())
     out: Assigned = []
+
+    def add(c: Record, section: str, item: Any) -> None:
+        out.append((_person(c.get("manager")), section, item))
+
     overdue = [c for c in customers if c.get("followup_status") == FU_OVERDUE]
     for c in _sorted(overdue, lambda c: -(c.get("overdue_days") or 0)):
-        out.append(
-            (
-                _person(c.get("manager")),
-                "overdue",
-                OverdueItem(
-                    _text(c.get("customer_id")),
-                    _text(c.get("name")),
-                    c.get("tier"),
-                    _text(c.get("contact")),
-                    _text(c.get("phone")),
-                    c.get("last_followup"),
-                    c.get("next_due"),
-                    c.get("overdue_days"),
-                    c.get("churn_risk"),
-                    _text(c.get("manager")),
-                ),
-            )
+        add(
+            c,
+            "overdue",
+            OverdueItem(
+                **_customer_facts(c),
+                last_followup=c.get("last_followup"),
+                next_due=c.get("next_due"),
+                overdue_days=c.get("overdue_days"),
+            ),
         )
     due = [
         c
@@ -106,44 +115,28 @@ def _customer_sections(derived: Derived, as_of: date, horizon: date) -> Assigned
         and as_of <= c["next_due"] <= horizon
     ]
     for c in _sorted(due, lambda c: c["next_due"]):
-        out.append(
-            (
-                _person(c.get("manager")),
-                "due",
-                DueItem(
-                    _text(c.get("customer_id")),
-                    _text(c.get("name")),
-                    c.get("tier"),
-                    _text(c.get("contact")),
-                    _text(c.get("phone")),
-                    c.get("last_followup"),
-                    c["next_due"],
-                    (c["next_due"] - as_of).days,
-                    c.get("followup_status"),
-                    c.get("churn_risk"),
-                    _text(c.get("manager")),
-                ),
-            )
+        add(
+            c,
+            "due",
+            DueItem(
+                **_customer_facts(c),
+                last_followup=c.get("last_followup"),
+                next_due=c["next_due"],
+                days_left=(c["next_due"] - as_of).days,
+                followup_status=c.get("followup_status"),
+            ),
         )
     deep = [c for c in customers if c.get("next_deep_due") is not None and c["next_deep_due"] <= horizon]
     for c in _sorted(deep, lambda c: c["next_deep_due"]):
-        out.append(
-            (
-                _person(c.get("manager")),
-                "deep_contact",
-                DeepContactItem(
-                    _text(c.get("customer_id")),
-                    _text(c.get("name")),
-                    c.get("tier"),
-                    _text(c.get("contact")),
-                    _text(c.get("phone")),
-                    c["next_deep_due"],
-                    (c["next_deep_due"] - as_of).days,
-                    _DEEP_KIND.get(c.get("tier") or ""),
-                    c.get("churn_risk"),
-                    _text(c.get("manager")),
-                ),
-            )
+        add(
+            c,
+            "deep_contact",
+            DeepContactItem(
+                **_customer_facts(c),
+                next_deep_due=c["next_deep_due"],
+                days_left=(c["next_deep_due"] - as_of).days,
+                suggested_kind=_DEEP_KIND.get(c.get("tier") or ""),
+            ),
         )
     return out
 
