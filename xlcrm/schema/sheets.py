@@ -143,6 +143,28 @@ CUSTOMERS = SheetKind(
     ),
 )
 
+# The customer a follow-up or a feedback is about: the same two columns on both sheets.
+CUSTOMER_REFERENCE = (
+    Field(
+        "customer_id",
+        "客户编号",
+        T.ID,
+        "必须是客户信息表中已有的客户编号",
+        required=True,
+        ref="customers",
+        aliases=("客户ID",),
+        width=15,
+    ),
+    Field(
+        "customer_name",
+        "客户名称",
+        T.TEXT,
+        "可不填（由 enrich 补全）；填写时须与客户编号一致",
+        fill_when_blank=True,
+        width=24,
+    ),
+)
+
 FOLLOWUPS = SheetKind(
     key="followups",
     name="跟进记录",
@@ -159,24 +181,7 @@ FOLLOWUPS = SheetKind(
             pattern=FOLLOWUP_ID_PATTERN,
             width=16,
         ),
-        Field(
-            "customer_id",
-            "客户编号",
-            T.ID,
-            "必须是客户信息表中已有的客户编号",
-            required=True,
-            ref="customers",
-            aliases=("客户ID",),
-            width=15,
-        ),
-        Field(
-            "customer_name",
-            "客户名称",
-            T.TEXT,
-            "可不填（由 enrich 补全）；填写时须与客户编号一致",
-            fill_when_blank=True,
-            width=24,
-        ),
+        *CUSTOMER_REFERENCE,
         Field(
             "at",
             "跟进时间",
@@ -228,24 +233,7 @@ FEEDBACK = SheetKind(
             pattern=FEEDBACK_ID_PATTERN,
             width=16,
         ),
-        Field(
-            "customer_id",
-            "客户编号",
-            T.ID,
-            "必须是客户信息表中已有的客户编号",
-            required=True,
-            ref="customers",
-            aliases=("客户ID",),
-            width=15,
-        ),
-        Field(
-            "customer_name",
-            "客户名称",
-            T.TEXT,
-            "可不填（由 enrich 补全）；填写时须与客户编号一致",
-            fill_when_blank=True,
-            width=24,
-        ),
+        *CUSTOMER_REFERENCE,
         Field("received", "接收时间", T.DATETIME, "收到反馈的日期时间，不晚于统计日", required=True, width=17),
         Field("source", "反馈来源", T.ENUM, "客户来电/客户邮件/销售转达/线上渠道/回访发现/其他", enum=FEEDBACK_SOURCES),
         Field("type", "反馈类型", T.ENUM, "咨询/建议/投诉", required=True, enum=FEEDBACK_TYPES),
