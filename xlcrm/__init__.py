@@ -24,5 +24,6 @@ __all__ = [
 # functions below makes ``xlcrm.agenda`` / ``xlcrm.frames`` the functions for good (a later import
 # of a submodule finds the package in sys.modules and does not rebind the name).
 from . import agenda as _agenda_package  # noqa: E402,F401
-from .api import Source, agenda, annotate, annotated_name, enrich, report, validate, validate_files  # noqa: E402
+from .api import Source, agenda, annotate, enrich, report, validate  # noqa: E402
+from .batch import annotated_name, validate_files  # noqa: E402
 from .frames import frames  # noqa: E402

@@ -131,7 +131,7 @@ from typing import TYPE_CHECKING  # noqa: E402
 if TYPE_CHECKING:  # the names below, for type checkers only (importing them loads the report stack)
     from collections.abc import Callable, Sequence
 
-    from .batch import Sources, ValidationBatch
+    from .batch import Sources
     from .reporting.batch import ReportBatch
 
 
@@ -190,26 +190,3 @@ def report(
         force=force,
         on_progress=on_progress,
     )
-
-
-def validate_files(
-    sources: Sources,
-    *,
-    as_of: date,
-    config: Path | str | None = None,
-    overrides: dict[str, Any] | None = None,
-    annotate_to: Path | str | None = None,
-) -> ValidationBatch:
-    """Several workbooks → ``ValidationBatch``: an unusable one is reported with its Chinese message
-    and the others are still checked; ``annotate_to`` writes each annotated copy there (a folder
-    for several workbooks). See ``xlcrm.batch.validate_files``."""
-    from .batch import validate_files as _validate_files
-
-    return _validate_files(sources, as_of=as_of, config=config, overrides=overrides, annotate_to=annotate_to)
-
-
-def annotated_name(name: str) -> str:
-    """``团队.xlsx`` → ``团队.校验标注.xlsx``: the annotated copy's name (``xlcrm.batch``)."""
-    from .batch import annotated_name as _annotated_name
-
-    return _annotated_name(name)

@@ -9,16 +9,15 @@ only print or store what comes back.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .api import Source
 from .errors import XlcrmError
 from .issues import FileReport
+from .reading.source import Source, is_path
 
 # One source, several, or several by name (the name is what messages and reports call a bytes source).
 Sources = Source | Sequence[Source] | Mapping[str, Source]
@@ -40,10 +39,6 @@ def annotated_target(out: Path, name: str, several: bool) -> Path:
     if several or out.is_dir():
         return out / annotated_name(name)
     return out
-
-
-def is_path(source: object) -> bool:
-    return isinstance(source, (str, os.PathLike))
 
 
 def named_sources(sources: Sources) -> list[tuple[str, Source]]:
