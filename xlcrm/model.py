@@ -30,7 +30,7 @@ def a1(row: int, column: int) -> str:
     return f"{column_letter(column)}{row}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One data row. ``values`` are typed by the schema (None when blank or unreadable);
     ``raw`` holds the cells as read that have no typed value (unreadable: not blank, yet None in
@@ -39,13 +39,13 @@ class Row:
 
     number: int
     values: dict[str, Any]
-    raw: dict[str, Any] = field(default_factory=dict)
+    raw: Mapping[str, Any] = field(default_factory=dict)
     rejected: bool = False
     # fill-when-blank fields whose cell still holds the value enrich last wrote (``xlcrm_填写``):
     # enrich may refresh them, validate does not hold them against the staff member
     refreshable: frozenset[str] = frozenset()
     # computed cells as found in the file (non-blank only), to tell when they are out of date
-    stored: dict[str, Any] = field(default_factory=dict)
+    stored: Mapping[str, Any] = field(default_factory=dict)
 
     def get(self, key: str) -> Any:
         return self.values.get(key)

@@ -6,12 +6,16 @@ rest of xlcrm uses to read a workbook.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from ..collector import quick_handoffs
 from ..errors import CorruptFileError
 from ..i18n import tr
 from ..issues import Issue
@@ -28,7 +32,7 @@ from ..schema import (
     fold_name,
 )
 from .coerce import render_text
-from .engine import RawSheet, read_raw_sheets
+from .engine import RawSheet, UnreadableSheet, iter_raw_sheets
 from .fills import mark_refreshable, read_fills
 from .recognize import HEADER_SCAN_ROWS, best_kind_by_headers, find_header, find_late_header, kind_by_name
 from .rows import merged_issues, type_rows
@@ -63,26 +67,16 @@ def _sheet_issue(
     return Issue(severity, code, msg, sheet=sheet, cell=cell, row=row, column=column)
 
 
-def _assign_kinds(raws: list[RawSheet]) -> tuple[dict[str, tuple[RawSheet, Any]], list[RawSheet]]:
-    assigned: dict[str, tuple[RawSheet, Any]] = {}
-    leftover: list[RawSheet] = []
-    for raw in raws:
-        if fold_name(raw.name) in _OWN_SHEETS:
+def _kinds_by_name(names: Sequence[str]) -> dict[str, int]:
+    """Kind key → position of the first sheet named for it (xlcrm's own sheets are never data)."""
+    out: dict[str, int] = {}
+    for pos, sheet_name in enumerate(names):
+        if fold_name(sheet_name) in _OWN_SHEETS:
             continue
-        kind = kind_by_name(raw.name)
-        if kind is not None and kind.key not in assigned:
-            assigned[kind.key] = (raw, find_header(kind, raw.rows))
-        else:
-            leftover.append(raw)
-    unknown: list[RawSheet] = []
-    for raw in leftover:
-        candidates = [k for k in DATA_SHEETS if k.key not in assigned]
-        hit = best_kind_by_headers(raw.rows, candidates)
-        if hit:
-            assigned[hit[0].key] = (raw, hit[1])
-        else:
-            unknown.append(raw)
-    return assigned, unknown
+        kind = kind_by_name(sheet_name)
+        if kind is not None and kind.key not in out:
+            out[kind.key] = pos
+    return out
 
 
 def _header_issues(kind: SheetKind, raw: RawSheet, header: Any) -> list[Issue]:
@@ -161,7 +155,7 @@ def _config_rows(raw: RawSheet, header: Any) -> list[tuple[str, Any]]:
         return []
     pc, vc = header.columns["param"] - 1, header.columns.get("value", 0) - 1
     rows = []
-    for cells in raw.rows[header.row :]:
+    for cells in islice(raw.all_rows(), header.row, None):
         key = render_text(cells[pc]) if pc < len(cells) else None
         if key:
             value = cells[vc] if 0 <= vc < len(cells) else None
@@ -171,7 +165,7 @@ def _config_rows(raw: RawSheet, header: Any) -> list[tuple[str, Any]]:
 
 def _history(raw: RawSheet) -> list[Snapshot]:
     snaps = []
-    for cells in raw.rows[1:]:
+    for cells in islice(raw.all_rows(), 1, None):
         cells = list(cells) + [""] * (5 - len(cells))
         when, cid = cells[0], render_text(cells[1])
         if isinstance(when, datetime):
@@ -218,37 +212,71 @@ def read_book(source: Source, name: str | None = None) -> ReadResult:
 
 
 def read_book_data(data: bytes, name: str) -> ReadResult:
-    """Read and type the workbook whose package is ``data``; messages call it ``name``."""
+    """Read and type the workbook whose package is ``data``; messages call it ``name``.
+
+    Sheets stream: each is typed as calamine hands it over, the next one being parsed meanwhile,
+    and its raw cells are gone before the next is typed."""
     check_input_bytes(data, name)
     # The formula scan is mostly zlib, which releases the GIL, as does calamine: run them side by side.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=1) as pool, quick_handoffs():
         scan = pool.submit(uncached_formula_cells, data)
-        raws = read_raw_sheets(data, name)
-        uncached = scan.result()
-    return read_raw_book(raws, uncached, name)
+        try:
+            names, sheets = iter_raw_sheets(data, name)
+        except BaseException:
+            scan.cancel()
+            raise
+        with closing(sheets):
+            return read_raw_book(sheets, scan.result, name, sheet_names=names)
 
 
 def read_raw_book(
-    raws: list[RawSheet], uncached: dict[str, set[tuple[int, int]]] | None = None, name: str | Path | None = None
+    raws: Iterable[RawSheet],
+    uncached: dict[str, set[tuple[int, int]]] | Callable[[], dict[str, set[tuple[int, int]]]] | None = None,
+    name: str | Path | None = None,
+    *,
+    sheet_names: Sequence[str] | None = None,
 ) -> ReadResult:
-    """Recognise and type sheets already read as raw cells (from a file, or from a live Excel book).
+    """Recognise and type sheets read as raw cells (from a file, or from a live Excel book).
 
-    ``uncached`` maps a sheet name to its formula cells (row, column) without a cached value; ``name`` is what
+    ``raws`` may stream (a generator, with ``sheet_names`` given up front): each sheet is typed as
+    it comes. ``uncached`` maps a sheet name to its formula cells (row, column) without a cached
+    value (or is a function giving that map, asked once a sheet needs it); ``name`` is what
     messages call the workbook (its path, when it has one)."""
-    uncached = uncached or {}
-    book = Book(sheet_names=[r.name for r in raws])
-    issues = _unreadable_sheets(str(name) if name is not None else DEFAULT_NAME, raws)
-    raws = [r for r in raws if r.error is None]
-    assigned, unknown = _assign_kinds(raws)
-    for raw in raws:
-        if raw.visible and fold_name(raw.name) in _HIDDEN_SHEETS:
-            book.own_name_clashes.append(raw.name)  # a staff sheet: neither read nor overwritten
-        elif fold_name(raw.name) == fold_name(HISTORY_SHEET_NAME):
-            book.history = _history(raw)
-        elif fold_name(raw.name) == fold_name(FILLS_SHEET_NAME):
-            book.fills = read_fills(raw.rows)
+    if sheet_names is None:
+        raws = list(raws)
+        sheet_names = [r.name for r in raws]
+    label = str(name) if name is not None else DEFAULT_NAME
+    found_uncached: list[dict[str, set[tuple[int, int]]]] = []
+
+    def uncached_in(sheet_name: str) -> set[tuple[int, int]]:
+        if not found_uncached:
+            found_uncached.append((uncached() if callable(uncached) else uncached) or {})
+        return found_uncached[0].get(sheet_name, set())
+
+    book = Book(sheet_names=list(sheet_names))
+    named = _kinds_by_name(sheet_names)
+    typed: dict[str, tuple[SheetData | None, list[Issue]]] = {}  # kind key → sheet, its issues
+    unreadable: list[RawSheet] = []
+    unknown: list[RawSheet] = []
+    config_rows: list[tuple[str, Any]] = []
+    for pos, raw in enumerate(raws):
+        if raw.error is not None:  # its kind is free for a sheet recognised by its headers
+            for key in [k for k, p in named.items() if p == pos]:
+                del named[key]
+        else:
+            try:
+                kind = _read_one(book, raw, pos, named, typed, uncached_in, config_rows)
+            except UnreadableSheet as exc:  # broke off part way: as if it could not be parsed at all
+                raw.error, kind = exc.reason, None
+                _forget(raw.name, named, typed)
+            if raw.error is None and kind is None and not _is_own(raw.name):
+                unknown.append(raw)
+        if raw.error is not None:
+            unreadable.append(raw)
+        raw.rest = None  # rows of a streamed sheet not taken (unknown sheets) are not read on
+    issues = _unreadable_sheets(label, unreadable)
     for kind in DATA_SHEETS:
-        if kind.key not in assigned:
+        if kind.key not in typed:
             issues.append(
                 _sheet_issue(
                     "error",
@@ -262,19 +290,15 @@ def read_raw_book(
                 )
             )
             continue
-        raw, header = assigned[kind.key]
-        issues += _header_issues(kind, raw, header)
-        if not header:
-            book.sheets[kind.key] = SheetData(kind, raw.name, 1, {})
-            continue
-        sheet, row_issues = type_rows(kind, raw.name, raw.rows, header, uncached.get(raw.name, set()))
-        book.sheets[kind.key] = sheet
-        issues += row_issues + merged_issues(sheet, raw.merged)
-    if "config" in assigned:
-        raw, header = assigned["config"]
-        book.config_rows = _config_rows(raw, header)
-        if header:
-            book.sheets["config"] = SheetData(CONFIG, raw.name, header.row, dict(header.columns))
+        sheet, sheet_issues = typed[kind.key]
+        if sheet is not None:
+            book.sheets[kind.key] = sheet
+        issues += sheet_issues
+    if "config" in typed:
+        book.config_rows = config_rows
+        sheet = typed["config"][0]
+        if sheet is not None:
+            book.sheets["config"] = sheet
     mark_refreshable(book)
     for raw in unknown:
         issues.append(
@@ -286,3 +310,62 @@ def read_raw_book(
             )
         )
     return ReadResult(book, issues)
+
+
+def _is_own(sheet_name: str) -> bool:
+    return fold_name(sheet_name) in _OWN_SHEETS
+
+
+def _forget(sheet_name: str, named: dict[str, int], typed: dict[str, tuple[SheetData | None, list[Issue]]]) -> None:
+    """Drop what a sheet that broke off part way had been recognised as."""
+    for key, (sheet, _) in list(typed.items()):
+        if sheet is not None and sheet.name == sheet_name:
+            del typed[key]
+            named.pop(key, None)
+
+
+def _read_one(
+    book: Book,
+    raw: RawSheet,
+    pos: int,
+    named: dict[str, int],
+    typed: dict[str, tuple[SheetData | None, list[Issue]]],
+    uncached_in: Callable[[str], set[tuple[int, int]]],
+    config_rows: list[tuple[str, Any]],
+) -> SheetKind | None:
+    """Recognise one sheet and type it (xlcrm's own sheets: read what they hold); the kind it was
+    recognised as, None for an own or unknown sheet."""
+    folded = fold_name(raw.name)
+    if raw.visible and folded in _HIDDEN_SHEETS:
+        book.own_name_clashes.append(raw.name)  # a staff sheet: neither read nor overwritten
+        return None
+    if folded == fold_name(HISTORY_SHEET_NAME):
+        book.history = _history(raw)
+        return None
+    if folded == fold_name(FILLS_SHEET_NAME):
+        book.fills = read_fills(list(raw.all_rows()))
+        return None
+    if folded in _OWN_SHEETS:
+        return None
+    kind = kind_by_name(raw.name)
+    header: Any
+    if kind is not None and named.get(kind.key) == pos:
+        header = find_header(kind, raw.rows)
+    else:
+        # a sheet whose name is unknown (or taken): the headers say which of the kinds no sheet is named for
+        candidates = [k for k in DATA_SHEETS if k.key not in named and k.key not in typed]
+        hit = best_kind_by_headers(raw.rows, candidates)
+        if not hit:
+            return None
+        kind, header = hit
+    if kind.key == "config":
+        typed["config"] = (SheetData(CONFIG, raw.name, header.row, dict(header.columns)) if header else None, [])
+        config_rows += _config_rows(raw, header)
+        return kind
+    issues = _header_issues(kind, raw, header)
+    if not header:
+        typed[kind.key] = (SheetData(kind, raw.name, 1, {}), issues)
+        return kind
+    sheet, row_issues = type_rows(kind, raw.name, raw.all_rows(), header, uncached_in(raw.name))
+    typed[kind.key] = (sheet, issues + row_issues + merged_issues(sheet, raw.merged))
+    return kind

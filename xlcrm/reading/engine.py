@@ -24,9 +24,12 @@ import re
 import sys
 import threading
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections import deque
+from collections.abc import Generator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import python_calamine as pc
@@ -40,8 +43,11 @@ from .package import PackageError, canonical_copy, layout
 class RawSheet:
     """A sheet's cells as read: ``rows[i][j]`` is Excel row i+1, column j+1 ('' when empty).
 
-    ``error`` is a Chinese reason when the sheet's part could not be parsed (``rows`` is then
-    empty); the caller decides whether that sheet matters.
+    A big sheet streams: ``rows`` then holds its first ``HEAD_ROWS`` rows (all that recognising
+    its header needs) and ``rest`` yields the others once, so the whole sheet never sits in memory
+    as Python lists; ``all_rows()`` gives both. ``error`` is a Chinese reason when the sheet's part
+    could not be parsed (``rows`` is then empty); the caller decides whether that sheet matters.
+    A sheet that turns out unreadable while ``rest`` streams raises ``UnreadableSheet``.
     """
 
     name: str
@@ -50,6 +56,26 @@ class RawSheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 1-based r1, c1, r2, c2
     visible: bool = True
     error: str | None = None
+    rest: Iterator[list[Any]] | None = None
+
+    def all_rows(self) -> Iterator[list[Any]]:
+        """Every row from row 1 (the streamed ones can be taken once)."""
+        yield from self.rows
+        if self.rest is not None:
+            rest, self.rest = self.rest, None
+            yield from rest
+
+
+class UnreadableSheet(Exception):
+    """A streamed sheet that could not be read to its end; ``reason`` is Chinese."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+PARSE_AHEAD = 1  # sheets parsed ahead of the one being typed (one workbook object parses one at a time)
+HEAD_ROWS = 1000  # rows read ahead of the rest: header recognition looks no further (recognize.py)
 
 
 def calamine_reason(exc: BaseException) -> str:
@@ -99,60 +125,139 @@ def _open(data: bytes, name: str) -> Any:
 
 
 def read_raw_sheets(data: bytes, name: str = "workbook.xlsx") -> list[RawSheet]:
-    """Every worksheet of the workbook ``data`` (the package's bytes) with its values and merged
-    ranges; messages call it ``name``.
+    """Every worksheet of the workbook ``data`` (the package's bytes) with all its values and
+    merged ranges; messages call it ``name``. ``iter_raw_sheets`` is the streaming form.
 
     An unopenable workbook raises ``CorruptFileError``/``EncryptedFileError``; a single
     unparsable worksheet comes back with ``error`` set instead.
     """
+    names, sheets = iter_raw_sheets(data, name)
+    out = []
+    with closing(sheets):
+        for raw in sheets:
+            try:
+                raw.rows = list(raw.all_rows())
+            except UnreadableSheet as exc:
+                raw.rows, raw.error = [], exc.reason
+            out.append(raw)
+    return out
+
+
+def iter_raw_sheets(data: bytes, name: str = "workbook.xlsx") -> tuple[list[str], Generator[RawSheet, None, None]]:
+    """The worksheet names of ``data`` and a generator of its worksheets in tab order, each
+    streaming its rows (``RawSheet.rest``). The next sheet is parsed in a worker thread (calamine
+    releases the GIL) while the caller works on the current one. Raises like ``read_raw_sheets``
+    for an unopenable workbook; close the generator when stopping early."""
     wb = _open(data, name)
-    sheets: list[RawSheet] = []
     try:
-        for index, meta in enumerate(wb.sheets_metadata):
-            if str(meta.typ) != str(pc.SheetTypeEnum.WorkSheet):
-                continue
+        metas = [
+            (index, meta)
+            for index, meta in enumerate(wb.sheets_metadata)
+            if str(meta.typ) == str(pc.SheetTypeEnum.WorkSheet)
+        ]
+    except BaseException:
+        wb.close()
+        raise
+    return [m.name for _, m in metas], _sheets(wb, metas, data)
+
+
+def _parse(wb: Any, index: int) -> tuple[Any, list[tuple[int, int, int, int]]]:
+    sheet = wb.get_sheet_by_index(index)
+    merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
+    return sheet, merged
+
+
+def _sheets(wb: Any, metas: list[tuple[int, Any]], data: bytes) -> Generator[RawSheet, None, None]:
+    pool = ThreadPoolExecutor(PARSE_AHEAD, "xlcrm-calamine")
+    held = _rust_panic_output_held_back()
+    state = held.__enter__()
+    try:
+        ahead = deque(pool.submit(_parse, wb, index) for index, _ in metas[:PARSE_AHEAD])
+        for k, (index, meta) in enumerate(metas):
+            current = ahead.popleft()
+            if k + PARSE_AHEAD < len(metas):
+                ahead.append(pool.submit(_parse, wb, metas[k + PARSE_AHEAD][0]))
             visible = str(meta.visible) == str(pc.SheetVisibleEnum.Visible)
             try:
-                rows, merged = _read_sheet(wb, index)
+                sheet, merged = current.result()
             except BaseException as exc:
                 if not isinstance(exc, Exception) and not _is_panic(exc):
                     raise
+                state.panicked |= _is_panic(exc)
                 retried = _read_with_values_as_text(data, meta.name, index) if _is_panic(exc) else None
                 if retried is None:
-                    sheets.append(RawSheet(meta.name, index, [], [], visible, error=calamine_reason(exc)))
-                    continue
-                rows, merged = retried
-            sheets.append(RawSheet(meta.name, index, rows, merged, visible))
+                    yield RawSheet(meta.name, index, [], [], visible, error=calamine_reason(exc))
+                else:
+                    yield RawSheet(meta.name, index, retried[0], retried[1], visible)
+                continue
+            rows = _rows(sheet, data, meta.name, index, state)
+            del sheet
+            try:
+                head = list(islice(rows, HEAD_ROWS))
+            except UnreadableSheet as exc:
+                yield RawSheet(meta.name, index, [], [], visible, error=exc.reason)
+                continue
+            yield RawSheet(meta.name, index, head, merged, visible, rest=rows)
     finally:
+        pool.shutdown(wait=True)
         wb.close()
-    return sheets
+        held.__exit__(None, None, None)
 
 
-def _read_sheet(wb: Any, index: int) -> tuple[list[list[Any]], list[tuple[int, int, int, int]]]:
-    with _rust_panic_output_held_back():
-        sheet = wb.get_sheet_by_index(index)
-        rows = sheet.to_python(skip_empty_area=False)
-        merged = [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
-    return rows, merged
+def _rows(sheet: Any, data: bytes, name: str, index: int, state: _Held) -> Iterator[list[Any]]:
+    """The rows of a parsed sheet from row 1, as ``to_python(skip_empty_area=False)`` gives them.
+    A number calamine cannot turn into a date makes it panic part way: the rest then comes from
+    the sheet read again with such values as text (the rows before are the same)."""
+    done = 0
+    left = (sheet.start or (0, 0))[1]
+    try:
+        if left:  # iter_rows starts at row 1 but at the first used column
+            pad = [""] * left
+            for row in sheet.iter_rows():
+                done += 1
+                yield pad + row
+        else:
+            for row in sheet.iter_rows():
+                done += 1
+                yield row
+        return
+    except BaseException as exc:
+        if not _is_panic(exc):
+            raise
+        state.panicked = True
+    retried = _read_with_values_as_text(data, name, index)
+    if retried is None:
+        raise UnreadableSheet(tr("Excel 读取组件无法解析该文件", "the Excel reader cannot parse it"))
+    yield from retried[0][done:]
+
+
+@dataclass
+class _Held:
+    """Whether calamine panicked while its output was held back (then that output is dropped)."""
+
+    panicked: bool = False
 
 
 @contextmanager
-def _rust_panic_output_held_back() -> Iterator[None]:
+def _rust_panic_output_held_back() -> Iterator[_Held]:
     """Send file descriptor 2 into a pipe while calamine runs; pass on what was written unless
-    calamine panicked (its panic message is English and useless to staff). A pipe drained by a
-    thread, not a temporary file: reading bytes never creates a file.
+    calamine panicked (its panic message is English and useless to staff): a panic raised inside
+    the block, or one the block caught and recorded in the yielded ``_Held``. A pipe drained by a
+    thread, not a temporary file: reading bytes never creates a file. Descriptor 2 belongs to the
+    whole process, so a panic in a worker thread started inside the block is held back too.
 
-    Only in the main thread: descriptor 2 belongs to the whole process, and a server reading in
-    worker threads must not have its log redirected under it (there the panic text goes to the log).
+    Only in the main thread: a server reading in worker threads must not have its log redirected
+    under it (there the panic text goes to the log).
     """
+    state = _Held()
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield state
         return
     try:
         sys.stderr.flush()
         saved = os.dup(2)
     except (OSError, ValueError, AttributeError):
-        yield  # no usable descriptor 2 (embedded use): nothing to hold back
+        yield state  # no usable descriptor 2 (embedded use): nothing to hold back
         return
     read_end, write_end = os.pipe()
     held: list[bytes] = []
@@ -160,18 +265,17 @@ def _rust_panic_output_held_back() -> Iterator[None]:
     drain.start()
     os.dup2(write_end, 2)
     os.close(write_end)
-    panicked = False
     try:
-        yield
+        yield state
     except BaseException as exc:
-        panicked = _is_panic(exc)
+        state.panicked |= _is_panic(exc)
         raise
     finally:
         os.dup2(saved, 2)  # closes the pipe's last write end: the drain sees its end
         os.close(saved)
         drain.join()
         os.close(read_end)
-        if not panicked and held:
+        if not state.panicked and held:
             os.write(2, b"".join(held))
 
 
@@ -222,7 +326,9 @@ def _read_with_values_as_text(data: bytes, name: str, index: int) -> tuple[list[
             raise
         return None
     try:
-        return _read_sheet(wb, index)
+        with _rust_panic_output_held_back():
+            sheet, merged = _parse(wb, index)
+            return sheet.to_python(skip_empty_area=False), merged
     except BaseException as exc:
         if not isinstance(exc, Exception) and not _is_panic(exc):
             raise

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
+from itertools import islice
 from operator import itemgetter
+from types import MappingProxyType
 from typing import Any
 
 from ..i18n import tr
@@ -77,6 +79,8 @@ def _fast(f: Field) -> Callable[[Any], Any]:
 
 
 _SLOW = object()
+_MEMO_LIMIT = 1 << 16  # distinct values remembered per column
+_NOTHING: Mapping[str, Any] = MappingProxyType({})  # the raw / stored cells of most rows: none, shared
 _BLANKS = frozenset(("", None))
 
 
@@ -150,18 +154,35 @@ def _uncached_issue(sheet: SheetData, row: int, f: Field) -> Issue:
     return located(sheet, row, f.key, "value.formula_uncached", msg)
 
 
+def _numbered(rows: Iterable[Sequence[Any]], header_row: int, last: int) -> Iterator[tuple[int, Sequence[Any]]]:
+    """(Excel row number, cells) of the rows below the header, then blank ones up to row ``last``
+    (calamine stops before trailing formulas without a cached value)."""
+    number = header_row
+    for cells in islice(rows, header_row, None):
+        number += 1
+        yield number, cells
+    while number < last:
+        number += 1
+        yield number, ()
+
+
 def type_rows(
     kind: SheetKind,
     name: str,
-    rows: Sequence[Sequence[Any]],
+    rows: Iterable[Sequence[Any]],
     header: HeaderMatch,
     uncached: set[tuple[int, int]],
 ) -> tuple[SheetData, list[Issue]]:
-    """Typed rows below the header, up to the last row with a value in a known column."""
+    """Typed rows below the header, up to the last row with a value in a known column. ``rows``
+    (from row 1) are taken once, in order: a streamed sheet is never held whole."""
     sheet = SheetData(kind=kind, name=name, header_row=header.row, columns=dict(header.columns))
     issues: list[Issue] = []
     typed_fields = [kind.field(k) for k in header.columns if not kind.field(k).computed]
-    plan = [(f.key, f, header.columns[f.key] - 1, _fast(f), _converter(f)) for f in typed_fields]
+    memos: list[dict[Any, Any]] = [{} for _ in typed_fields]  # per column: raw value → typed value
+    plan = [
+        (f.key, f, header.columns[f.key] - 1, _fast(f), _converter(f), memo)
+        for f, memo in zip(typed_fields, memos, strict=True)
+    ]
     # a row's typed cells fetched in one call when the row is wide enough (the first twice: a tuple)
     typed_at = itemgetter(*[p[2] for p in plan], plan[0][2]) if plan else None
     last_typed = max((p[2] for p in plan), default=-1)
@@ -171,10 +192,7 @@ def type_rows(
     at = [c for _, c in computed_cols]
     computed_at = itemgetter(*at, at[0]) if at else None
     last_computed = max((c for _, c in computed_cols), default=0)
-    end = max(len(rows), max(uncached_rows, default=0))  # calamine stops before trailing uncached formulas
-    for index in range(header.row, end):
-        cells = rows[index] if index < len(rows) else ()
-        number = index + 1
+    for number, cells in _numbered(rows, header.row, max(uncached_rows, default=0)):
         width = len(cells)
         values: dict[str, Any] = {}
         raw: dict[str, Any] = {}  # only cells that could not be typed: all a check asks about
@@ -183,14 +201,23 @@ def type_rows(
             got: Sequence[Any] = typed_at(cells)
         else:
             got = [cells[p[2]] if p[2] < width else None for p in plan]
-        for (key, f, col, fast, slow), v in zip(plan, got, strict=False):  # got may have one more
+        for (key, f, col, fast, slow, memo), v in zip(plan, got, strict=False):  # got may have one more
             if v == "" or v is None:
                 if number in uncached_rows and (number, col + 1) in uncached:
                     issues.append(_uncached_issue(sheet, number, f))
                 values[key] = None
                 continue
             filled = True
-            typed = fast(v)
+            cls = v.__class__
+            if cls is str or cls is datetime:
+                # repeated values (names, channels, statuses, days) share one typed object
+                typed = memo.get(v, _SLOW)
+                if typed is _SLOW:
+                    typed = fast(v)
+                    if typed is not _SLOW and len(memo) < _MEMO_LIMIT:
+                        memo[v] = typed
+            else:
+                typed = fast(v)
             if typed is _SLOW:
                 res = slow(v)
                 typed = res.value
@@ -202,10 +229,10 @@ def type_rows(
         if not filled and number not in uncached_rows:
             continue
         if computed_at is not None and width > last_computed and _all_blank(computed_at(cells)):
-            stored = {}  # no computed cell filled yet (every row of a book never enriched)
+            stored = _NOTHING  # no computed cell filled yet (every row of a book never enriched)
         else:
-            stored = {k: cells[c] for k, c in computed_cols if c < width and cells[c] not in ("", None)}
-        sheet.rows.append(Row(number, values, raw, stored=stored))
+            stored = {k: cells[c] for k, c in computed_cols if c < width and cells[c] not in ("", None)} or _NOTHING
+        sheet.rows.append(Row(number, values, raw or _NOTHING, stored=stored))
     return sheet, issues
 
 
