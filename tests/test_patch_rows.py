@@ -52,6 +52,8 @@ def both(xml: bytes, writes: dict[int, dict[int, CellWrite]], monkeypatch: pytes
     with monkeypatch.context() as m:
         m.setattr(_Patcher, "_appended", lambda *a: None)
         m.setattr(_Patcher, "_patch_row_direct", lambda *a: None)
+        m.setattr(_Patcher, "_row_by_cells", lambda *a: None)
+        m.setattr(_Patcher, "_fast_rows", lambda self, rd, last: last)
         walk = run(xml, writes)
     assert fast == walk
     return fast[0]
@@ -176,6 +178,47 @@ CASES: list[tuple[str, bytes, dict[int, dict[int, CellWrite]], bytes]] = [
         b'<row r="2" s="4" customFormat="1"><c r="A2"><v>1</v></c></row>',
         {2: {2: CellWrite(1.0, style=lambda base: base + 10)}},
         b'<row r="2" s="4" customFormat="1"><c r="A2"><v>1</v></c><c r="B2" s="14"><v>1</v></c></row>',
+    ),
+    (
+        "spans widened for an appended cell (as Excel writes rows)",
+        b'<row r="2" spans="1:1" x14ac:dyDescent="0.25"><c r="A2"><v>1</v></c></row>',
+        {2: {3: text("c")}},
+        b'<row r="2" spans="1:3" x14ac:dyDescent="0.25"><c r="A2"><v>1</v></c>' + inline("C2", "c") + b"</row>",
+    ),
+    (
+        "a cell inserted between two, spans kept",
+        b'<row r="2" spans="1:3"><c r="A2"/><c r="C2" s="1"><v>3</v></c></row>',
+        {2: {2: text("b"), 3: CellWrite(4.0), 5: text("e")}},
+        b'<row r="2" spans="1:5"><c r="A2"/>'
+        + inline("B2", "b")
+        + b'<c r="C2" s="1"><v>4</v></c>'
+        + inline("E2", "e")
+        + b"</row>",
+    ),
+    (
+        "an empty extLst after the last cell (general path)",
+        b'<row r="2"><c r="A2"><v>1</v></c><extLst/></row>',
+        {2: {2: text("b")}},
+        b'<row r="2"><c r="A2"><v>1</v></c>' + inline("B2", "b") + b"<extLst/></row>",
+    ),
+    (
+        "whitespace between cells, a target in the middle",
+        b'<row r="2"><c r="A2"/> <c r="C2"/></row>',
+        {2: {2: text("b")}},
+        b'<row r="2"><c r="A2"/> ' + inline("B2", "b") + b'<c r="C2"/></row>',
+    ),
+    (
+        "rows without targets between patched ones, one row out of order",
+        b'<row r="2"><c r="A2"/></row><row r="3"><c r="A3"/></row><row r="5"><c r="A5"/></row>'
+        b'<row r="4"><c r="A4"/></row>',
+        {2: {2: text("x")}, 5: {2: text("y")}, 4: {2: text("z")}},
+        b'<row r="2"><c r="A2"/>'
+        + inline("B2", "x")
+        + b'</row><row r="3"><c r="A3"/></row><row r="4">'
+        + inline("B4", "z")
+        + b'</row><row r="5"><c r="A5"/>'
+        + inline("B5", "y")
+        + b'</row><row r="4"><c r="A4"/></row>',
     ),
     (
         "rows around, missing rows inserted in order",

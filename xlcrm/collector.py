@@ -1,4 +1,5 @@
-"""The cyclic garbage collector, paused while a workbook is read, checked, derived and written.
+"""Interpreter settings for the heavy steps: the cyclic garbage collector paused while a workbook
+is read, checked, derived and written; quick lock hand-overs while worker threads help.
 
 Those steps allocate millions of small objects (cell values, row dicts, records) without reference
 cycles; the collector would scan them again and again as they pile up (about a tenth of an enrich
@@ -9,6 +10,7 @@ is switched back on, as it was found, when the step ends.
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,3 +24,20 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+# While a worker thread (de)compresses beside the main one, each hand-over waits for the
+# interpreter lock, which a busy thread gives up only every switch interval (5 ms by default).
+QUICK_SWITCH = 0.0005
+
+
+@contextmanager
+def quick_handoffs() -> Iterator[None]:
+    """A shorter switch interval for the duration: worker threads doing zlib or calamine work get
+    the interpreter lock back sooner (a large sheet is patched ~15 % faster). Restored as found."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, QUICK_SWITCH))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)

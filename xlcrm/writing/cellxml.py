@@ -172,3 +172,50 @@ def cell_style(cell: bytes) -> int:
     tag = start_tag("c").match(cell)
     raw = get_attr(tag.group(0), "s") if tag else None
     return int(raw) if raw and raw.strip().isdigit() else 0
+
+
+class CellCache:
+    """Rendered ``<c>`` elements by (style, value): from one row to the next only the address
+    differs, so each distinct value is rendered once and later cells are joined from bytes.
+    The output is exactly ``render_cell``'s."""
+
+    LIMIT = 1 << 17  # distinct (style, value) pairs kept; the cache starts over beyond that
+
+    def __init__(self, prefix: bytes, ctx: CellContext) -> None:
+        self.prefix, self.ctx = prefix, ctx
+        self._heads: dict[int, bytes] = {}
+        self._tails: dict[tuple[int, type, Any], bytes] = {}
+        probe = render_cell(prefix, "\0", 0, None, ctx)
+        self._open = probe[: probe.index(b"\0")]  # '<c r="' with the sheet's prefix
+
+    def head(self, col: int) -> bytes:
+        """``<c r="`` and the column letters of ``col``: the row number follows."""
+        found = self._heads.get(col)
+        if found is None:
+            found = self._heads[col] = self._open + column_letters(col).encode()
+        return found
+
+    def tail(self, style: int, value: Any) -> bytes:
+        """Everything after the row number of a cell holding ``value`` with ``style``."""
+        cls = value.__class__
+        if cls is datetime and value.tzinfo is not None:  # equal across zones, rendered apart
+            return self._render_tail(style, value)
+        key = (style, cls, value)  # by class too: 1 == 1.0 == True render apart
+        try:
+            found = self._tails.get(key)
+        except TypeError:  # an unhashable value
+            return self._render_tail(style, value)
+        if found is None:
+            if len(self._tails) >= self.LIMIT:
+                self._tails.clear()
+            found = self._tails[key] = self._render_tail(style, value)
+        return found
+
+    def _render_tail(self, style: int, value: Any) -> bytes:
+        full = render_cell(self.prefix, "\0", style, value, self.ctx)
+        return full[full.index(b"\0") + 1 :]
+
+    def cell(self, col: int, row: int | str, style: int, value: Any) -> bytes:
+        """The ``<c>`` element of ``value`` at (``row``, ``col``); ``render_cell`` for the same
+        address gives the same bytes."""
+        return self.head(col) + str(row).encode() + self.tail(style, value)

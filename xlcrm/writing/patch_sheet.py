@@ -16,19 +16,19 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
 from .cellxml import (
+    CellCache,
     CellContext,
     cell_style,
     column_index,
     column_letters,
     comparable,
     old_value,
-    render_cell,
     same_value,
     split_ref,
 )
 from .xmlbytes import end_tag, get_attr, set_attr, start_tag
 
-CHUNK = 1 << 20
+CHUNK = 1 << 20  # what the patcher asks for at a time (a ReadAhead hands over bigger pieces)
 MAX_COLUMN = 16384
 
 
@@ -81,6 +81,9 @@ _ROW_R = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\s+r="(\d+)"')
 # A cell start tag and the column letters of its address (None when it has none), in one match.
 _CELL_AT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])[^>]*?(?:\sr\s*=\s*[\"']([A-Z]{1,3})\d+[\"'][^>]*)?/?>")
 _COLUMNS: dict[bytes, int] = {}
+# every cell start of a row, with its column letters when ``r`` is its first attribute
+_CELL_STARTS = re.compile(rb'<c(?=[\s/>])(?:\s+r="([A-Z]{1,3})\d+")?')
+_SPANS = re.compile(rb'\sspans="((\d+):(\d+))"')
 
 
 def _column_of(letters: bytes) -> int:
@@ -145,12 +148,20 @@ def _grow_dimension(head: bytes, patch: SheetPatch) -> bytes:
     return head[: m.start()] + set_attr(m.group(0), "ref", new) + head[m.end() :]
 
 
+def _whole_cell(buf: bytes, start: int, end: int) -> bool:
+    """Whether ``buf[start:end]`` is exactly one ``<c>`` element and nothing after it."""
+    if buf.endswith(b"</c>", start, end):
+        return buf.find(b"</c>", start, end) == end - 4
+    return buf.endswith(b"/>", start, end) and buf.find(b">", start, end) == end - 1
+
+
 class _Patcher:
     def __init__(self, patch: SheetPatch, ctx: CellContext, out: IO[bytes]) -> None:
         self.patch, self.ctx, self.out = patch, ctx, out
         self.pending: deque[int] = deque(sorted(patch.cells))
         self.changed = False
         self.prefix = b""
+        self.cache = CellCache(b"", ctx)
         self.col_styles: dict[int, int] = {}
         self._style_row: bytes | None = None
         self._row_style: int | None = None
@@ -164,7 +175,7 @@ class _Patcher:
         if value is None and style == base:
             return None
         self.changed = True
-        return render_cell(self.prefix, f"{column_letters(col)}{row}", style, value, self.ctx)
+        return self.cache.cell(col, row, style, value)
 
     def _restyled(self, data: bytes) -> bytes:
         """``data`` with every cell whose style is a key of ``restyle`` given the mapped style."""
@@ -183,7 +194,7 @@ class _Patcher:
             self.changed = True
         return new
 
-    def _existing_cell(self, cell: bytes, ref: str, write: CellWrite) -> bytes:
+    def _existing_cell(self, cell: bytes, row: int, col: int, write: CellWrite) -> bytes:
         old_s = cell_style(cell)
         base = self.patch.restyle.get(old_s, old_s)
         new_s = write.style(base) if write.style else base
@@ -197,7 +208,7 @@ class _Patcher:
         rendered = None
         if not write.only_if_blank:
             # a re-run: the cell usually reads exactly as xlcrm would write it, nothing to parse
-            rendered = render_cell(self.prefix, ref, new_s, write.value, self.ctx)
+            rendered = self.cache.cell(col, row, new_s, write.value)
             if rendered == cell:
                 return cell
         old, has_formula = old_value(cell, self.ctx)
@@ -207,14 +218,19 @@ class _Patcher:
         if not has_formula and new_s == old_s and same_value(old, new):
             return cell
         self.changed = True
-        return rendered or render_cell(self.prefix, ref, new_s, write.value, self.ctx)
+        return rendered or self.cache.cell(col, row, new_s, write.value)
 
-    def _row_base_style(self, row_tag: bytes, col: int) -> int:
+    def _custom_row_style(self, row_tag: bytes) -> int | None:
+        """The style a row gives its new cells (``s`` with ``customFormat``), None when it gives none."""
         if row_tag is not self._style_row:  # one row's tag is asked about for each of its new cells
             s = get_attr(row_tag, "s") if b" s=" in row_tag or b"\ts=" in row_tag else None
             custom = s and s.isdigit() and (get_attr(row_tag, "customFormat") or "") in ("1", "true")
             self._style_row, self._row_style = row_tag, int(s) if custom and s else None
-        return self._row_style if self._row_style is not None else self.col_styles.get(col, 0)
+        return self._row_style
+
+    def _row_base_style(self, row_tag: bytes, col: int) -> int:
+        row_style = self._custom_row_style(row_tag)
+        return row_style if row_style is not None else self.col_styles.get(col, 0)
 
     def _cell_end(self, inner: bytes, c: re.Match[bytes]) -> int:
         if c.group(2):
@@ -310,7 +326,7 @@ class _Patcher:
                     continue
             end = self._cell_end(inner, c)
             cell = inner[start:end]
-            new_cell = self._existing_cell(cell, ref, write)
+            new_cell = self._existing_cell(cell, row, target, write)
             if new_cell != cell:
                 out += [inner[copied:start], new_cell]
                 copied = end
@@ -333,13 +349,12 @@ class _Patcher:
                 row_tag = set_attr(row_tag, "spans", f"{lo}:{max(added)}")
         return row_tag + b"".join(out) + close
 
-    def _appended(self, buf: bytes, start: int, stop: int, row: int, tag: bytes) -> bytes | None:
-        """The new cells of a row whose targets all lie after its last cell (the row's content is
-        ``buf[start:stop]``), rendered in one pass, to go right before ``</row>``; None when the
-        row needs the general path: a ``spans`` to widen, a style-only write, a target at or before
-        the last cell, a last cell without an address or followed by anything but its end."""
-        if b"spans" in tag:
-            return None
+    def _appended(self, buf: bytes, start: int, stop: int, row: int, tag: bytes) -> tuple[bytes, bytes] | None:
+        """The row's start tag (its ``spans`` widened when needed) and the new cells of a row whose
+        targets all lie after its last cell (the row's content is ``buf[start:stop]``), rendered in
+        one pass, to go right before ``</row>``; None when the row needs the general path: a
+        style-only write, a target at or before the last cell, a last cell without an address or
+        followed by anything but its end, a ``spans`` that is not one range."""
         writes = self.patch.cells[row]
         prefix = self.prefix
         marker = b"<" + prefix + b"c"
@@ -362,8 +377,12 @@ class _Patcher:
         else:
             if stop != start:
                 return None  # no cell, yet something inside the row
-        parts = []
-        number = str(row)
+        parts: list[bytes] = []
+        number = str(row).encode()
+        cache = self.cache
+        row_style = self._custom_row_style(tag)
+        col_styles = self.col_styles
+        last = 0
         for col in sorted(writes):
             w = writes[col]
             value = w.value
@@ -371,12 +390,131 @@ class _Patcher:
                 return None
             if value is None or value == "":
                 continue  # a blank cell that does not exist needs nothing
-            base = self._row_base_style(tag, col)
+            base = row_style if row_style is not None else col_styles.get(col, 0)
             style = w.style(base) if w.style else base
-            parts.append(render_cell(prefix, column_letters(col) + number, style, value, self.ctx))
-        if parts:
-            self.changed = True
-        return b"".join(parts)
+            parts += (cache.head(col), number, cache.tail(style, value))
+            last = col
+        if not parts:
+            return tag, b""
+        self.changed = True
+        if b"spans" in tag:
+            spans = _SPANS.search(tag)
+            if spans is None:
+                return None
+            if last > int(spans.group(3)):
+                tag = tag[: spans.start(3)] + str(last).encode() + tag[spans.end(3) :]
+        return tag, b"".join(parts)
+
+    def _row_by_cells(self, buf: bytes, start: int, stop: int, row: int, tag: bytes) -> bytes | None:
+        """The row (tag and content, without ``</row>``) with its targets written, for a row whose
+        cells all start ``<c r="…"`` in column order with nothing between them (``buf[start:stop]``
+        is its content); ``b""`` when nothing changes; None when the row is not like that."""
+        found = _CELL_STARTS.findall(buf, start, stop)
+        if found and buf.find(b"<c", start) != start:
+            return None  # something before the first cell
+        starts: list[int] = []
+        cols: list[int] = []
+        pos = start
+        for letters in found:
+            if not letters:
+                return None
+            col = _COLUMNS.get(letters) or _column_of(letters)
+            if cols and col <= cols[-1]:
+                return None
+            at = buf.find(b'<c r="' + letters, pos, stop)
+            if at < 0:
+                return None
+            starts.append(at)
+            cols.append(col)
+            pos = at + 1
+        if not _whole_cell(buf, starts[-1], stop) if starts else stop != start:
+            return None  # something after the last cell, or content without cells
+        writes = self.patch.cells[row]
+        out: list[bytes] = []
+        added: list[int] = []
+        copied = start
+        i, n = 0, len(cols)
+        row_style = self._custom_row_style(tag)
+        for target in sorted(writes):
+            while i < n and cols[i] < target:
+                i += 1
+            write = writes[target]
+            at = starts[i] if i < n else stop
+            if i < n and cols[i] == target:
+                end = starts[i + 1] if i + 1 < n else stop
+                if not _whole_cell(buf, at, end):
+                    return None
+                cell = buf[at:end]
+                new_cell = self._existing_cell(cell, row, target, write)
+                if new_cell != cell:
+                    out += (buf[copied:at], new_cell)
+                    copied = end
+                continue
+            base = row_style if row_style is not None else self.col_styles.get(target, 0)
+            new = self._new_cell(row, target, write, base)
+            if new:
+                out += (buf[copied:at], new)
+                copied = at
+                added.append(target)
+        if not out:
+            return b""
+        out.append(buf[copied:stop])
+        if added and b"spans" in tag:
+            spans = _SPANS.search(tag)
+            if spans is None:
+                return None
+            lo, hi = int(spans.group(2)), int(spans.group(3))
+            if min(added) < lo or max(added) > hi:
+                new_span = f"{min(lo, *added)}:{max(hi, *added)}".encode()
+                tag = tag[: spans.start(1)] + new_span + tag[spans.end(1) :]
+        return tag + b"".join(out)
+
+    def _fast_rows(self, rd: _Reader, last: int) -> int:
+        """Patch the complete rows at the start of the buffer written the usual way (``<row
+        r="N" …>`` back to back, in order, targets after each row's last cell) without the
+        general row machinery; stop at the first row that is not, or that needs more bytes.
+        Returns the number of the last row handled (``last`` when none)."""
+        buf, pos, pending = rd.buf, rd.pos, self.pending
+        out: list[bytes] = []
+        copied = pos
+        while pending and buf.startswith(b'<row r="', pos):
+            q = buf.find(b'"', pos + 8)
+            gt = buf.find(b">", q)
+            if q < 0 or gt < 0 or buf[gt - 1] == 47:  # 47: '/', an empty row
+                break
+            digits = buf[pos + 8 : q]
+            if not digits.isdigit():
+                break
+            row = int(digits)
+            end = buf.find(b"</row>", gt)
+            if end < 0 or row <= last or pending[0] < row:  # incomplete, out of order, rows to insert
+                break
+            if pending[0] == row:
+                tag = buf[pos : gt + 1]
+                found = self._appended(buf, gt + 1, end, row, tag)
+                if found is not None:
+                    new_tag, cells = found
+                    if new_tag is not tag:
+                        out += (buf[copied:pos], new_tag)
+                        copied = gt + 1
+                    if cells:
+                        out += (buf[copied:end], cells)
+                        copied = end
+                else:
+                    patched = self._row_by_cells(buf, gt + 1, end, row, tag)
+                    if patched is None:
+                        break
+                    if patched:
+                        out += (buf[copied:pos], patched)
+                        copied = end
+                pending.popleft()
+            pos = end + 6
+            last = row
+        if pos != rd.pos:
+            out.append(buf[copied:pos])
+            self.out.write(b"".join(out))
+            rd.pos = pos
+        return last
 
     def _patch_row(self, row_bytes: bytes, row: int) -> bytes:
         if not self.patch.restyle:
@@ -431,7 +569,7 @@ class _Patcher:
             if r is None:  # an implicit position becomes explicit
                 cell = set_attr(c.group(0), "r", f"{column_letters(col)}{row}") + inner[c.end() : end]
             if i < n and targets[i] == col:
-                cell = self._existing_cell(cell, f"{column_letters(col)}{row}", writes[col])
+                cell = self._existing_cell(cell, row, col, writes[col])
                 i += 1
             elif restyle:
                 cell = self._restyled(cell)
@@ -484,6 +622,7 @@ class _Patcher:
             if not rd.more():
                 raise SheetFormatError("no <sheetData>")
         self.prefix = m.group(1)
+        self.cache = CellCache(self.prefix, self.ctx)
         head = rd.buf[: m.start()]
         self.col_styles = _column_styles(head)
         new_head = _grow_dimension(head, self.patch)
@@ -509,10 +648,15 @@ class _Patcher:
         row_re = start_tag("row")
         close_sd = end_tag(self.prefix, "sheetData")
         last, implicit = 0, False
+        fast = not self.prefix and not self.patch.restyle
         while True:
             if not self.pending and not implicit and not self.patch.restyle:
                 self._copy_until(rd, close_sd)
                 return
+            if fast and not implicit:
+                last = self._fast_rows(rd, last)
+                if not self.pending:
+                    continue
             m = row_re.search(rd.buf, rd.pos)
             e = rd.buf.find(close_sd, rd.pos, m.start() if m is not None else len(rd.buf))
             if e >= 0:
@@ -558,7 +702,7 @@ class _Patcher:
                 if idx >= 0 and quick is not None and not self.patch.restyle:
                     appended = self._appended(rd.buf, rd.pos + len(tag), idx, row, tag)
                 if appended is not None:  # new cells after the last one: spliced in before </row>
-                    self.out.write(rd.buf[rd.pos : idx] + appended + close)
+                    self.out.write(appended[0] + rd.buf[rd.pos + len(tag) : idx] + appended[1] + close)
                 else:
                     self.out.write(self._patch_row(rd.buf[rd.pos : rd.pos + end], row))
                 rd.pos += end

@@ -15,6 +15,7 @@ from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
+from ..collector import quick_handoffs
 from ..i18n import tr
 from .cellxml import CellContext
 from .new_sheet import SheetLayout, render_sheet
@@ -161,7 +162,11 @@ class WorkbookPatcher:
         threaded = size > THREADED_PART
         buffer = Deflated(size > BIG_PART, threaded)
         try:
-            with self.pkg.open_part(part) as raw, ReadAhead(raw) if threaded else nullcontext(raw) as src:
+            with (
+                self.pkg.open_part(part) as raw,
+                ReadAhead(raw) if threaded else nullcontext(raw) as src,
+                quick_handoffs() if threaded else nullcontext(),
+            ):
                 changed = patch_sheet(src, buffer, patch, self.ctx)
         except (SheetFormatError, ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
             buffer.close()
