@@ -15,7 +15,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from ..collector import quick_handoffs
 from ..errors import CorruptFileError
 from ..i18n import tr
 from ..issues import Issue
@@ -218,7 +217,7 @@ def read_book_data(data: bytes, name: str) -> ReadResult:
     and its raw cells are gone before the next is typed."""
     check_input_bytes(data, name)
     # The formula scan is mostly zlib, which releases the GIL, as does calamine: run them side by side.
-    with ThreadPoolExecutor(max_workers=1) as pool, quick_handoffs():
+    with ThreadPoolExecutor(max_workers=1) as pool:
         scan = pool.submit(uncached_formula_cells, data)
         try:
             names, sheets = iter_raw_sheets(data, name)

@@ -12,6 +12,7 @@ import zipfile
 import zlib
 from xml.etree.ElementTree import ParseError, iterparse  # safe here: safety.check_input_file refused DOCTYPEs
 
+from ..deflate import open_entry
 from .package import PackageError, layout
 
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -26,9 +27,9 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return layout(zf).sheets
 
 
-def _has_formula(zf: zipfile.ZipFile, part: str) -> bool:
+def _has_formula(zf: zipfile.ZipFile, part: str, data: bytes | None = None) -> bool:
     tail = b""
-    with zf.open(part) as fh:
+    with open_entry(zf, data, part) as fh:
         while chunk := fh.read(_CHUNK):
             window = tail + chunk
             # substring tests run at memchr speed; the regex only confirms a candidate
@@ -79,7 +80,7 @@ def uncached_formula_cells(data: bytes, names: list[str] | None = None) -> dict[
             if not part:
                 continue
             try:
-                cells = _uncached_in_part(zf, part) if _has_formula(zf, part) else set()
+                cells = _uncached_in_part(zf, part) if _has_formula(zf, part, data) else set()
             except (ParseError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
                 continue  # an unparsable part: the engine decides whether that sheet matters
             if cells:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .cellxml import CellContext, column_letters, render_cell
+from .cellxml import CellCache, CellContext, column_letters
 from .xmlbytes import escape_attr
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -56,10 +56,11 @@ def render_sheet(
         out.append(f"<cols>{cols}</cols>")
     out.append("<sheetData>")
     body: list[bytes] = []
+    cache = CellCache(b"", ctx)  # the hidden sheets repeat dates, tiers and names row after row
+    cell_head, cell_tail = cache.head, cache.tail
     for r, values in enumerate(rows, start=1):
-        cells = b"".join(
-            render_cell(b"", f"{column_letters(c)}{r}", style(r, c, v), v, ctx) for c, v in enumerate(values, start=1)
-        )
+        number = str(r).encode()
+        cells = b"".join([cell_head(c) + number + cell_tail(style(r, c, v), v) for c, v in enumerate(values, start=1)])
         height = layout.row_heights.get(r)
         ht = f' ht="{height}" customHeight="1"' if height else ""
         body.append(f'<row r="{r}"{ht}>'.encode() + cells + b"</row>")

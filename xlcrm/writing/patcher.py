@@ -7,8 +7,15 @@ that list sheets, and copies every other zip entry as it was.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
+import shutil
+import signal
+import struct
+import sys
+import threading
 import zipfile
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -121,8 +128,25 @@ class WorkbookPatcher:
         """The patched package as bytes and whether anything but core.xml changed.
         ``before_write`` runs once every sheet is patched, before the package is written."""
         changed = self.extra_changed
-        for part, patch in self.patches.items():
-            changed |= self._patch_part(part, patch)
+        forked = self._fork_biggest() if PARALLEL else None
+        try:
+            for part, patch in self.patches.items():
+                if forked is None or part != forked.part:
+                    changed |= self._patch_part(part, patch)
+        except BaseException:
+            if forked is not None:
+                forked.abandon()
+            raise
+        if forked is not None:
+            received = forked.result()
+            if received is None:  # the helper process failed: patch the part here (same bytes, or the error)
+                changed |= self._patch_part(forked.part, self.patches[forked.part])
+            else:
+                part_changed, buffer = received
+                self._buffers.append(buffer)
+                if part_changed:
+                    self.pkg.set(forked.part, buffer)
+                    changed = True
         for name, content, hidden, first in self._new_sheets:
             data = content()
             entry = self.entry(name)
@@ -155,6 +179,47 @@ class WorkbookPatcher:
                 buffer.close()
         return out.getvalue(), changed
 
+    def _fork_biggest(self) -> _Forked | None:
+        """Patch the largest worksheet in a forked process while this one does the rest (Linux,
+        a process without other threads, a part of ``FORK_MIN_PART`` bytes or more and other work
+        beside it). Only a part whose writes need no new style entries: every style index a
+        patch uses then exists before it starts, so the bytes are the same as patching here."""
+        if not sys.platform.startswith("linux") or not hasattr(os, "fork") or threading.active_count() > 1:
+            return None
+        sizes = {part: self.pkg.zf.getinfo(self.pkg.entry(part) or part).file_size for part in self.patches}
+        if not sizes or (len(sizes) < 2 and not self._new_sheets):
+            return None
+        part = max(sizes, key=lambda p: sizes[p])
+        patch = self.patches[part]
+        if sizes[part] < FORK_MIN_PART or patch.restyle:
+            return None
+        if any(w.style is not None for cols in patch.cells.values() for w in cols.values()):
+            return None
+        before = self._style_additions()
+
+        def work(out: Deflated) -> bool:
+            changed = self._stream_part(part, patch, out)
+            if self._style_additions() != before:  # a head/tail edit wanted a style: patch it in order here
+                raise RuntimeError("styles touched")
+            return changed
+
+        return _Forked.start(part, work, sizes[part])
+
+    def _style_additions(self) -> tuple[int, ...]:
+        if self._styles is None:
+            return (0,) * 5
+        return tuple(len(v) for v in self._styles.added.values())
+
+    def _stream_part(self, part: str, patch: SheetPatch, buffer: Deflated) -> bool:
+        size = self.pkg.zf.getinfo(self.pkg.entry(part) or part).file_size
+        threaded = size > THREADED_PART
+        with (
+            self.pkg.open_part(part) as raw,
+            ReadAhead(raw) if threaded else nullcontext(raw) as src,
+            quick_handoffs() if threaded else nullcontext(),
+        ):
+            return patch_sheet(src, buffer, patch, self.ctx)
+
     def _patch_part(self, part: str, patch: SheetPatch) -> bool:
         # compressed while it streams: a sheet formatted to the last row never sits in memory whole
         size = self.pkg.zf.getinfo(self.pkg.entry(part) or part).file_size
@@ -162,12 +227,7 @@ class WorkbookPatcher:
         threaded = size > THREADED_PART
         buffer = Deflated(size > BIG_PART, threaded)
         try:
-            with (
-                self.pkg.open_part(part) as raw,
-                ReadAhead(raw) if threaded else nullcontext(raw) as src,
-                quick_handoffs() if threaded else nullcontext(),
-            ):
-                changed = patch_sheet(src, buffer, patch, self.ctx)
+            changed = self._stream_part(part, patch, buffer)
         except (SheetFormatError, ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
             buffer.close()
             if patch.optional:
@@ -180,3 +240,117 @@ class WorkbookPatcher:
         self._buffers.append(buffer)
         self.pkg.set(part, buffer)
         return True
+
+
+# Patching a sheet in a forked process pays off from this size of its XML on (a fork of a large
+# process costs a few milliseconds; the 10,000-customer sample's follow-up sheet is 168 MB).
+FORK_MIN_PART = 16 << 20
+PARALLEL = True  # tests switch it off to compare the bytes with patching in one process
+_HEADER = struct.Struct("<?IQQQ")  # changed, crc, uncompressed size, compressed size, helper's private KiB
+# The memory (KiB) the last helper process did not share with this one when it finished, for the
+# benchmarks: a forked helper is a process of its own, not counted in this process's peak.
+last_helper_private_kib = 0
+
+
+def _private_kib() -> int:
+    """Memory this (helper) process does not share with its parent, KiB: what the fork costs."""
+    total = 0
+    try:
+        with open("/proc/self/smaps_rollup", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                    total += int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return total
+
+
+class _Forked:
+    """One worksheet patched by a forked copy of this process. The child streams the part into a
+    ``Deflated`` as the parent would, then sends (changed, CRC, sizes) and the compressed bytes
+    through a pipe; a thread here reads them as they come. Any failure of the child (a broken part
+    included) leaves ``result()`` None, and the parent patches that part itself."""
+
+    def __init__(self, part: str, pid: int, fd: int, size: int) -> None:
+        self.part, self.pid, self._fd = part, pid, fd
+        self._buffer = Deflated(size > BIG_PART, False)
+        self._header: tuple[bool, int, int, int, int] | None = None
+        self._ok = False
+        self._reader = threading.Thread(target=self._read, name="xlcrm-fork-reader", daemon=True)
+        self._reader.start()
+
+    @classmethod
+    def start(cls, part: str, work: Callable[[Deflated], bool], size: int) -> _Forked | None:
+        read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            return None
+        if pid == 0:  # the child: patch, send, and leave without running any of the parent's exit code
+            code = 1
+            try:
+                os.close(read_end)
+                buffer = Deflated(size > BIG_PART, size > THREADED_PART)
+                changed = work(buffer)
+                buffer.finish()
+                data = buffer.data
+                length = data.tell()
+                data.seek(0)
+                with os.fdopen(write_end, "wb", buffering=1 << 20) as out:
+                    out.write(_HEADER.pack(changed, buffer.crc, buffer.size, length, _private_kib()))
+                    shutil.copyfileobj(data, out, 1 << 20)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        return cls(part, pid, read_end, size)
+
+    def _read(self) -> None:
+        with os.fdopen(self._fd, "rb", buffering=0) as src:
+            head = _read_exactly(src, _HEADER.size)
+            if head is None:
+                return
+            header = _HEADER.unpack(head)
+            remaining = header[3]
+            while remaining:
+                chunk = src.read(min(remaining, 1 << 20))
+                if not chunk:
+                    return
+                self._buffer.data.write(chunk)
+                remaining -= len(chunk)
+            self._header = header
+            self._ok = True
+
+    def result(self) -> tuple[bool, Deflated] | None:
+        """(changed, the compressed part) once the child is done; None when it failed."""
+        self._reader.join()
+        _, status = os.waitpid(self.pid, 0)
+        if not self._ok or status != 0 or self._header is None:
+            self._buffer.close()
+            return None
+        global last_helper_private_kib
+        changed, crc, size, _, private = self._header
+        self._buffer.crc, self._buffer.size = crc, size
+        last_helper_private_kib = private
+        return changed, self._buffer
+
+    def abandon(self) -> None:
+        """The parent failed: end the child and forget what it sends."""
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        self._reader.join()
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+        self._buffer.close()
+
+
+def _read_exactly(src: Any, n: int) -> bytes | None:
+    data = b""
+    while len(data) < n:
+        chunk = src.read(n - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
