@@ -115,3 +115,45 @@ def test_a_date_no_engine_can_hold_far_down_a_long_sheet(long_book: Path, tmp_pa
     assert not any(i.code == "sheet.unreadable" or i.code == "sheet.missing" for i in report.issues)
     book = read_book(path).book
     assert len(book.sheets["followups"].rows) == HEAD_ROWS + 600  # every row, the ones after it too
+
+
+def _read_summary(path: Path) -> tuple[object, ...]:
+    result = read_book(path)
+    book = result.book
+    return (
+        [
+            (k, s.name, s.header_row, s.columns, [(r.number, r.values, dict(r.raw)) for r in s.rows])
+            for k, s in book.sheets.items()
+        ],
+        book.sheet_names,
+        [(i.code, i.sheet, i.cell) for i in result.issues],
+    )
+
+
+@pytest.mark.parametrize("rename", [False, True], ids=["named", "recognised by its headers"])
+def test_the_largest_sheet_parsed_on_its_own_reads_the_same(
+    long_book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rename: bool
+) -> None:
+    from xlcrm.reading import engine
+
+    path = long_book
+    if rename:  # a sheet found by its headers keeps its place in the order
+        pkg = Package(long_book)
+        wb_part = pkg.workbook_part()
+        pkg.parts[wb_part] = pkg.parts[wb_part].replace("跟进记录".encode(), "跟进明细".encode())
+        path = pkg.save(tmp_path / "renamed.xlsx")
+    monkeypatch.setattr(engine, "SEPARATE_PARSE", 1 << 62)
+    alone = _read_summary(path)
+    order: list[str] = []
+    original = engine._sheets
+
+    def sheets(*args):  # type: ignore[no-untyped-def]
+        for raw in original(*args):
+            order.append(raw.name)
+            yield raw
+
+    monkeypatch.setattr(engine, "SEPARATE_PARSE", 0)
+    monkeypatch.setattr(engine, "_sheets", sheets)
+    assert _read_summary(path) == alone
+    followups = "跟进明细" if rename else "跟进记录"
+    assert (order[-1] == followups) is (not rename)

@@ -7,6 +7,7 @@ Rejected rows are left out of every computation and get blank computed cells.
 from __future__ import annotations
 
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from ..config import Config
@@ -37,7 +38,11 @@ def _records(book: Book, key: str, new_ids: dict[int, str]) -> list[Record]:
     id_key = own_id_key(sheet.kind) if sheet.kind.own_id else None
     # a cell still holding enrich's own earlier value is recomputed as if blank (SPEC §2)
     records = [
-        {**row.values, **dict.fromkeys(row.refreshable), "row": row.number} for row in sheet.rows if not row.rejected
+        {**row.values, **dict.fromkeys(row.refreshable), "row": row.number}
+        if row.refreshable
+        else {**row.values, "row": row.number}
+        for row in sheet.rows
+        if not row.rejected
     ]
     if id_key:
         for rec in records:
@@ -65,6 +70,7 @@ def _collect_values(
         fillable = [f.key for f in kind.fields if (f.own_id or f.fill_when_blank) and not f.computed]
         id_key = own_id_key(kind) if kind.own_id else None
         blank = dict.fromkeys(computed)
+        computed_of = itemgetter(*computed, computed[0]) if computed else (lambda rec: ())  # always a tuple
         cells: dict[int, dict[str, Any]] = {}
         for row in sheet.rows:
             rec = None if row.rejected else by_row.get(row.number)
@@ -77,17 +83,21 @@ def _collect_values(
                 ]
                 continue
             filled = {}
+            values, refreshable = row.values, row.refreshable
             for k in fillable:
-                ours = k in row.refreshable
-                if (row.values.get(k) is None or ours) and rec.get(k) is not None:
+                ours = k in refreshable
+                if not ours and values.get(k) is not None:
+                    continue  # the usual case: the staff filled it in
+                if rec.get(k) is not None:
                     filled[k] = rec[k]
                     if ours:
                         refresh.add((kind.key, row.number, k))
                 elif ours:  # recomputed blank: leave the cell and its record as they are
-                    rec[k] = row.values[k]
+                    rec[k] = values[k]
                 if k != id_key and (k in filled or ours) and row_id is not None:
                     fills.append(FillRecord(kind.key, str(row_id), k, rec[k]))
-            filled.update({k: rec[k] for k in computed})  # contract_errors() proved every key is there
+            # contract_errors() proved every key is there
+            filled.update(zip(computed, computed_of(rec), strict=False))  # computed_of gives one more
             cells[row.number] = filled
         result[kind.key] = cells
     return result, fills, refresh

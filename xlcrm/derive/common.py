@@ -18,6 +18,8 @@ Record = dict[str, Any]
 
 def day_of(value: date | datetime | None) -> date | None:
     """The calendar day of a date or datetime (None stays None)."""
+    if value.__class__ is datetime:
+        return value.date()  # type: ignore[union-attr]
     if value is None:
         return None
     return value.date() if isinstance(value, datetime) else value

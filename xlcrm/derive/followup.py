@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from ..config import Config
-from ..instants import completion_instant
+from ..instants import completion_instant, is_date_only
 from .common import Record, day_of, fill_customer_names, group_by, instant_of
 from .vocab import (
     DEEP_CONTACT_KINDS,
@@ -36,7 +36,9 @@ def latest(followups: list[Record]) -> Record | None:
     best: Record | None = None
     best_at: datetime | None = None
     for f in followups:
-        at = instant_of(f["at"])
+        at = f["at"]
+        if at.__class__ is not datetime:
+            at = instant_of(at)
         if best_at is None or (at is not None and at >= best_at):
             best, best_at = f, at
     return best
@@ -131,5 +133,9 @@ def apply_followup_rows(
         cid = f.get("customer_id")
         customer = customers_by_id.get(cid) if cid is not None else None
         f["customer_tier"] = customer["tier"] if customer else None
-        f["recorded_in_time"] = recorded_in_time(f.get("at"), f.get("recorded"), limit)
+        at, recorded = f.get("at"), f.get("recorded")
+        if at.__class__ is datetime and recorded.__class__ is datetime and not is_date_only(recorded):
+            f["recorded_in_time"] = YES if recorded - at <= limit else NO  # the usual case, both with a time
+        else:
+            f["recorded_in_time"] = recorded_in_time(at, recorded, limit)
         f["next_action_status"] = next_action_status(f, latest_at.get(cid) if cid is not None else None, as_of)

@@ -220,12 +220,19 @@ def read_book_data(data: bytes, name: str) -> ReadResult:
     with ThreadPoolExecutor(max_workers=1) as pool:
         scan = pool.submit(uncached_formula_cells, data)
         try:
-            names, sheets = iter_raw_sheets(data, name)
+            names, sheets = iter_raw_sheets(data, name, last=_named_for_a_kind)
         except BaseException:
             scan.cancel()
             raise
         with closing(sheets):
             return read_raw_book(sheets, scan.result, name, sheet_names=names)
+
+
+def _named_for_a_kind(names: list[str], sheet_name: str) -> bool:
+    """Whether ``sheet_name`` is recognised by its name (then it may be typed after the others:
+    only sheets recognised by their headers depend on the order)."""
+    kind = kind_by_name(sheet_name)
+    return kind is not None and _kinds_by_name(names).get(kind.key) == names.index(sheet_name)
 
 
 def read_raw_book(
@@ -258,7 +265,9 @@ def read_raw_book(
     unreadable: list[RawSheet] = []
     unknown: list[RawSheet] = []
     config_rows: list[tuple[str, Any]] = []
-    for pos, raw in enumerate(raws):
+    position = {n: i for i, n in enumerate(sheet_names)}
+    for i, raw in enumerate(raws):
+        pos = position.get(raw.name, i)  # a streamed book may hand its largest sheet over last
         if raw.error is not None:  # its kind is free for a sheet recognised by its headers
             for key in [k for k, p in named.items() if p == pos]:
                 del named[key]

@@ -25,7 +25,7 @@ import sys
 import threading
 import zipfile
 from collections import deque
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -74,6 +74,7 @@ class UnreadableSheet(Exception):
         self.reason = reason
 
 
+SEPARATE_PARSE = 8 << 20  # sheet XML from which the largest sheet is parsed beside the others
 PARSE_AHEAD = 1  # sheets parsed ahead of the one being typed (one workbook object parses one at a time)
 HEAD_ROWS = 1000  # rows read ahead of the rest: header recognition looks no further (recognize.py)
 
@@ -143,11 +144,15 @@ def read_raw_sheets(data: bytes, name: str = "workbook.xlsx") -> list[RawSheet]:
     return out
 
 
-def iter_raw_sheets(data: bytes, name: str = "workbook.xlsx") -> tuple[list[str], Generator[RawSheet, None, None]]:
-    """The worksheet names of ``data`` and a generator of its worksheets in tab order, each
-    streaming its rows (``RawSheet.rest``). The next sheet is parsed in a worker thread (calamine
-    releases the GIL) while the caller works on the current one. Raises like ``read_raw_sheets``
-    for an unopenable workbook; close the generator when stopping early."""
+def iter_raw_sheets(
+    data: bytes, name: str = "workbook.xlsx", *, last: Callable[[list[str], str], bool] | None = None
+) -> tuple[list[str], Generator[RawSheet, None, None]]:
+    """The worksheet names of ``data`` and a generator of its worksheets, each streaming its rows
+    (``RawSheet.rest``). Sheets are parsed in worker threads (calamine releases the GIL) while the
+    caller works on the one before; the sheet with by far the most XML is parsed from the start,
+    beside the others, and comes last when ``last(names, its name)`` says its place does not
+    matter to the caller (tab order otherwise). Raises like ``read_raw_sheets`` for an unopenable
+    workbook; close the generator when stopping early."""
     wb = _open(data, name)
     try:
         metas = [
@@ -158,7 +163,13 @@ def iter_raw_sheets(data: bytes, name: str = "workbook.xlsx") -> tuple[list[str]
     except BaseException:
         wb.close()
         raise
-    return [m.name for _, m in metas], _sheets(wb, metas, data)
+    names = [m.name for _, m in metas]
+    big = _largest(data, metas)
+    if big is not None and last is not None:
+        meta = next(m for i, m in metas if i == big)
+        if last(names, meta.name):
+            metas = [(i, m) for i, m in metas if i != big] + [(big, meta)]
+    return names, _sheets(wb, metas, data, big)
 
 
 def _parse(wb: Any, index: int) -> tuple[Any, list[tuple[int, int, int, int]]]:
@@ -167,16 +178,49 @@ def _parse(wb: Any, index: int) -> tuple[Any, list[tuple[int, int, int, int]]]:
     return sheet, merged
 
 
-def _sheets(wb: Any, metas: list[tuple[int, Any]], data: bytes) -> Generator[RawSheet, None, None]:
-    pool = ThreadPoolExecutor(PARSE_AHEAD, "xlcrm-calamine")
+def _largest(data: bytes, metas: list[tuple[int, Any]]) -> int | None:
+    """The index of the worksheet with by far the most XML, worth a workbook object of its own."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            parts = layout(zf).sheets
+            sizes = {index: zf.getinfo(parts[m.name]).file_size for index, m in metas if m.name in parts}
+    except (PackageError, zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError):
+        return None
+    if len(sizes) < 2:
+        return None
+    index = max(sizes, key=lambda i: sizes[i])
+    return index if sizes[index] >= SEPARATE_PARSE else None
+
+
+def _parse_alone(data: bytes, name: str, index: int) -> tuple[Any, list[tuple[int, int, int, int]]]:
+    """Parse one sheet with a workbook object of its own (one object parses one sheet at a time)."""
+    wb = pc.CalamineWorkbook.from_filelike(_source(data, name))
+    try:
+        return _parse(wb, index)
+    finally:
+        wb.close()
+
+
+def _sheets(wb: Any, metas: list[tuple[int, Any]], data: bytes, big: int | None) -> Generator[RawSheet, None, None]:
+    others = [index for index, _ in metas if index != big]
+    pool = ThreadPoolExecutor(1, "xlcrm-calamine")  # one workbook object parses one sheet at a time
+    solo = ThreadPoolExecutor(1, "xlcrm-calamine-big") if big is not None else None
     held = _rust_panic_output_held_back()
     state = held.__enter__()
     try:
-        ahead = deque(pool.submit(_parse, wb, index) for index, _ in metas[:PARSE_AHEAD])
-        for k, (index, meta) in enumerate(metas):
-            current = ahead.popleft()
-            if k + PARSE_AHEAD < len(metas):
-                ahead.append(pool.submit(_parse, wb, metas[k + PARSE_AHEAD][0]))
+        # the largest sheet starts at once, beside the others, which follow one another in tab order
+        alone = solo.submit(_parse_alone, data, "", big) if solo is not None and big is not None else None
+        ahead = deque(pool.submit(_parse, wb, index) for index in others[:PARSE_AHEAD])
+        taken = 0
+        for index, meta in metas:
+            if index == big:
+                assert alone is not None
+                current = alone
+            else:
+                current = ahead.popleft()
+                taken += 1
+                if taken + PARSE_AHEAD <= len(others):
+                    ahead.append(pool.submit(_parse, wb, others[taken + PARSE_AHEAD - 1]))
             visible = str(meta.visible) == str(pc.SheetVisibleEnum.Visible)
             try:
                 sheet, merged = current.result()
@@ -200,6 +244,8 @@ def _sheets(wb: Any, metas: list[tuple[int, Any]], data: bytes) -> Generator[Raw
             yield RawSheet(meta.name, index, head, merged, visible, rest=rows)
     finally:
         pool.shutdown(wait=True)
+        if solo is not None:
+            solo.shutdown(wait=True)
         wb.close()
         held.__exit__(None, None, None)
 
