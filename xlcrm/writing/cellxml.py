@@ -183,16 +183,16 @@ class CellCache:
 
     def __init__(self, prefix: bytes, ctx: CellContext) -> None:
         self.prefix, self.ctx = prefix, ctx
-        self._heads: dict[int, bytes] = {}
-        self._tails: dict[tuple[int, type, Any], bytes] = {}
+        self.heads: dict[int, bytes] = {}  # read directly by the patcher's hot loop
+        self.tails: dict[tuple[int, type, Any], bytes] = {}  # (only complete, current entries)
         probe = render_cell(prefix, "\0", 0, None, ctx)
         self._open = probe[: probe.index(b"\0")]  # '<c r="' with the sheet's prefix
 
     def head(self, col: int) -> bytes:
         """``<c r="`` and the column letters of ``col``: the row number follows."""
-        found = self._heads.get(col)
+        found = self.heads.get(col)
         if found is None:
-            found = self._heads[col] = self._open + column_letters(col).encode()
+            found = self.heads[col] = self._open + column_letters(col).encode()
         return found
 
     def tail(self, style: int, value: Any) -> bytes:
@@ -202,13 +202,13 @@ class CellCache:
             return self._render_tail(style, value)
         key = (style, cls, value)  # by class too: 1 == 1.0 == True render apart
         try:
-            found = self._tails.get(key)
+            found = self.tails.get(key)
         except TypeError:  # an unhashable value
             return self._render_tail(style, value)
         if found is None:
-            if len(self._tails) >= self.LIMIT:
-                self._tails.clear()
-            found = self._tails[key] = self._render_tail(style, value)
+            if len(self.tails) >= self.LIMIT:
+                self.tails.clear()
+            found = self.tails[key] = self._render_tail(style, value)
         return found
 
     def _render_tail(self, style: int, value: Any) -> bytes:

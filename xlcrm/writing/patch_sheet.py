@@ -83,6 +83,7 @@ _CELL_AT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])[^>]*?(?:\sr\s*=\s*[\
 _COLUMNS: dict[bytes, int] = {}
 # every cell start of a row, with its column letters when ``r`` is its first attribute
 _CELL_STARTS = re.compile(rb'<c(?=[\s/>])(?:\s+r="([A-Z]{1,3})\d+")?')
+_LOOK_AHEAD = 8  # columns searched to the right of a missing target for its place
 _SPANS = re.compile(rb'\sspans="((\d+):(\d+))"')
 
 
@@ -357,6 +358,13 @@ class _Patcher:
         followed by anything but its end, a ``spans`` that is not one range."""
         writes = self.patch.cells[row]
         prefix = self.prefix
+        if not prefix:  # the usual row: its last cell found and checked without a regex
+            j = buf.rfind(b'<c r="', start, stop)
+            if j >= 0 and buf.find(b"<c", j + 6, stop) < 0:
+                col = self._col_at(buf, j + 6)
+                if col is None or min(writes) <= col or not _whole_cell(buf, j, stop):
+                    return None
+                return self._cells_after(tag, row, writes)
         marker = b"<" + prefix + b"c"
         j = stop
         while (j := buf.rfind(marker, start, j)) >= 0:
@@ -377,9 +385,15 @@ class _Patcher:
         else:
             if stop != start:
                 return None  # no cell, yet something inside the row
+        return self._cells_after(tag, row, writes)
+
+    def _cells_after(self, tag: bytes, row: int, writes: dict[int, CellWrite]) -> tuple[bytes, bytes] | None:
+        """(the row tag, ``spans`` widened when needed; the new cells) of a row whose targets all
+        come after its last cell; None for a style-only write or a ``spans`` that is not a range."""
         parts: list[bytes] = []
         number = str(row).encode()
         cache = self.cache
+        heads, tails = cache.heads, cache.tails
         row_style = self._custom_row_style(tag)
         col_styles = self.col_styles
         last = 0
@@ -391,8 +405,13 @@ class _Patcher:
             if value is None or value == "":
                 continue  # a blank cell that does not exist needs nothing
             base = row_style if row_style is not None else col_styles.get(col, 0)
-            style = w.style(base) if w.style else base
-            parts += (cache.head(col), number, cache.tail(style, value))
+            style = w.style(base) if w.style is not None else base
+            head = heads.get(col) or cache.head(col)
+            try:
+                tail = tails.get((style, value.__class__, value)) or cache.tail(style, value)
+            except TypeError:  # an unhashable value
+                tail = cache.tail(style, value)
+            parts += (head, number, tail)
             last = col
         if not parts:
             return tag, b""
@@ -407,54 +426,59 @@ class _Patcher:
 
     def _row_by_cells(self, buf: bytes, start: int, stop: int, row: int, tag: bytes) -> bytes | None:
         """The row (tag and content, without ``</row>``) with its targets written, for a row whose
-        cells all start ``<c r="…"`` in column order with nothing between them (``buf[start:stop]``
-        is its content); ``b""`` when nothing changes; None when the row is not like that."""
-        found = _CELL_STARTS.findall(buf, start, stop)
-        if found and buf.find(b"<c", start) != start:
-            return None  # something before the first cell
-        starts: list[int] = []
-        cols: list[int] = []
-        pos = start
-        for letters in found:
-            if not letters:
-                return None
-            col = _COLUMNS.get(letters) or _column_of(letters)
-            if cols and col <= cols[-1]:
-                return None
-            at = buf.find(b'<c r="' + letters, pos, stop)
-            if at < 0:
-                return None
-            starts.append(at)
-            cols.append(col)
-            pos = at + 1
-        if not _whole_cell(buf, starts[-1], stop) if starts else stop != start:
-            return None  # something after the last cell, or content without cells
+        cells all start ``<c r="…"`` in column order with nothing after the last one
+        (``buf[start:stop]`` is its content): each target is found by its address, or its place by
+        the address of the next cell. ``b""`` when nothing changes; None when the row is not like
+        that (the general path then takes it)."""
+        every = buf.count(b"<c ", start, stop)
+        if not every or every != buf.count(b'<c r="', start, stop) or buf.find(b"<c/>", start, stop) >= 0:
+            return None  # no cells, or a cell without its address first
+        if buf.find(b"<c>", start, stop) >= 0 or not buf.startswith(b'<c r="', start):
+            return None
+        j = buf.rfind(b'<c r="', start, stop)
+        last_col = self._col_at(buf, j + 6)
+        if last_col is None or not _whole_cell(buf, j, stop):
+            return None
         writes = self.patch.cells[row]
+        number = str(row).encode() + b'"'
+        head = self.cache.head
         out: list[bytes] = []
         added: list[int] = []
-        copied = start
-        i, n = 0, len(cols)
+        copied = pos = start
         row_style = self._custom_row_style(tag)
         for target in sorted(writes):
-            while i < n and cols[i] < target:
-                i += 1
             write = writes[target]
-            at = starts[i] if i < n else stop
-            if i < n and cols[i] == target:
-                end = starts[i + 1] if i + 1 < n else stop
-                if not _whole_cell(buf, at, end):
-                    return None
-                cell = buf[at:end]
-                new_cell = self._existing_cell(cell, row, target, write)
-                if new_cell != cell:
-                    out += (buf[copied:at], new_cell)
-                    copied = end
-                continue
+            if target <= last_col:
+                at = buf.find(head(target) + number, pos, stop)
+                if at >= 0:  # the target cell exists
+                    nxt = buf.find(b'<c r="', at + 6, stop)
+                    end = nxt if nxt >= 0 else stop
+                    if not _whole_cell(buf, at, end):
+                        return None
+                    cell = buf[at:end]
+                    new_cell = self._existing_cell(cell, row, target, write)
+                    if new_cell != cell:
+                        out += (buf[copied:at], new_cell)
+                        copied = end
+                    pos = end
+                    continue
+                at = -1  # its place: before the next cell to its right, found by address
+                for col in range(target + 1, min(target + _LOOK_AHEAD, last_col) + 1):
+                    at = buf.find(head(col) + number, pos, stop)
+                    if at >= 0:
+                        break
+                if at < 0:
+                    return None  # a sparse row: the general path
+                before = buf.rfind(b'<c r="', start, at)
+                if before >= 0 and (self._col_at(buf, before + 6) or MAX_COLUMN + 1) >= target:
+                    return None  # the columns are not in order
+            else:
+                at = stop
             base = row_style if row_style is not None else self.col_styles.get(target, 0)
             new = self._new_cell(row, target, write, base)
             if new:
                 out += (buf[copied:at], new)
-                copied = at
+                copied = pos = at
                 added.append(target)
         if not out:
             return b""
@@ -468,6 +492,17 @@ class _Patcher:
                 new_span = f"{min(lo, *added)}:{max(hi, *added)}".encode()
                 tag = tag[: spans.start(1)] + new_span + tag[spans.end(1) :]
         return tag + b"".join(out)
+
+    @staticmethod
+    def _col_at(buf: bytes, i: int) -> int | None:
+        """The column of the cell address starting at ``buf[i]`` (its letters), None if none."""
+        k = i
+        while k < i + 3 and 65 <= buf[k] <= 90:
+            k += 1
+        if k == i or not 48 <= buf[k] <= 57:
+            return None
+        letters = buf[i:k]
+        return _COLUMNS.get(letters) or _column_of(letters)
 
     def _fast_rows(self, rd: _Reader, last: int) -> int:
         """Patch the complete rows at the start of the buffer written the usual way (``<row
