@@ -8,7 +8,7 @@ rewritten whole. Nothing else in the package changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -147,9 +147,9 @@ _BLANK = CellWrite(None)  # a computed cell that must end up blank (shared: writ
 def _plan_rows(
     patcher: WorkbookPatcher, kind: SheetKind, columns: dict[str, int], updates: SheetUpdates, patch: SheetPatch
 ) -> None:
-    """Every row's writes, built per row: computed fields get the cell's style with their number
-    format (resolved once per format), input fields are written only when blank unless enrich's own
-    earlier value may be refreshed."""
+    """Every row's writes: computed fields get the cell's style with their number format (resolved
+    once per format), input fields are written only when blank unless enrich's own earlier value
+    may be refreshed. Worked out row by row as the sheet streams (``_RowWrites``)."""
     key = kind.key
     styles: dict[str, Any] = {}
     spec: dict[str, tuple[int, bool, Any]] = {}
@@ -163,13 +163,40 @@ def _plan_rows(
             style = styles.get(fmt) or styles.setdefault(fmt, _format_style(patcher, fmt))
         spec[f.key] = (col, f.computed, style)
     refresh = {(r, k) for s, r, k in updates.refresh if s == key}
-    cells = patch.cells
-    # computed values repeat (tiers, statuses, dates, reasons): one shared write per value and
-    # column style (writes are never mutated); keyed by type too, as 1 == 1.0 == True
-    shared: dict[tuple[type, Any, Any], CellWrite] = {}
-    for row, fields in updates.values.get(key, {}).items():
-        if not 1 <= row <= 1_048_576:
-            continue
+    patch.planned = _RowWrites(updates.values.get(key, {}), spec, refresh)
+
+
+class _RowWrites:
+    """The writes of one sheet's rows, from the values derive gave (row → field key → value)."""
+
+    def __init__(
+        self,
+        values: Mapping[int, Mapping[str, Any]],
+        spec: dict[str, tuple[int, bool, Any]],
+        refresh: set[tuple[int, str]],
+    ) -> None:
+        self.values, self.spec, self.refresh = values, spec, refresh
+        self.styled = any(style is not None for _, _, style in spec.values())
+        # computed values repeat (tiers, statuses, dates, reasons): one shared write per value and
+        # column style (writes are never mutated); keyed by type too, as 1 == 1.0 == True
+        self._shared: dict[tuple[type, Any, Any], CellWrite] = {}
+
+    def rows(self) -> list[int]:
+        """The rows ``get`` gives writes for: a computed field, or an input value to fill in."""
+        computed = {k for k, (_, is_computed, _) in self.spec.items() if is_computed}
+        inputs = [k for k, (_, is_computed, _) in self.spec.items() if not is_computed]
+        return [
+            r
+            for r, fields in self.values.items()
+            if 1 <= r <= 1_048_576
+            and (not computed.isdisjoint(fields) or any(fields.get(k) is not None for k in inputs))
+        ]
+
+    def get(self, row: int) -> dict[int, CellWrite] | None:
+        fields = self.values.get(row)
+        if fields is None or not 1 <= row <= 1_048_576:
+            return None
+        spec, shared = self.spec, self._shared
         writes: dict[int, CellWrite] = {}
         for field_key, value in fields.items():
             found = spec.get(field_key)
@@ -189,12 +216,8 @@ def _plan_rows(
                 writes[col] = write
             elif value is not None:
                 # staff input: only a blank cell, or one still holding enrich's own earlier value
-                writes[col] = CellWrite(value, only_if_blank=(row, field_key) not in refresh)
-        if writes:
-            if row in cells:
-                cells[row].update(writes)
-            else:
-                cells[row] = writes
+                writes[col] = CellWrite(value, only_if_blank=(row, field_key) not in self.refresh)
+        return writes or None
 
 
 def _format_style(patcher: WorkbookPatcher, code: str) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
@@ -61,9 +61,46 @@ class SheetPatch:
     restyle: dict[int, int] = field(default_factory=dict)  # style index → index, for every cell
     optional: bool = False  # an unreadable sheet is then left as it is instead of failing
 
+    planned: PlannedRows | None = None  # writes worked out row by row as the sheet streams
+
     def put(self, row: int, column: int, write: CellWrite) -> None:
         if 1 <= column <= MAX_COLUMN and 1 <= row <= 1_048_576:
             self.cells.setdefault(row, {})[column] = write
+
+    def rows(self) -> list[int]:
+        """Every row with a write, in order."""
+        if self.planned is None:
+            return sorted(self.cells)
+        return sorted(set(self.cells).union(self.planned.rows()))
+
+    def writes(self, row: int) -> dict[int, CellWrite]:
+        """Column → write of one row (a planned write wins over an explicit one)."""
+        explicit = self.cells.get(row)
+        planned = self.planned.get(row) if self.planned is not None else None
+        if not planned:
+            return explicit or {}
+        return {**explicit, **planned} if explicit else planned
+
+    def items(self) -> Iterator[tuple[int, dict[int, CellWrite]]]:
+        for row in self.rows():
+            yield row, self.writes(row)
+
+    def styled(self) -> bool:
+        """Whether any write may ask for a style entry."""
+        if self.planned is not None and self.planned.styled:
+            return True
+        return any(w.style is not None for cols in self.cells.values() for w in cols.values())
+
+
+class PlannedRows(Protocol):
+    """Writes worked out when a row's turn comes instead of all at once (a 135,000-row sheet
+    then never holds a dictionary of writes per row)."""
+
+    styled: bool  # whether some write has a style function
+
+    def rows(self) -> Iterable[int]: ...
+
+    def get(self, row: int) -> dict[int, CellWrite] | None: ...
 
 
 class SheetFormatError(ValueError):
@@ -126,10 +163,7 @@ def _column_styles(head: bytes) -> dict[int, int]:
 def _grow_dimension(head: bytes, patch: SheetPatch) -> bytes:
     m = _DIMENSION.search(head)
     written = [
-        (r, c)
-        for r, cols in patch.cells.items()
-        for c, w in cols.items()
-        if w.value is KEEP or w.value not in (None, "")
+        (r, c) for r, cols in patch.items() for c, w in cols.items() if w.value is KEEP or w.value not in (None, "")
     ]
     if m is None or not written:
         return head
@@ -159,13 +193,20 @@ def _whole_cell(buf: bytes, start: int, end: int) -> bool:
 class _Patcher:
     def __init__(self, patch: SheetPatch, ctx: CellContext, out: IO[bytes]) -> None:
         self.patch, self.ctx, self.out = patch, ctx, out
-        self.pending: deque[int] = deque(sorted(patch.cells))
+        self.pending: deque[int] = deque(patch.rows())
+        # the last row's writes, asked for again by each path that looks at the row
+        self._writes_row, self._writes_of_row = 0, dict[int, CellWrite]()
         self.changed = False
         self.prefix = b""
         self.cache = CellCache(b"", ctx)
         self.col_styles: dict[int, int] = {}
         self._style_row: bytes | None = None
         self._row_style: int | None = None
+
+    def _writes(self, row: int) -> dict[int, CellWrite]:
+        if row != self._writes_row:
+            self._writes_row, self._writes_of_row = row, self.patch.writes(row)
+        return self._writes_of_row
 
     # --- cells ---------------------------------------------------------------------------------
     def _new_cell(self, row: int, col: int, write: CellWrite, base: int) -> bytes | None:
@@ -282,7 +323,7 @@ class _Patcher:
         if last is None:
             return None
         last_col, last_end = last
-        writes = self.patch.cells[row]
+        writes = self._writes(row)
         targets = sorted(writes)
         out: list[bytes] = []
         added: list[int] = []
@@ -356,7 +397,7 @@ class _Patcher:
         one pass, to go right before ``</row>``; None when the row needs the general path: a
         style-only write, a target at or before the last cell, a last cell without an address or
         followed by anything but its end, a ``spans`` that is not one range."""
-        writes = self.patch.cells[row]
+        writes = self._writes(row)
         prefix = self.prefix
         if not prefix:  # the usual row: its last cell found and checked without a regex
             j = buf.rfind(b'<c r="', start, stop)
@@ -439,7 +480,7 @@ class _Patcher:
         last_col = self._col_at(buf, j + 6)
         if last_col is None or not _whole_cell(buf, j, stop):
             return None
-        writes = self.patch.cells[row]
+        writes = self._writes(row)
         number = str(row).encode() + b'"'
         head = self.cache.head
         out: list[bytes] = []
@@ -558,7 +599,7 @@ class _Patcher:
             if fast is not None:
                 return fast
             self.changed = changed_before
-        writes = self.patch.cells[row]
+        writes = self._writes(row)
         targets = sorted(writes)
         m = start_tag("row").match(row_bytes)
         assert m is not None
@@ -636,10 +677,7 @@ class _Patcher:
         cells = b"".join(
             filter(
                 None,
-                (
-                    self._new_cell(row, c, w, self.col_styles.get(c, 0))
-                    for c, w in sorted(self.patch.cells[row].items())
-                ),
+                (self._new_cell(row, c, w, self.col_styles.get(c, 0)) for c, w in sorted(self._writes(row).items())),
             )
         )
         if not cells:

@@ -193,7 +193,7 @@ class WorkbookPatcher:
         patch = self.patches[part]
         if sizes[part] < FORK_MIN_PART or patch.restyle:
             return None
-        if any(w.style is not None for cols in patch.cells.values() for w in cols.values()):
+        if patch.styled():
             return None
         before = self._style_additions()
 
