@@ -80,3 +80,15 @@ def test_a_patched_package_with_a_big_part_opens_everywhere() -> None:
     with zipfile.ZipFile(io.BytesIO(out.getvalue())) as zf:
         assert zf.testzip() is None
         assert zf.read("big.xml") == BIG
+
+
+def test_without_isal_the_standard_zlib_does_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(deflate, "_isal", None)
+    data = _zip({"a.xml": BIG})
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    with deflate.open_entry(zf, data, "a.xml") as fh:  # zipfile's own reader then
+        assert fh.read() == BIG
+    compressor = deflate.big_compressor()
+    packed = compressor.compress(BIG) + compressor.flush()
+    assert zlib.decompressobj(-15).decompress(packed) == BIG
+    assert deflate.crc32(BIG) == zlib.crc32(BIG)
