@@ -199,7 +199,9 @@ class WorkbookPatcher:
 
         def work(out: Deflated) -> bool:
             changed = self._stream_part(part, patch, out)
-            if self._style_additions() != before:  # a head/tail edit wanted a style: patch it in order here
+            if self._style_additions() != before:
+                # a head or tail edit wanted a new style (none does today): the helper gives up and
+                # the part is patched in this process, its new styles after the other sheets'
                 raise RuntimeError("styles touched")
             return changed
 
