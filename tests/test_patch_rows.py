@@ -51,7 +51,6 @@ def both(xml: bytes, writes: dict[int, dict[int, CellWrite]], monkeypatch: pytes
     fast = run(xml, writes)
     with monkeypatch.context() as m:
         m.setattr(_Patcher, "_appended", lambda *a: None)
-        m.setattr(_Patcher, "_patch_row_direct", lambda *a: None)
         m.setattr(_Patcher, "_row_by_cells", lambda *a: None)
         m.setattr(_Patcher, "_fast_rows", lambda self, rd, last: last)
         walk = run(xml, writes)

@@ -24,9 +24,8 @@ import re
 import sys
 import threading
 import zipfile
-from collections import deque
 from collections.abc import Callable, Generator, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -75,7 +74,6 @@ class UnreadableSheet(Exception):
 
 
 SEPARATE_PARSE = 8 << 20  # sheet XML from which the largest sheet is parsed beside the others
-PARSE_AHEAD = 1  # sheets parsed ahead of the one being typed (one workbook object parses one at a time)
 HEAD_ROWS = 1000  # rows read ahead of the rest: header recognition looks no further (recognize.py)
 
 
@@ -210,17 +208,21 @@ def _sheets(wb: Any, metas: list[tuple[int, Any]], data: bytes, big: int | None)
     try:
         # the largest sheet starts at once, beside the others, which follow one another in tab order
         alone = solo.submit(_parse_alone, data, "", big) if solo is not None and big is not None else None
-        ahead = deque(pool.submit(_parse, wb, index) for index in others[:PARSE_AHEAD])
-        taken = 0
+        upcoming = iter(others)
+
+        def parse_next() -> Future[tuple[Any, list[tuple[int, int, int, int]]]] | None:
+            following = next(upcoming, None)
+            return pool.submit(_parse, wb, following) if following is not None else None
+
+        ahead = parse_next()  # the next of the other sheets, parsing while the current one is typed
         for index, meta in metas:
             if index == big:
                 assert alone is not None
                 current = alone
             else:
-                current = ahead.popleft()
-                taken += 1
-                if taken + PARSE_AHEAD <= len(others):
-                    ahead.append(pool.submit(_parse, wb, others[taken + PARSE_AHEAD - 1]))
+                assert ahead is not None
+                current = ahead
+                ahead = parse_next()
             visible = str(meta.visible) == str(pc.SheetVisibleEnum.Visible)
             try:
                 sheet, merged = current.result()

@@ -115,13 +115,10 @@ _R_ATTR = re.compile(rb'\sr\s*=\s*["\']([A-Z]{1,3})\d+["\']')
 _DIMENSION = start_tag("dimension")
 _ROW_OPEN = start_tag("row")
 _ROW_R = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\s+r="(\d+)"')
-# A cell start tag and the column letters of its address (None when it has none), in one match.
-_CELL_AT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s/>])[^>]*?(?:\sr\s*=\s*[\"']([A-Z]{1,3})\d+[\"'][^>]*)?/?>")
 _COLUMNS: dict[bytes, int] = {}
 # every cell start of a row, with its column letters when ``r`` is its first attribute
 _CELL_STARTS = re.compile(rb'<c(?=[\s/>])(?:\s+r="([A-Z]{1,3})\d+")?')
 _LOOK_AHEAD = 8  # columns searched to the right of a missing target for its place
-_SPANS = re.compile(rb'\sspans="((\d+):(\d+))"')
 
 
 def _column_of(letters: bytes) -> int:
@@ -181,6 +178,19 @@ def _grow_dimension(head: bytes, patch: SheetPatch) -> bytes:
     if new == ref:
         return head
     return head[: m.start()] + set_attr(m.group(0), "ref", new) + head[m.end() :]
+
+
+def _widen_spans(row_tag: bytes, added: list[int]) -> bytes:
+    """The row's start tag with its ``spans`` (a single ``lo:hi`` range; any other form is left
+    as it is) widened to cover the columns of the cells ``added``."""
+    if not added or b"spans" not in row_tag:
+        return row_tag
+    spans = get_attr(row_tag, "spans")
+    if spans and ":" in spans and " " not in spans.strip():
+        lo, hi = spans.split(":")
+        if lo.isdigit() and hi.isdigit() and (min(added) < int(lo) or max(added) > int(hi)):
+            return set_attr(row_tag, "spans", f"{min(min(added), int(lo))}:{max(max(added), int(hi))}")
+    return row_tag
 
 
 def _whole_cell(buf: bytes, start: int, end: int) -> bool:
@@ -274,129 +284,12 @@ class _Patcher:
         row_style = self._custom_row_style(row_tag)
         return row_style if row_style is not None else self.col_styles.get(col, 0)
 
-    def _cell_end(self, inner: bytes, c: re.Match[bytes]) -> int:
-        if c.group(2):
-            return c.end()
-        e = inner.find(end_tag(c.group(1), "c"), c.end())
-        if e < 0:
-            raise SheetFormatError("unclosed <c>")
-        return e + 4 + len(c.group(1))
-
-    def _last_cell(self, inner: bytes) -> tuple[int, int] | None:
-        """(column, end) of the row's last cell, when it names its column; None otherwise."""
-        j = len(inner)
-        marker = b"<" + self.prefix + b"c"
-        while (j := inner.rfind(marker, 0, j)) >= 0:
-            c = _CELL_OPEN.match(inner, j)
-            if c is not None:
-                r = _R_ATTR.search(c.group(0))
-                return (column_index(r.group(1).decode()), self._cell_end(inner, c)) if r else None
-        return (0, 0)
-
-    def _next_cell(self, inner: bytes, pos: int, target: int) -> tuple[int, int] | None:
-        """(start, column) of the first cell from ``pos`` whose column is ``target`` or more;
-        None when a cell on the way has no address, the columns go down, or none is found."""
-        prev = 0
-        for c in _CELL_AT.finditer(inner, pos):
-            letters = c.group(1)
-            if letters is None:
-                return None
-            col = _COLUMNS.get(letters) or _column_of(letters)
-            if col <= prev:
-                return None
-            if col >= target:
-                return c.start(), col
-            prev = col
-        return None
-
-    def _patch_row_direct(self, row_bytes: bytes, row: int) -> bytes | None:
-        """The row with its targets written: new cells after the row's last cell are appended
-        without looking at the others (the common case: computed columns at the right); a target
-        among the existing cells is found by its address, or its place by scanning only up to the
-        next larger column. None when the row needs the cell-by-cell walk."""
-        m = _ROW_OPEN.match(row_bytes)
-        if m is None or m.group(2) or get_attr(m.group(0), "r") is None:
-            return None
-        close = end_tag(m.group(1), "row")
-        inner = row_bytes[m.end() : len(row_bytes) - len(close)]
-        last = self._last_cell(inner)
-        if last is None:
-            return None
-        last_col, last_end = last
-        writes = self._writes(row)
-        targets = sorted(writes)
-        out: list[bytes] = []
-        added: list[int] = []
-        copied = 0
-        row_tag = m.group(0)
-        k = 0
-        pos = 0
-        ahead, ahead_col = -1, 0  # the cell the last scan stopped at, and its column
-        for target in targets:
-            if target > last_col:
-                break
-            k += 1
-            write = writes[target]
-            ref = f"{column_letters(target)}{row}"
-            if ahead >= pos and target < ahead_col:
-                idx, c = -1, None  # no such cell: its place is before the cell the scan found
-            else:
-                # an existing cell is found by its address; otherwise the cells after the previous
-                # target are scanned only as far as the first one with a larger column
-                idx = inner.find(b'r="' + ref.encode() + b'"', pos)
-                start = inner.rfind(b"<", pos, idx) if idx >= 0 else -1
-                c = _CELL_OPEN.match(inner, start) if start >= 0 else None
-            if c is None or c.end() <= idx:
-                if ahead >= pos and target < ahead_col:
-                    start, col = ahead, ahead_col
-                else:
-                    found = self._next_cell(inner, pos, target)
-                    if found is None:
-                        return None  # a cell without an address, or the columns disagree: walk
-                    start, col = ahead, ahead_col = found
-                if col == target:
-                    c = _CELL_OPEN.match(inner, start)
-                    if c is None:
-                        return None
-                elif write.value is not KEEP and (write.value is None or write.value == ""):
-                    continue  # a blank for a cell that does not exist: nothing to write
-                else:
-                    new = self._new_cell(row, target, write, self._row_base_style(row_tag, target))
-                    if new:
-                        out += [inner[copied:start], new]
-                        copied = pos = start
-                    continue
-            end = self._cell_end(inner, c)
-            cell = inner[start:end]
-            new_cell = self._existing_cell(cell, row, target, write)
-            if new_cell != cell:
-                out += [inner[copied:start], new_cell]
-                copied = end
-            pos = end
-        for target in targets[k:]:
-            new = self._new_cell(row, target, writes[target], self._row_base_style(row_tag, target))
-            if new:
-                if copied < last_end:
-                    out.append(inner[copied:last_end])
-                    copied = last_end
-                out.append(new)
-                added.append(target)
-        if not out:
-            return row_bytes
-        out.append(inner[copied:])
-        spans = get_attr(row_tag, "spans")
-        if spans and added and ":" in spans and " " not in spans.strip():
-            lo, hi = spans.split(":")
-            if lo.isdigit() and hi.isdigit() and max(added) > int(hi):
-                row_tag = set_attr(row_tag, "spans", f"{lo}:{max(added)}")
-        return row_tag + b"".join(out) + close
-
     def _appended(self, buf: bytes, start: int, stop: int, row: int, tag: bytes) -> tuple[bytes, bytes] | None:
         """The row's start tag (its ``spans`` widened when needed) and the new cells of a row whose
         targets all lie after its last cell (the row's content is ``buf[start:stop]``), rendered in
         one pass, to go right before ``</row>``; None when the row needs the general path: a
         style-only write, a target at or before the last cell, a last cell without an address or
-        followed by anything but its end, a ``spans`` that is not one range."""
+        followed by anything but its end."""
         writes = self._writes(row)
         prefix = self.prefix
         if not prefix:  # the usual row: its last cell found and checked without a regex
@@ -430,14 +323,14 @@ class _Patcher:
 
     def _cells_after(self, tag: bytes, row: int, writes: dict[int, CellWrite]) -> tuple[bytes, bytes] | None:
         """(the row tag, ``spans`` widened when needed; the new cells) of a row whose targets all
-        come after its last cell; None for a style-only write or a ``spans`` that is not a range."""
+        come after its last cell; None for a style-only write."""
         parts: list[bytes] = []
         number = str(row).encode()
         cache = self.cache
         heads, tails = cache.heads, cache.tails
         row_style = self._custom_row_style(tag)
         col_styles = self.col_styles
-        last = 0
+        added: list[int] = []
         for col in sorted(writes):
             w = writes[col]
             value = w.value
@@ -453,17 +346,11 @@ class _Patcher:
             except TypeError:  # an unhashable value
                 tail = cache.tail(style, value)
             parts += (head, number, tail)
-            last = col
+            added.append(col)
         if not parts:
             return tag, b""
         self.changed = True
-        if b"spans" in tag:
-            spans = _SPANS.search(tag)
-            if spans is None:
-                return None
-            if last > int(spans.group(3)):
-                tag = tag[: spans.start(3)] + str(last).encode() + tag[spans.end(3) :]
-        return tag, b"".join(parts)
+        return _widen_spans(tag, added), b"".join(parts)
 
     def _row_by_cells(self, buf: bytes, start: int, stop: int, row: int, tag: bytes) -> bytes | None:
         """The row (tag and content, without ``</row>``) with its targets written, for a row whose
@@ -524,15 +411,7 @@ class _Patcher:
         if not out:
             return b""
         out.append(buf[copied:stop])
-        if added and b"spans" in tag:
-            spans = _SPANS.search(tag)
-            if spans is None:
-                return None
-            lo, hi = int(spans.group(2)), int(spans.group(3))
-            if min(added) < lo or max(added) > hi:
-                new_span = f"{min(lo, *added)}:{max(hi, *added)}".encode()
-                tag = tag[: spans.start(1)] + new_span + tag[spans.end(1) :]
-        return tag + b"".join(out)
+        return _widen_spans(tag, added) + b"".join(out)
 
     @staticmethod
     def _col_at(buf: bytes, i: int) -> int | None:
@@ -593,12 +472,6 @@ class _Patcher:
         return last
 
     def _patch_row(self, row_bytes: bytes, row: int) -> bytes:
-        if not self.patch.restyle:
-            changed_before = self.changed
-            fast = self._patch_row_direct(row_bytes, row)
-            if fast is not None:
-                return fast
-            self.changed = changed_before
         writes = self._writes(row)
         targets = sorted(writes)
         m = start_tag("row").match(row_bytes)
@@ -662,11 +535,7 @@ class _Patcher:
                     out.append(new)
                     added.append(target)
         out.append(inner[copied:])
-        spans = get_attr(row_tag, "spans")
-        if spans and added and ":" in spans and " " not in spans.strip():
-            lo, hi = spans.split(":")
-            if lo.isdigit() and hi.isdigit() and (min(added) < int(lo) or max(added) > int(hi)):
-                row_tag = set_attr(row_tag, "spans", f"{min(min(added), int(lo))}:{max(max(added), int(hi))}")
+        row_tag = _widen_spans(row_tag, added)
         body = b"".join(out)
         if not body.strip() and m.group(2):
             return row_bytes
