@@ -20,10 +20,12 @@ from __future__ import annotations
 import io
 import math
 import os
+import queue
 import re
 import sys
 import threading
 import zipfile
+from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager
@@ -36,6 +38,7 @@ import python_calamine as pc
 from ..errors import CorruptFileError, EncryptedFileError
 from ..i18n import tr
 from .package import PackageError, canonical_copy, layout
+from .pieces import split_sheet
 
 
 @dataclass
@@ -74,6 +77,9 @@ class UnreadableSheet(Exception):
 
 
 SEPARATE_PARSE = 8 << 20  # sheet XML from which the largest sheet is parsed beside the others
+PIECES_PARSE = 48 << 20  # ... and from which it is parsed in pieces, typed as they come (pieces.py)
+PIECES_AHEAD = 4  # pieces parsed or being parsed ahead of the caller at most
+PIECE_PARSERS = 2  # threads parsing pieces (calamine releases the GIL)
 HEAD_ROWS = 1000  # rows read ahead of the rest: header recognition looks no further (recognize.py)
 
 
@@ -162,12 +168,14 @@ def iter_raw_sheets(
         wb.close()
         raise
     names = [m.name for _, m in metas]
-    big = _largest(data, metas)
+    largest = _largest(data, metas)
+    big = largest[0] if largest is not None else None
     if big is not None and last is not None:
         meta = next(m for i, m in metas if i == big)
         if last(names, meta.name):
             metas = [(i, m) for i, m in metas if i != big] + [(big, meta)]
-    return names, _sheets(wb, metas, data, big)
+    in_pieces = largest is not None and largest[1] >= PIECES_PARSE
+    return names, _sheets(wb, metas, data, big, in_pieces)
 
 
 def _parse(wb: Any, index: int) -> tuple[Any, list[tuple[int, int, int, int]]]:
@@ -176,8 +184,9 @@ def _parse(wb: Any, index: int) -> tuple[Any, list[tuple[int, int, int, int]]]:
     return sheet, merged
 
 
-def _largest(data: bytes, metas: list[tuple[int, Any]]) -> int | None:
-    """The index of the worksheet with by far the most XML, worth a workbook object of its own."""
+def _largest(data: bytes, metas: list[tuple[int, Any]]) -> tuple[int, int] | None:
+    """The index and XML size of the worksheet with by far the most XML, worth a workbook object
+    of its own."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             parts = layout(zf).sheets
@@ -187,7 +196,7 @@ def _largest(data: bytes, metas: list[tuple[int, Any]]) -> int | None:
     if len(sizes) < 2:
         return None
     index = max(sizes, key=lambda i: sizes[i])
-    return index if sizes[index] >= SEPARATE_PARSE else None
+    return (index, sizes[index]) if sizes[index] >= SEPARATE_PARSE else None
 
 
 def _parse_alone(data: bytes, name: str, index: int) -> tuple[Any, list[tuple[int, int, int, int]]]:
@@ -199,15 +208,23 @@ def _parse_alone(data: bytes, name: str, index: int) -> tuple[Any, list[tuple[in
         wb.close()
 
 
-def _sheets(wb: Any, metas: list[tuple[int, Any]], data: bytes, big: int | None) -> Generator[RawSheet, None, None]:
+def _sheets(
+    wb: Any, metas: list[tuple[int, Any]], data: bytes, big: int | None, in_pieces: bool = False
+) -> Generator[RawSheet, None, None]:
     others = [index for index, _ in metas if index != big]
     pool = ThreadPoolExecutor(1, "xlcrm-calamine")  # one workbook object parses one sheet at a time
     solo = ThreadPoolExecutor(1, "xlcrm-calamine-big") if big is not None else None
     held = _rust_panic_output_held_back()
     state = held.__enter__()
+    alone: Future[tuple[Any, list[tuple[int, int, int, int]]]] | _Stream | None = None
     try:
         # the largest sheet starts at once, beside the others, which follow one another in tab order
-        alone = solo.submit(_parse_alone, data, "", big) if solo is not None and big is not None else None
+        if solo is not None and big is not None:
+            if in_pieces:
+                alone = _Stream()
+                solo.submit(_produce, alone, data, big, next(m.name for i, m in metas if i == big))
+            else:
+                alone = solo.submit(_parse_alone, data, "", big)
         upcoming = iter(others)
 
         def parse_next() -> Future[tuple[Any, list[tuple[int, int, int, int]]]] | None:
@@ -236,7 +253,10 @@ def _sheets(wb: Any, metas: list[tuple[int, Any]], data: bytes, big: int | None)
                 else:
                     yield RawSheet(meta.name, index, retried[0], retried[1], visible)
                 continue
-            rows = _rows(sheet, data, meta.name, index, state)
+            if isinstance(current, _Stream) and current.in_pieces:
+                rows = _piece_rows(current, sheet, merged, data, meta.name, index, state)
+            else:
+                rows = _rows(sheet, data, meta.name, index, state)
             del sheet
             try:
                 head = list(islice(rows, HEAD_ROWS))
@@ -245,11 +265,146 @@ def _sheets(wb: Any, metas: list[tuple[int, Any]], data: bytes, big: int | None)
                 continue
             yield RawSheet(meta.name, index, head, merged, visible, rest=rows)
     finally:
+        if isinstance(alone, _Stream):
+            alone.stop.set()
         pool.shutdown(wait=True)
         if solo is not None:
             solo.shutdown(wait=True)
         wb.close()
         held.__exit__(None, None, None)
+
+
+class _Stream:
+    """The largest sheet as its thread hands it over: parsed in pieces (``in_pieces``), or whole
+    when it could not be cut. ``result()`` waits for the first piece (or the whole sheet) as a
+    future's would; ``next()`` gives the following pieces, None after the last."""
+
+    def __init__(self) -> None:
+        self.items: queue.Queue[tuple[str, Any]] = queue.Queue(PIECES_AHEAD)
+        self.stop = threading.Event()  # the caller stopped reading: the producer ends
+        self.in_pieces = False
+
+    def put(self, kind: str, item: Any) -> bool:
+        while not self.stop.is_set():
+            try:
+                self.items.put((kind, item), timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def result(self) -> tuple[Any, list[tuple[int, int, int, int]]]:
+        kind, item = self.items.get()
+        if kind == "error":
+            raise item
+        self.in_pieces = kind == "piece"
+        return item  # type: ignore[no-any-return]
+
+    def next(self) -> tuple[Any, list[tuple[int, int, int, int]]] | None:
+        kind, item = self.items.get()
+        if kind == "error":
+            raise item
+        return item if kind == "piece" else None
+
+
+def _parse_piece(package: bytes) -> tuple[Any, list[tuple[int, int, int, int]]]:
+    wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(package))
+    try:
+        return _parse(wb, 0)
+    finally:
+        wb.close()
+
+
+def _produce(stream: _Stream, data: bytes, index: int, name: str) -> None:
+    """The largest sheet's thread: its pieces parsed two at a time, handed over in order (the caller
+    types each while the next ones are parsed), or the whole sheet when it cannot be cut. Whatever
+    happens, the caller gets an item: after some pieces, a failure is passed on (it goes on from
+    where it is)."""
+    handed = 0
+    try:
+        packages = split_sheet(data, name)
+        if packages is not None:
+            packages.reverse()
+            pending: deque[Future[tuple[Any, list[tuple[int, int, int, int]]]]] = deque()
+            with ThreadPoolExecutor(PIECE_PARSERS, "xlcrm-calamine-piece") as parsers:
+                try:
+                    while packages or pending:
+                        while packages and len(pending) < PIECES_AHEAD:
+                            pending.append(parsers.submit(_parse_piece, packages.pop()))
+                        if not stream.put("piece", pending.popleft().result()):
+                            return
+                        handed += 1
+                finally:
+                    for future in pending:
+                        future.cancel()
+            stream.put("end", None)
+            return
+    except BaseException as exc:  # noqa: BLE001 - a worker thread: hand everything to the caller
+        if handed:
+            stream.put("error", exc)
+            return
+    try:
+        stream.put("whole", _parse_alone(data, "", index))
+    except BaseException as exc:  # noqa: BLE001
+        stream.put("error", exc)
+
+
+def _piece_rows(
+    stream: _Stream,
+    first: Any,
+    merged: list[tuple[int, int, int, int]],
+    data: bytes,
+    name: str,
+    index: int,
+    state: _Held,
+) -> Iterator[list[Any]]:
+    """The rows of a sheet parsed in pieces, from row 1, as ``_rows`` gives them for the whole
+    sheet (a row is as wide as its piece; rows between pieces are blank). A piece calamine cannot
+    read sends the rest to the whole sheet's reading (a panic: with such numbers as text)."""
+    done = 0
+    sheet = first
+    try:
+        while sheet is not None:
+            if sheet.start is not None:
+                top, left = sheet.start
+                if top < done:  # a row numbered before one already read: rows out of order
+                    raise UnreadableSheet(
+                        tr(
+                            "其中的行没有按行号从小到大排列",
+                            "its rows are not in ascending row-number order",
+                        )
+                    )
+                while done < top:
+                    done += 1
+                    yield [""] * (left + sheet.width)
+                pad = [""] * left
+                for row in sheet.to_python(skip_empty_area=True):
+                    done += 1
+                    yield pad + row if left else row
+            parsed = stream.next()
+            sheet = None
+            if parsed is not None:
+                sheet, more = parsed
+                merged += more
+    except BaseException as exc:
+        if not isinstance(exc, Exception) and not _is_panic(exc) or isinstance(exc, UnreadableSheet):
+            raise
+        if _is_panic(exc):
+            state.panicked = True
+            retried = _read_with_values_as_text(data, name, index)
+            if retried is None:
+                raise UnreadableSheet(tr("Excel 读取组件无法解析该文件", "the Excel reader cannot parse it")) from None
+            merged[:] = retried[1]
+            yield from retried[0][done:]
+            return
+        try:
+            whole, merged[:] = _parse_alone(data, "", index)
+        except BaseException as again:
+            if not isinstance(again, Exception) and not _is_panic(again):
+                raise
+            state.panicked |= _is_panic(again)
+            raise UnreadableSheet(calamine_reason(again)) from None
+        yield from islice(_rows(whole, data, name, index, state), done, None)
 
 
 def _rows(sheet: Any, data: bytes, name: str, index: int, state: _Held) -> Iterator[list[Any]]:

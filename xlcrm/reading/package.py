@@ -86,7 +86,7 @@ def resolve(source: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(source), target)).lstrip("/")
 
 
-def _relationships(zf: zipfile.ZipFile, entry: str) -> list[tuple[str, str, str, str]]:
+def relationships(zf: zipfile.ZipFile, entry: str) -> list[tuple[str, str, str, str]]:
     """(Id, Type, Target, TargetMode) of every relationship in the rels part *entry*."""
     try:
         root = SafeET.fromstring(zf.read(entry))
@@ -108,7 +108,7 @@ def workbook_part(zf: zipfile.ZipFile, names: dict[str, str] | None = None) -> s
     names = names if names is not None else entry_index(zf)
     root_rels = find_entry(names, "_rels/.rels")
     if root_rels:
-        for _, typ, target, mode in _relationships(zf, root_rels):
+        for _, typ, target, mode in relationships(zf, root_rels):
             if typ.endswith(_OFFICE_DOCUMENT) and mode != "External" and target:
                 entry = find_entry(names, resolve("", target))
                 if entry:
@@ -126,7 +126,7 @@ def layout(zf: zipfile.ZipFile) -> Layout:
     result = Layout(wb, rels_entry)
     by_id: dict[str, str] = {}
     if rels_entry:
-        for rid, _, target, mode in _relationships(zf, rels_entry):
+        for rid, _, target, mode in relationships(zf, rels_entry):
             if mode == "External" or not target:
                 continue
             entry = find_entry(names, resolve(wb, target))
@@ -158,7 +158,7 @@ def canonical_copy(zf: zipfile.ZipFile, parts: Layout, replace: dict[str, bytes]
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">',
     ]
     assert parts.workbook_rels is not None
-    for rid, typ, target, mode in _relationships(zf, parts.workbook_rels):
+    for rid, typ, target, mode in relationships(zf, parts.workbook_rels):
         if mode == "External" or target not in parts.targets:
             continue
         rels.append(f'<Relationship Id="{_attr(rid)}" Type="{_attr(typ)}" Target="/{_attr(parts.targets[target])}"/>')

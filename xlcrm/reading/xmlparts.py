@@ -31,11 +31,21 @@ def _has_formula(zf: zipfile.ZipFile, part: str, data: bytes | None = None) -> b
     tail = b""
     with open_entry(zf, data, part) as fh:
         while chunk := fh.read(_CHUNK):
-            window = tail + chunk
-            # substring tests run at memchr speed; the regex only confirms a candidate
-            if (b"<f" in window or b":f" in window) and _FORMULA_TAG.search(window):
+            if _formula_tag_in(tail + chunk[:16]) or _formula_tag_in(chunk):
                 return True
             tail = chunk[-16:]
+    return False
+
+
+def _formula_tag_in(text: bytes) -> bool:
+    """Whether ``<f`` (or ``<x:f``) starts a tag in ``text``. Looked for by its "f", a byte that is
+    rare in sheet XML outside formulas (memchr speed, where a search for "<f" crawls through
+    every "<"); the regex confirms each candidate."""
+    at = text.find(b"f")
+    while at >= 0:
+        if at and text[at - 1] in b"<:" and _FORMULA_TAG.match(text, text.rfind(b"<", 0, at)):
+            return True
+        at = text.find(b"f", at + 1)
     return False
 
 
