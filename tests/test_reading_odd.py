@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -186,3 +187,28 @@ def test_numbers_no_date_can_hold_in_date_cells_are_type_errors(base, tmp_path) 
         ("跟进记录", "O3", "value.type", "NaN"),
         ("反馈处理", "D3", "value.type", "1899-12-30"),
     }
+
+
+@pytest.mark.parametrize(
+    ("xml", "found"),
+    [
+        (b'<c r="A1"><f>SUM(B1:B2)</f><v>3</v></c>', True),
+        (b'<x:c r="A1"><x:f t="shared" si="0"/></x:c>', True),
+        (b'<c r="A1"><f/></c>', True),
+        (b'<c r="A1" t="inlineStr"><is><t>fff of the <font> f:f</t></is></c>', False),
+        (b'<pageMargins footer="0.3"/><dimension ref="A1:F9"/>', False),
+    ],
+)
+def test_the_formula_scan_tells_a_formula_tag_from_other_fs(xml: bytes, found: bool, tmp_path: Path) -> None:
+    """The scan looks for the rare byte "f" and confirms a tag around it; across a read boundary too."""
+    from xlcrm.reading import xmlparts
+
+    assert xmlparts._formula_tag_in(xml) is found
+    part = (
+        b'<worksheet><sheetData><row r="1">' + b" " * (xmlparts._CHUNK - 20) + xml + b"</row></sheetData></worksheet>"
+    )
+    path = tmp_path / "f.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("s.xml", part)
+    with zipfile.ZipFile(path) as zf:
+        assert xmlparts._has_formula(zf, "s.xml", path.read_bytes()) is found
