@@ -20,11 +20,9 @@ from .errors import InputFileError, OwnSheetNameError, StructureError
 from .issues import Issue
 from .reading.source import DEFAULT_NAME, read_file_bytes
 from .schema import FILLS_SHEET_NAME, HISTORY_SHEET_NAME
-from .validation import CheckedBook, check_data, config_file_for
+from .validation import STRUCTURAL_CODES, CheckedBook, check_data, config_file_for
 from .writing.enrich_writer import fill_rows, history_rows, write_enriched
 from .writing.safe_save import atomic_write, make_backup, refuse_if_open
-
-STRUCTURAL_CODES = ("sheet.missing", "header.missing", "header.duplicate", "value.duplicate")
 
 
 @dataclass
@@ -81,7 +79,7 @@ def enrich_data(
 def _enrich_data(
     data: bytes, as_of: date, config_file: Path | None, overrides: dict[str, str] | None, name: str
 ) -> EnrichResult:
-    checked = check_data(data, as_of, config_file, overrides, name)
+    checked = check_data(data, as_of, config_file, overrides, name, derived=True)
     structural = structural_errors(checked.report.issues)
     if structural:
         detail = "\n".join(

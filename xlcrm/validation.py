@@ -13,11 +13,18 @@ from .derive import Derived, derive
 from .derive.calendar_use import uncovered_working_day_years
 from .derive.stale import stale_issues
 from .derive.workdays import fallback_message
+from .forking import ForkedCall
 from .issues import FileReport, Issue
 from .model import Book
 from .reading import ReadResult, read_book_data
 from .reading.source import Source, is_path, source_data
 from .schema import DATA_SHEETS
+
+# Errors that make enrich refuse a workbook (and a report skip it): its structure is not usable.
+STRUCTURAL_CODES = ("sheet.missing", "header.missing", "header.duplicate", "value.duplicate")
+# Rows from which enrich's checks run in a forked process while it derives (``check_and_derive``):
+# below, a fork (a few milliseconds) is not worth it.
+SPECULATE_MIN_ROWS = 20_000
 
 
 @dataclass
@@ -97,12 +104,16 @@ def check_data(
     name: str,
     *,
     with_stale: bool = True,
+    derived: bool = False,
 ) -> CheckedBook:
     """The core of ``check_book``: the workbook's bytes, an explicit config file (or None), no
-    file system beyond that config file."""
+    file system beyond that config file. ``derived=True`` (enrich) also derives: see
+    ``check_and_derive``."""
     with collector_paused():  # millions of objects without cycles (see xlcrm/collector.py)
         read = read_book_data(data, name)
         config = load_config(read.book, config_file, overrides)
+        if derived:
+            return check_and_derive(read, as_of, config, name)
         return check_read(read, as_of, config, name, with_stale=with_stale)
 
 
@@ -118,6 +129,50 @@ def check_read(read: ReadResult, as_of: date, config: Config, name: str, *, with
         issues += stale_issues(read.book, derived)
     report = FileReport(name, order_issues(read.book, issues))
     return CheckedBook(read, report, config, derived)
+
+
+def check_and_derive(read: ReadResult, as_of: date, config: Config, name: str) -> CheckedBook:
+    """``check_read`` and ``derive``, for enrich: ``derived`` is set unless the book has
+    structural errors (then enrich refuses it and nothing is derived).
+
+    In a large book (``SPECULATE_MIN_ROWS`` rows or more) the checks run in a forked process
+    (``forking.ForkedCall``) while this one derives as if no row failed a check beyond the reading
+    errors already known: the usual case, as staff validate before they submit. Rows that do fail
+    a check are marked afterwards and derive runs again, so the result is always that of checking
+    first; only the time differs."""
+    book = read.book
+    helper = None
+    if sum(len(s.rows) for s in book.sheets.values()) >= SPECULATE_MIN_ROWS and not _structural(read.issues):
+        helper = ForkedCall.start(lambda: run_checks(book, as_of, config))
+    if helper is None:
+        checked = check_read(read, as_of, config, name)
+        if checked.derived is None and not _structural(checked.report.issues):
+            checked.derived = derive(book, config, as_of)
+        return checked
+    known = mark_rejected(book, read.issues)  # rows with reading errors: left out of the derive
+    derived: Derived | None = None
+    try:
+        derived = derive(book, config, as_of)
+    except Exception:  # noqa: BLE001 - decided below, once the checks are known
+        derived = None
+    except BaseException:
+        helper.abandon()
+        raise
+    found = helper.result()
+    issues = read.issues + (found if found is not None else run_checks(book, as_of, config))
+    rejected = mark_rejected(book, issues)
+    if _structural(issues):
+        derived = None
+    elif derived is None or rejected != known:  # a check rejected rows derive counted: again
+        derived = derive(book, config, as_of)
+    issues += calendar_issues(book, config)
+    if derived is not None and any(row.stored for sheet in book.sheets.values() for row in sheet.rows):
+        issues += stale_issues(book, derived)
+    return CheckedBook(read, FileReport(name, order_issues(book, issues)), config, derived)
+
+
+def _structural(issues: list[Issue]) -> bool:
+    return any(i.severity == "error" and i.code in STRUCTURAL_CODES for i in issues)
 
 
 def validate_file(

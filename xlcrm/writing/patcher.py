@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from ..collector import quick_handoffs
+from ..forking import private_kib
 from ..i18n import tr
 from .cellxml import CellContext
 from .new_sheet import SheetLayout, render_sheet
@@ -254,19 +255,6 @@ _HEADER = struct.Struct("<?IQQQ")  # changed, crc, uncompressed size, compressed
 last_helper_private_kib = 0
 
 
-def _private_kib() -> int:
-    """Memory this (helper) process does not share with its parent, KiB: what the fork costs."""
-    total = 0
-    try:
-        with open("/proc/self/smaps_rollup", encoding="ascii", errors="replace") as fh:
-            for line in fh:
-                if line.startswith(("Private_Clean:", "Private_Dirty:")):
-                    total += int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        return 0
-    return total
-
-
 class _Forked:
     """One worksheet patched by a forked copy of this process. The child streams the part into a
     ``Deflated`` as the parent would, then sends (changed, CRC, sizes) and the compressed bytes
@@ -301,7 +289,7 @@ class _Forked:
                 length = data.tell()
                 data.seek(0)
                 with os.fdopen(write_end, "wb", buffering=1 << 20) as out:
-                    out.write(_HEADER.pack(changed, buffer.crc, buffer.size, length, _private_kib()))
+                    out.write(_HEADER.pack(changed, buffer.crc, buffer.size, length, private_kib()))
                     shutil.copyfileobj(data, out, 1 << 20)
                 code = 0
             finally:
