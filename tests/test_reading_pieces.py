@@ -31,28 +31,34 @@ def base_long(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return pkg.save(folder / "long.xlsx")
 
 
-def _pieces_on(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Cut the largest sheet from any size, into small pieces; counts the pieces parsed."""
+def _pieces_on(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Cut the largest sheet from any size, into small pieces; records each piece parsed ("piece")
+    and each parse of the whole sheet ("whole": the fallback, which would hide a bad piece)."""
     monkeypatch.setattr(engine, "SEPARATE_PARSE", 0)
     monkeypatch.setattr(engine, "PIECES_PARSE", 0)
     monkeypatch.setattr(pieces, "PIECE_BYTES", PIECE)
-    parsed: list[int] = []
-    original = engine._parse_piece
+    parsed: list[str] = []
+    piece, whole = engine._parse_piece, engine._parse_alone
 
-    def counted(package: bytes):  # type: ignore[no-untyped-def]
-        parsed.append(1)
-        return original(package)
+    def counted_piece(package: bytes):  # type: ignore[no-untyped-def]
+        parsed.append("piece")
+        return piece(package)
 
-    monkeypatch.setattr(engine, "_parse_piece", counted)
+    def counted_whole(*args):  # type: ignore[no-untyped-def]
+        parsed.append("whole")
+        return whole(*args)
+
+    monkeypatch.setattr(engine, "_parse_piece", counted_piece)
+    monkeypatch.setattr(engine, "_parse_alone", counted_whole)
     return parsed
 
 
-def _both_ways(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object, int]:
-    """The typed read of ``path`` with the sheet parsed whole, then in pieces (and their number)."""
+def _both_ways(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object, list[str]]:
+    """The typed read of ``path`` with the sheet parsed whole, then in pieces (and what was parsed)."""
     monkeypatch.setattr(engine, "PIECES_PARSE", 1 << 62)
     whole = _read_summary(path)
     parsed = _pieces_on(monkeypatch)
-    return whole, _read_summary(path), len(parsed)
+    return whole, _read_summary(path), parsed
 
 
 def _edited(base: Path, tmp_path: Path, change: Callable[[Package], None]) -> Path:
@@ -110,8 +116,8 @@ def test_a_sheet_read_in_pieces_reads_as_read_whole(
     base_long: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[[Package], None] | None
 ) -> None:
     path = _edited(base_long, tmp_path, change) if change else base_long
-    whole, in_pieces, count = _both_ways(path, monkeypatch)
-    assert count > 10  # really cut, many times
+    whole, in_pieces, parsed = _both_ways(path, monkeypatch)
+    assert parsed.count("piece") > 10 and "whole" not in parsed  # really cut, many times, every piece read
     assert in_pieces == whole
     followups = next(s for s in whole[0] if s[0] == "followups")  # type: ignore[index]
     assert len(followups[4]) > ROWS * 0.8  # the rows are there, typed
@@ -147,7 +153,7 @@ def test_a_date_no_engine_can_hold_in_a_later_piece(base_long: Path, tmp_path: P
     capfd.readouterr()
     report = validate_file(path, AS_OF)
     _, err = capfd.readouterr()
-    assert len(parsed) > 10
+    assert parsed.count("piece") > 10
     assert "panic" not in err.lower() and "thread" not in err.lower()  # no Rust text for staff
     hits = [i for i in report.issues if i.sheet == "跟进记录" and i.row == target and i.severity == "error"]
     assert [(i.code, i.field, i.value) for i in hits] == [("value.type", "at", "-INF")]
@@ -168,8 +174,8 @@ def test_a_sheet_that_cannot_be_cut_with_certainty_is_read_whole(
 
     path = _edited(base_long, tmp_path, annotate)
     assert pieces.split_sheet(path.read_bytes(), "跟进记录") is None
-    whole, in_pieces, count = _both_ways(path, monkeypatch)
-    assert count == 0 and in_pieces == whole
+    whole, in_pieces, parsed = _both_ways(path, monkeypatch)
+    assert parsed == ["whole"] and in_pieces == whole
 
 
 def test_a_large_shared_strings_table_leaves_the_sheet_whole(
@@ -209,4 +215,4 @@ def test_stopping_early_leaves_no_thread_waiting(base_long: Path, monkeypatch: p
         if raw.name == "跟进记录":
             break
     sheets.close()  # returns: the piece threads stopped (they would block the shutdown otherwise)
-    assert "跟进记录" in names and 0 < len(parsed) < 30
+    assert "跟进记录" in names and 0 < parsed.count("piece") < 30 and "whole" not in parsed

@@ -14,8 +14,9 @@ be text), and every cut is at a ``<row `` start tag that carries its ``r`` numbe
 cannot be cut gives None: the caller parses it whole. So does a workbook with a large
 shared-strings table: every piece would parse the whole table again.
 
-The pieces are made at once (one ISA-L inflation, fast deflation of each piece) and the XML is
-dropped: what waits for calamine is ~1/6 of the sheet's size.
+The pieces are made at once, the sheet's XML streaming through (a piece at a time in memory), each
+piece deflated by ISA-L at level 1: what waits for calamine is ~1/6 of the sheet's size (far
+less for a sheet of empty formatted rows).
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ import io
 import re
 import struct
 import zipfile
+from typing import IO
 
 from defusedxml import ElementTree as SafeET
 
-from ..deflate import crc32, fastest_compressor, inflate_entry
+from ..deflate import RawInflater, compress_fast, crc32, open_entry
 from .package import DEFAULT_WORKBOOK, entry_index, find_entry, layout, relationships, resolve
 
 PIECE_BYTES = 16 << 20  # XML per piece: ~0.2 s of calamine, small next to the whole sheet
@@ -37,6 +39,7 @@ _SHEET_DATA_END = b"</sheetData>"
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
 _ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"']\d+[\"']")
 _ROW_START = b"<row "
+_READ = 4 << 20  # few, large reads: each inflation call gives up the interpreter lock
 # the workbook's parts a sheet's values depend on, where calamine looks for them
 _COPIED = {"/styles": "xl/styles.xml", "/sharedStrings": "xl/sharedStrings.xml"}
 _MAIN_NS = (
@@ -60,48 +63,62 @@ def split_sheet(data: bytes, sheet_name: str) -> list[bytes] | None:
             common = _common_parts(zf, parts.workbook, parts.workbook_rels)
             if common is None:
                 return None
-            xml = inflate_entry(zf, data, part)
-        cut = _cuts(xml)
-        if cut is None:
-            return None
-        head, closing, cuts = cut
-        view = memoryview(xml)
-        packages = []
-        for k, (start, end) in enumerate(zip(cuts, [*cuts[1:], len(xml)], strict=True)):
-            sheet: list[bytes | memoryview] = [head if k else b"", view[start:end], closing if end < len(xml) else b""]
-            entries: list[tuple[str, list[bytes | memoryview]]] = [(n, [c]) for n, c in common.items()]
-            packages.append(_zip([*entries, (_PIECE, sheet)]))
+            with open_entry(zf, data, part) as src:
+                return _split(src, _Zipper(common))
     except Exception:  # noqa: BLE001 - whatever went wrong, the whole-sheet parse reports it properly
         return None
+
+
+class _Unsure(Exception):
+    """The sheet cannot be cut with certainty."""
+
+
+def _split(src: IO[bytes] | RawInflater, zipper: _Zipper) -> list[bytes]:
+    """The pieces' workbooks, the sheet's XML streamed from ``src`` (never held whole)."""
+    buf = bytearray()
+    while (at := buf.find(_SHEET_DATA)) < 0:
+        chunk = src.read(_READ)
+        if not chunk or len(buf) > PIECE_BYTES:
+            raise _Unsure
+        buf += chunk
+    root = _ROOT.search(buf, 0, at)
+    if root is None:
+        raise _Unsure
+    checked = at + len(_SHEET_DATA)  # the rows start here; markup was looked for up to ``checked``
+    head = bytes(buf[:checked])
+    closing = _SHEET_DATA_END + b"</" + (root.group(1) + b":" if root.group(1) else b"") + b"worksheet>"
+    look = checked + PIECE_BYTES  # the first piece may be cut from here on
+    packages: list[bytes] = []
+    while True:
+        if _markup_after(buf, checked):
+            raise _Unsure
+        checked = len(buf)
+        while len(buf) > look:  # cut at the first row start past ``look``
+            row = buf.find(_ROW_START, look)
+            if row < 0:
+                look = len(buf) - len(_ROW_START)
+                break
+            tag_end = buf.find(b">", row)
+            if tag_end < 0:
+                look = row  # the tag goes on in the next read
+                break
+            if not _ROW_NUMBER.search(buf, row, tag_end):
+                raise _Unsure
+            packages.append(zipper.package(head if packages else b"", buf, row, closing))
+            del buf[:row]  # cheap: a bytearray drops its front without moving the rest
+            checked -= row
+            look = PIECE_BYTES
+        chunk = src.read(_READ)
+        if not chunk:
+            break
+        buf += chunk
+    if buf.rfind(_SHEET_DATA_END) < 0:
+        raise _Unsure  # no </sheetData> after the last row: calamine will say what is wrong
+    packages.append(zipper.package(head if packages else b"", buf, len(buf), b""))
     return packages
 
 
-def _cuts(xml: bytes) -> tuple[bytes, bytes, list[int]] | None:
-    """The head, the closing that ends a piece, and where the pieces start (the first at 0)."""
-    at = xml.find(_SHEET_DATA)
-    if at < 0:
-        return None
-    root = _ROOT.search(xml, 0, at)
-    body = at + len(_SHEET_DATA)
-    end = xml.rfind(_SHEET_DATA_END)
-    if root is None or end < body or _markup_after(xml, body):
-        return None
-    closing = _SHEET_DATA_END + b"</" + (root.group(1) + b":" if root.group(1) else b"") + b"worksheet>"
-    cuts = [0]
-    look = body + PIECE_BYTES
-    while look < end:
-        row = xml.find(_ROW_START, look, end)
-        if row < 0:
-            break
-        tag_end = xml.find(b">", row, end)
-        if tag_end < 0 or not _ROW_NUMBER.search(xml, row, tag_end):
-            return None
-        cuts.append(row)
-        look = row + PIECE_BYTES
-    return (xml[:body], closing, cuts) if len(cuts) > 1 else None
-
-
-def _markup_after(xml: bytes, start: int) -> bool:
+def _markup_after(xml: bytes | bytearray, start: int) -> bool:
     """Whether a comment, CDATA section, declaration or processing instruction (``<!``, ``<?``)
     starts at or after ``start`` (looked for by their rare second byte: far faster)."""
     for second in (b"!", b"?"):
@@ -118,35 +135,44 @@ _CENTRAL = struct.Struct("<4s6H3L5H2L")
 _END = struct.Struct("<4s4H2LH")
 
 
-def _zip(entries: list[tuple[str, list[bytes | memoryview]]]) -> bytes:
-    """A zip of the entries, each given as the pieces of its bytes, deflated by ISA-L at its fastest
-    level (~1 GB/s, 6:1 on sheet XML): calamine copies the whole package it is handed, byte by
-    byte, which costs more than inflating a small one."""
-    out: list[bytes | memoryview] = []
-    central: list[bytes] = []
-    offset = 0
-    for name, pieces in entries:
+class _Zipper:
+    """A piece's workbook: the shared parts stored, the sheet deflated in one call. Each call into
+    a compressor gives up the interpreter lock, and getting it back while the main thread types
+    rows costs up to the switch interval: few, large calls."""
+
+    def __init__(self, common: dict[str, bytes]) -> None:
+        self._local: list[bytes] = []
+        self._central: list[bytes] = []
+        for name, content in common.items():
+            self._local, self._central = self._entry(name, content, content, 0, crc32(content))
+
+    def _entry(
+        self, name: str, content: bytes, packed: bytes, method: int, crc: int
+    ) -> tuple[list[bytes], list[bytes]]:
+        """The local and central records with one more entry (new lists)."""
         raw = name.encode()
-        crc = size = 0
-        deflate = fastest_compressor()
-        packed = []
-        for piece in pieces:
-            crc = crc32(piece, crc)
-            size += len(piece)
-            packed.append(deflate.compress(piece))
-        packed.append(deflate.flush())
-        packed_size = sum(len(p) for p in packed)
-        out.append(_LOCAL.pack(b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, packed_size, size, len(raw), 0) + raw)
-        out += packed
-        central.append(
-            _CENTRAL.pack(b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, crc, packed_size, size, len(raw), 0, 0, 0, 0, 0, offset)
-            + raw
+        offset = sum(len(b) for b in self._local)
+        local = _LOCAL.pack(b"PK\x03\x04", 20, 0, method, 0, 0x21, crc, len(packed), len(content), len(raw), 0)
+        central = _CENTRAL.pack(
+            b"PK\x01\x02", 20, 20, 0, method, 0, 0x21, crc, len(packed), len(content), len(raw), 0, 0, 0, 0, 0, offset
         )
-        offset += _LOCAL.size + len(raw) + packed_size
-    directory = b"".join(central)
-    out.append(directory)
-    out.append(_END.pack(b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), offset, 0))
-    return b"".join(out)
+        return [*self._local, local + raw, packed], [*self._central, central + raw]
+
+    def package(self, head: bytes, buf: bytearray, end: int, closing: bytes) -> bytes:
+        """The shared parts and ``head`` + ``buf[:end]`` + ``closing`` as the piece's worksheet,
+        deflated at ISA-L level 1 (~1 GB/s, 6:1 on sheet XML): calamine copies the whole
+        package it is handed, byte by byte, which costs more than inflating a small one."""
+        with memoryview(buf) as view:
+            rows = view[:end]
+            try:
+                sheet = b"".join((head, rows, closing))
+            finally:
+                rows.release()
+        local, central = self._entry(_PIECE, sheet, compress_fast(sheet), 8, crc32(sheet))
+        directory = b"".join(central)
+        size = sum(len(b) for b in local)
+        end_record = _END.pack(b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), size, 0)
+        return b"".join([*local, directory, end_record])
 
 
 def _common_parts(zf: zipfile.ZipFile, workbook: str, workbook_rels: str) -> dict[str, bytes] | None:
