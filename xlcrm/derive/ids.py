@@ -125,8 +125,14 @@ SCHEMES = (
 
 def _fill_sheet(rows: list[Row], scheme: _IdScheme) -> dict[int, str]:
     """New IDs (Excel row → ID) for the blank own-ID cells of the valid rows of one sheet."""
-    if not any(not row.rejected and row.values.get(scheme.field) is None for row in rows):
+    groups = {
+        row.number: group
+        for row in rows
+        if not row.rejected and row.values.get(scheme.field) is None and (group := scheme.group_of_row(row)) is not None
+    }
+    if not groups:
         return {}  # nothing to fill: skip parsing every existing ID
+    wanted = set(groups.values())
     pattern = re.compile(scheme.pattern)
     width = scheme.serial_width
     taken: set[str] = set()
@@ -136,17 +142,14 @@ def _fill_sheet(rows: list[Row], scheme: _IdScheme) -> dict[int, str]:
         if value is None:
             continue
         text = str(value).strip()
+        group = text[:-width]
+        if group not in wanted:
+            continue  # no new ID starts with it: it can neither collide nor set a serial
         taken.add(text)
         if pattern.match(text):
-            existing_group, existing_serial = text[:-width], int(text[-width:])
-            last_serial[existing_group] = max(last_serial.get(existing_group, 0), existing_serial)
+            last_serial[group] = max(last_serial.get(group, 0), int(text[-width:]))
     filled: dict[int, str] = {}
-    for row in rows:
-        if row.rejected or row.values.get(scheme.field) is not None:
-            continue
-        group = scheme.group_of_row(row)
-        if group is None:
-            continue
+    for number, group in groups.items():
         serial = last_serial.get(group, 0)
         while True:
             serial += 1
@@ -155,7 +158,7 @@ def _fill_sheet(rows: list[Row], scheme: _IdScheme) -> dict[int, str]:
                 break
         last_serial[group] = serial
         taken.add(new_id)
-        filled[row.number] = new_id
+        filled[number] = new_id
     return filled
 
 
