@@ -349,3 +349,53 @@ def test_a_big_broken_sheet_is_a_clear_error_and_leaves_no_worker(make_workbook,
     with pytest.raises(CorruptFileError, match="sheetData"):
         patcher.build()
     assert not [t for t in threading.enumerate() if t.name.startswith("xlcrm-")]
+
+
+def _dimension_by_every_write(head: bytes, patch: SheetPatch) -> bytes:
+    """The sheet's ``<dimension>`` grown the slow way: every row's writes worked out."""
+    from xlcrm.writing.cellxml import column_letters, split_ref
+    from xlcrm.writing.patch_sheet import _DIMENSION
+    from xlcrm.writing.xmlbytes import get_attr, set_attr
+
+    m = _DIMENSION.search(head)
+    written = [
+        (r, c) for r, cols in patch.items() for c, w in cols.items() if w.value is KEEP or w.value not in (None, "")
+    ]
+    if m is None or not written:
+        return head
+    ref = get_attr(m.group(0), "ref") or "A1"
+    parts = [split_ref(p) for p in ref.split(":")]
+    rows = [p[0] for p in parts if p] + [r for r, _ in written]
+    cols = [p[1] for p in parts if p] + [c for _, c in written]
+    if parts[0] == (1, 1) and len(parts) == 1:
+        rows, cols = [r for r, _ in written] + [1], [c for _, c in written] + [1]
+    new = f"{column_letters(min(cols))}{min(rows)}:{column_letters(max(cols))}{max(rows)}"
+    return head if new == ref else head[: m.start()] + set_attr(m.group(0), "ref", new) + head[m.end() :]
+
+
+@pytest.mark.parametrize("ref", ["A1", "A1:C4", "L2:L3", "A1:Z999"])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {},
+        {2: {"tier": None, "name": None}},
+        {3: {"tier": "A", "name": None}, 9: {"tier": None, "name": "x"}, 5: {"tier": "", "name": ""}},
+        {0: {"tier": "A"}, 2_000_000: {"tier": "B"}, 7: {"name": "y", "other": "z"}},
+        {4: {"tier": None}, 6: {"tier": "C"}, 2: {"tier": None}},
+        {11: {"name": "m"}, 4: {"tier": "B", "name": "n"}, 8: {"tier": "C"}, 13: {"tier": None}},
+    ],
+    ids=["nothing", "only blanks", "mixed", "out of range and unknown fields", "unordered rows", "a block"],
+)
+def test_the_dimension_grows_as_if_every_row_were_worked_out(ref: str, values: dict) -> None:  # type: ignore[type-arg]
+    """``<dimension>`` is grown from the planned writes' bounds (no writes worked out per row): the
+    same reference as working out every row's writes, explicit writes (one under a blank planned
+    write) included."""
+    from xlcrm.writing.enrich_writer import _RowWrites
+    from xlcrm.writing.patch_sheet import _grow_dimension
+
+    head = f'<worksheet><dimension ref="{ref}"/>'.encode()
+    patch = SheetPatch()
+    patch.put(1, 12, CellWrite("表头"))  # a header cell written explicitly
+    patch.put(3, 12, CellWrite("staff"))  # under a planned blank write when row 3 plans one
+    patch.planned = _RowWrites(values, {"tier": (12, True, None), "name": (2, False, None)}, set())
+    assert _grow_dimension(head, patch) == _dimension_by_every_write(head, patch)

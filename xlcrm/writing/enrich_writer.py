@@ -8,7 +8,7 @@ rewritten whole. Nothing else in the package changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -191,6 +191,24 @@ class _RowWrites:
             if 1 <= r <= 1_048_576
             and (not computed.isdisjoint(fields) or any(fields.get(k) is not None for k in inputs))
         ]
+
+    def bounds(self, skip: Container[int]) -> tuple[int, int, int, int] | None:
+        """See ``PlannedRows.bounds``: rows from either end until one puts a value, and each
+        column until a row puts a value in it (both usually found at once)."""
+        spec = self.spec
+
+        def filled(fields: Mapping[str, Any]) -> bool:
+            return any(k in spec and v not in (None, "") for k, v in fields.items())
+
+        rows = [r for r in sorted(self.values) if 1 <= r <= 1_048_576 and r not in skip]
+        first = next((r for r in rows if filled(self.values[r])), None)
+        if first is None:
+            return None
+        last = next(r for r in reversed(rows) if filled(self.values[r]))
+        cols = [
+            col for key, (col, _, _) in spec.items() if any(self.values[r].get(key) not in (None, "") for r in rows)
+        ]
+        return first, last, min(cols), max(cols)
 
     def get(self, row: int) -> dict[int, CellWrite] | None:
         fields = self.values.get(row)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
 
@@ -102,6 +102,13 @@ class PlannedRows(Protocol):
 
     def get(self, row: int) -> dict[int, CellWrite] | None: ...
 
+    def bounds(self, skip: Container[int]) -> tuple[int, int, int, int] | None:
+        """First and last row, first and last column of the writes that put a value in a cell
+        (``get``'s writes whose value is neither None nor ""), rows in ``skip`` left out; None
+        when there is none. What the sheet's ``<dimension>`` must grow to cover, without working
+        out every row's writes."""
+        ...
+
 
 class SheetFormatError(ValueError):
     """The worksheet XML is not what SpreadsheetML requires (no ``<sheetData>``, unclosed rows)."""
@@ -159,21 +166,32 @@ def _column_styles(head: bytes) -> dict[int, int]:
 
 def _grow_dimension(head: bytes, patch: SheetPatch) -> bytes:
     m = _DIMENSION.search(head)
-    written = [
-        (r, c) for r, cols in patch.items() for c, w in cols.items() if w.value is KEEP or w.value not in (None, "")
-    ]
-    if m is None or not written:
+    if m is None:
+        return head
+    rows: list[int] = []
+    cols: list[int] = []
+    for r in patch.cells:  # explicit writes (a planned write to the same cell wins)
+        for c, w in patch.writes(r).items():
+            if w.value is KEEP or w.value not in (None, ""):
+                rows.append(r)
+                cols.append(c)
+    planned = patch.planned.bounds(patch.cells) if patch.planned is not None else None
+    if planned is not None:
+        rows += planned[:2]
+        cols += planned[2:]
+    if not rows:
         return head
     ref = get_attr(m.group(0), "ref") or "A1"
     parts = [split_ref(p) for p in ref.split(":")]
     if not all(parts):
         return head
-    rows = [p[0] for p in parts if p] + [r for r, _ in written]
-    cols = [p[1] for p in parts if p] + [c for _, c in written]
     first = parts[0]
     assert first is not None
     if first == (1, 1) and len(parts) == 1:  # "A1" of an empty sheet
-        rows, cols = [r for r, _ in written] + [1], [c for _, c in written] + [1]
+        rows, cols = [*rows, 1], [*cols, 1]
+    else:
+        rows += [p[0] for p in parts if p]
+        cols += [p[1] for p in parts if p]
     new = f"{column_letters(min(cols))}{min(rows)}:{column_letters(max(cols))}{max(rows)}"
     if new == ref:
         return head
