@@ -134,6 +134,7 @@ class WorkbookPatcher:
             for part, patch in self.patches.items():
                 if forked is None or part != forked.part:
                     changed |= self._patch_part(part, patch)
+            changed |= self._put_new_sheets()  # while the helper works
         except BaseException:
             if forked is not None:
                 forked.abandon()
@@ -148,19 +149,6 @@ class WorkbookPatcher:
                 if part_changed:
                     self.pkg.set(forked.part, buffer)
                     changed = True
-        for name, content, hidden, first in self._new_sheets:
-            data = content()
-            entry = self.entry(name)
-            if entry is not None and entry.part and self.pkg.has(entry.part):
-                if self.pkg.read(entry.part) != data:
-                    self.pkg.set(entry.part, data)
-                    changed = True
-                if hidden and entry.state == "visible":
-                    set_sheet_state(self.pkg, entry.name, "hidden")
-                    changed = True
-            else:
-                self.entries.append(add_sheet(self.pkg, name, data, hidden=hidden, first=first))
-                changed = True
         if self._styles is not None:
             styles = self._styles.result()
             if styles is not None:
@@ -179,6 +167,24 @@ class WorkbookPatcher:
             for buffer in self._buffers:
                 buffer.close()
         return out.getvalue(), changed
+
+    def _put_new_sheets(self) -> bool:
+        """Render xlcrm's own sheets into the package; whether that changed anything."""
+        changed = False
+        for name, content, hidden, first in self._new_sheets:
+            data = content()
+            entry = self.entry(name)
+            if entry is not None and entry.part and self.pkg.has(entry.part):
+                if self.pkg.read(entry.part) != data:
+                    self.pkg.set(entry.part, data)
+                    changed = True
+                if hidden and entry.state == "visible":
+                    set_sheet_state(self.pkg, entry.name, "hidden")
+                    changed = True
+            else:
+                self.entries.append(add_sheet(self.pkg, name, data, hidden=hidden, first=first))
+                changed = True
+        return changed
 
     def _fork_biggest(self) -> _Forked | None:
         """Patch the largest worksheet in a forked process while this one does the rest (Linux,
