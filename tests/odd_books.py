@@ -285,6 +285,16 @@ def shift_rows(ws: etree._Element, by: int) -> None:
             ws.remove(el)
 
 
+def shift_columns(ws: etree._Element, by: int) -> None:
+    """Move every cell right by *by* columns; merged ranges and column formats (now wrong) go."""
+    for row in ws.find(q("sheetData")):
+        for c in row:
+            letters, number = re.fullmatch(r"([A-Z]+)(\d+)", c.get("r")).groups()
+            c.set("r", f"{col_letters(col_number(letters) + by)}{number}")
+    for el in ws.findall(q("mergeCells")) + ws.findall(q("cols")):
+        ws.remove(el)
+
+
 # ------------------------------------------------------------------ the base book
 
 

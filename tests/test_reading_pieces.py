@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from odd_books import AS_OF, Package, _to_shared_strings, build_base, column_of, merge, q, set_number
+from odd_books import AS_OF, Package, _to_shared_strings, build_base, column_of, merge, q, set_number, shift_columns
 from test_reading_stream import _grow_followups, _read_summary
 
 from xlcrm.errors import CorruptFileError
@@ -96,15 +96,7 @@ def _shared_strings(pkg: Package) -> None:
 
 
 def _two_columns_right(pkg: Package) -> None:
-    def move(ws: etree._Element) -> None:
-        for row in ws.find(q("sheetData")):
-            for c in row:
-                letters, number = re.fullmatch(r"([A-Z]+)(\d+)", c.get("r")).groups()
-                c.set("r", f"{chr(ord(letters) + 2) if len(letters) == 1 else letters}{number}")
-        for el in ws.findall(q("mergeCells")) + ws.findall(q("cols")):
-            ws.remove(el)
-
-    pkg.edit_sheet("跟进记录", move)
+    pkg.edit_sheet("跟进记录", lambda ws: shift_columns(ws, 2))
 
 
 @pytest.mark.parametrize(

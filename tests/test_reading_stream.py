@@ -6,7 +6,6 @@ ahead for the header)."""
 from __future__ import annotations
 
 import copy
-import re
 from pathlib import Path
 
 import pytest
@@ -16,12 +15,11 @@ from odd_books import (
     AS_OF,
     Package,
     build_base,
-    col_letters,
-    col_number,
     column_of,
     last_row,
     q,
     set_number,
+    shift_columns,
     shift_rows,
 )
 
@@ -77,12 +75,7 @@ def test_a_sheet_starting_below_and_right_of_a1_streams_as_read_whole(tmp_path: 
 
     def move(ws: etree._Element) -> None:
         shift_rows(ws, 3)  # the header on row 4, and nothing in rows 1-3 nor in columns A-B
-        for row in ws.find(q("sheetData")):
-            for c in row:
-                letters, number = re.fullmatch(r"([A-Z]+)(\d+)", c.get("r")).groups()
-                c.set("r", f"{col_letters(col_number(letters) + 2)}{number}")
-        for el in ws.findall(q("mergeCells")) + ws.findall(q("cols")):
-            ws.remove(el)
+        shift_columns(ws, 2)
 
     pkg.edit_sheet("反馈处理", move)
     path = pkg.save(tmp_path / "moved.xlsx")

@@ -20,7 +20,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
 PARALLEL = True  # tests switch it off to compare with the work done in one process
 # The memory (KiB) the last helper process did not share with this one when it finished, for the
@@ -46,6 +46,30 @@ def can_fork() -> bool:
     return PARALLEL and sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
 
 
+def fork_to(child: Callable[[IO[bytes]], None]) -> tuple[int, int] | None:
+    """Fork; the child runs ``child`` with the write end of a pipe and leaves without running any
+    of the parent's exit code (exit status 0 when ``child`` returned, 1 when it raised). The
+    parent gets (the child's pid, the read end) or None when no fork could be made."""
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:
+        code = 1
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb", buffering=1 << 20) as out:
+                child(out)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    return pid, read_end
+
+
 class ForkedCall:
     """``work()`` running in a forked child; ``result()`` waits for its return value."""
 
@@ -58,26 +82,13 @@ class ForkedCall:
         """Fork and run ``work`` in the child; None when no fork can be made (see ``can_fork``)."""
         if not can_fork():
             return None
-        read_end, write_end = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read_end)
-            os.close(write_end)
-            return None
-        if pid == 0:  # the child: work, send, and leave without running any of the parent's exit code
-            code = 1
-            try:
-                os.close(read_end)
-                value = work()
-                payload = pickle.dumps((value, private_kib()), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write_end, "wb", buffering=1 << 20) as out:
-                    out.write(payload)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write_end)
-        return cls(pid, read_end)
+
+        def child(out: IO[bytes]) -> None:
+            value = work()
+            out.write(pickle.dumps((value, private_kib()), protocol=pickle.HIGHEST_PROTOCOL))
+
+        started = fork_to(child)
+        return cls(*started) if started is not None else None
 
     def result(self) -> Any | None:
         """The child's return value once it is done; None when it failed (then do the work here)."""

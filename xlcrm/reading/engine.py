@@ -37,7 +37,7 @@ import python_calamine as pc
 
 from ..errors import CorruptFileError, EncryptedFileError
 from ..i18n import tr
-from .package import PackageError, canonical_copy, layout
+from .package import PackageError, canonical_copy, layout, sheet_part
 from .pieces import split_sheet
 
 
@@ -515,10 +515,10 @@ def _read_with_values_as_text(data: bytes, name: str, index: int) -> tuple[list[
     that does not help either."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            parts = layout(zf)
-            part = parts.sheets.get(name)
-            if part is None or parts.workbook_rels is None:
+            found = sheet_part(zf, name)
+            if found is None:
                 return None
+            parts, part = found
             fixed = _VALUE_CELL.sub(_as_text_when_unsafe, zf.read(part))
             copy = canonical_copy(zf, parts, {part: fixed})
         wb = pc.CalamineWorkbook.from_filelike(copy)

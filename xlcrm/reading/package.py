@@ -146,6 +146,16 @@ def layout(zf: zipfile.ZipFile) -> Layout:
     return result
 
 
+def sheet_part(zf: zipfile.ZipFile, name: str) -> tuple[Layout, str] | None:
+    """The layout and the zip entry of the sheet called ``name``; None when there is no such
+    sheet part or no workbook relationships part."""
+    parts = layout(zf)
+    part = parts.sheets.get(name)
+    if part is None or parts.workbook_rels is None:
+        return None
+    return parts, part
+
+
 def canonical_copy(zf: zipfile.ZipFile, parts: Layout, replace: dict[str, bytes] | None = None) -> io.BytesIO:
     """A minimal package with the workbook at ``xl/workbook.xml`` and every target spelled as its
     zip entry, for readers that look only there (python-calamine). Parts are stored, not

@@ -30,7 +30,7 @@ from typing import IO
 from defusedxml import ElementTree as SafeET
 
 from ..deflate import RawInflater, compress_fast, crc32, open_entry
-from .package import DEFAULT_WORKBOOK, entry_index, find_entry, layout, relationships, resolve
+from .package import DEFAULT_WORKBOOK, entry_index, find_entry, relationships, resolve, sheet_part
 
 PIECE_BYTES = 16 << 20  # XML per piece: ~0.2 s of calamine, small next to the whole sheet
 MAX_SHARED_STRINGS = 2 << 20  # a larger table would be parsed again for every piece
@@ -56,10 +56,11 @@ def split_sheet(data: bytes, sheet_name: str) -> list[bytes] | None:
     row order; None when it cannot be cut (see the module docstring)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            parts = layout(zf)
-            part = parts.sheets.get(sheet_name)
-            if part is None or parts.workbook_rels is None:
+            found = sheet_part(zf, sheet_name)
+            if found is None:
                 return None
+            parts, part = found
+            assert parts.workbook_rels is not None
             common = _common_parts(zf, parts.workbook, parts.workbook_rels)
             if common is None:
                 return None

@@ -20,10 +20,10 @@ import zipfile
 from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
 from ..collector import quick_handoffs
-from ..forking import private_kib
+from ..forking import fork_to, private_kib
 from ..i18n import tr
 from .cellxml import CellContext
 from .new_sheet import SheetLayout, render_sheet
@@ -277,31 +277,18 @@ class _Forked:
 
     @classmethod
     def start(cls, part: str, work: Callable[[Deflated], bool], size: int) -> _Forked | None:
-        read_end, write_end = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read_end)
-            os.close(write_end)
-            return None
-        if pid == 0:  # the child: patch, send, and leave without running any of the parent's exit code
-            code = 1
-            try:
-                os.close(read_end)
-                buffer = Deflated(size > BIG_PART, size > THREADED_PART)
-                changed = work(buffer)
-                buffer.finish()
-                data = buffer.data
-                length = data.tell()
-                data.seek(0)
-                with os.fdopen(write_end, "wb", buffering=1 << 20) as out:
-                    out.write(_HEADER.pack(changed, buffer.crc, buffer.size, length, private_kib()))
-                    shutil.copyfileobj(data, out, 1 << 20)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write_end)
-        return cls(part, pid, read_end, size)
+        def child(out: IO[bytes]) -> None:  # patch, then send what the parent needs
+            buffer = Deflated(size > BIG_PART, size > THREADED_PART)
+            changed = work(buffer)
+            buffer.finish()
+            data = buffer.data
+            length = data.tell()
+            data.seek(0)
+            out.write(_HEADER.pack(changed, buffer.crc, buffer.size, length, private_kib()))
+            shutil.copyfileobj(data, out, 1 << 20)
+
+        started = fork_to(child)
+        return cls(part, *started, size) if started is not None else None
 
     def _read(self) -> None:
         with os.fdopen(self._fd, "rb", buffering=0) as src:
