@@ -127,7 +127,19 @@ class WorkbookPatcher:
         self, *, touch_core: bool = True, now: datetime | None = None, before_write: Callable[[], None] | None = None
     ) -> tuple[bytes, bool]:
         """The patched package as bytes and whether anything but core.xml changed.
-        ``before_write`` runs once every sheet is patched, before the package is written."""
+        ``before_write`` runs once every sheet is patched, before the package is written.
+        The patcher is spent afterwards (its plans are dropped)."""
+        try:
+            return self._build(touch_core, now, before_write)
+        finally:
+            # The plans hold closures back to the patcher (style functions, sheet renderers): a
+            # reference cycle that would keep tens of thousands of rows and cell writes for the
+            # cyclic collector. Dropped here, reference counting frees them at once.
+            self.patches, self._new_sheets = {}, []
+
+    def _build(
+        self, touch_core: bool, now: datetime | None, before_write: Callable[[], None] | None
+    ) -> tuple[bytes, bool]:
         changed = self.extra_changed
         forked = self._fork_biggest() if PARALLEL else None
         try:
