@@ -14,7 +14,6 @@ from lxml import etree
 from odd_books import AS_OF, Package, _to_shared_strings, build_base, column_of, merge, q, set_number, shift_columns
 from test_reading_stream import _grow_followups, _read_summary
 
-from xlcrm.errors import CorruptFileError
 from xlcrm.reading import engine, pieces
 from xlcrm.reading.engine import HEAD_ROWS, iter_raw_sheets, read_raw_sheets
 from xlcrm.validation import validate_file
@@ -180,7 +179,7 @@ def test_a_large_shared_strings_table_leaves_the_sheet_whole(
     assert pieces.split_sheet(path.read_bytes(), "跟进记录") is None
 
 
-def test_rows_out_of_order_across_pieces_are_refused_in_chinese(
+def test_rows_out_of_order_across_pieces_are_read_again_whole(
     base_long: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def shuffle(pkg: Package) -> None:
@@ -188,15 +187,18 @@ def test_rows_out_of_order_across_pieces_are_refused_in_chinese(
             data = ws.find(q("sheetData"))
             row = next(r for r in data if r.get("r") == "5")
             data.remove(row)
-            data.append(copy.deepcopy(row))  # row 5 written after row 1,901: Excel calls this corrupt
+            data.append(copy.deepcopy(row))  # row 5 written after row 1,901: Excel repairs such a file
 
         pkg.edit_sheet("跟进记录", move_first_data_row_to_the_end)
 
     path = _edited(base_long, tmp_path, shuffle)
-    _pieces_on(monkeypatch)
-    with pytest.raises(CorruptFileError) as refused:  # exit code 2, as any damaged workbook
-        validate_file(path, AS_OF)
-    assert "工作表“跟进记录”无法读取：其中的行没有按行号从小到大排列" in str(refused.value)
+    whole, in_pieces, parsed = _both_ways(path, monkeypatch)
+    assert parsed.count("piece") >= 1 and parsed[-1] == "whole"  # noticed in pieces, read again whole
+    assert in_pieces == whole
+    followups = next(s for s in whole[0] if s[0] == "followups")  # type: ignore[index]
+    assert 5 in [number for number, _, _ in followups[4]]  # row 5 is there, where it belongs
+    report = validate_file(path, AS_OF)
+    assert not any(i.code in ("sheet.unreadable", "sheet.missing") for i in report.issues)
 
 
 def test_stopping_early_leaves_no_thread_waiting(base_long: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -31,7 +31,7 @@ from ..schema import (
     fold_name,
 )
 from .coerce import render_text
-from .engine import RawSheet, UnreadableSheet, iter_raw_sheets
+from .engine import RawSheet, RowsOutOfOrder, UnreadableSheet, iter_raw_sheets
 from .fills import mark_refreshable, read_fills
 from .recognize import HEADER_SCAN_ROWS, best_kind_by_headers, find_header, find_late_header, kind_by_name
 from .rows import merged_issues, type_rows
@@ -268,17 +268,24 @@ def read_raw_book(
     position = {n: i for i, n in enumerate(sheet_names)}
     for i, raw in enumerate(raws):
         pos = position.get(raw.name, i)  # a streamed book may hand its largest sheet over last
-        if raw.error is not None:  # its kind is free for a sheet recognised by its headers
-            for key in [k for k, p in named.items() if p == pos]:
-                del named[key]
-        else:
+        kind = None
+        while True:
+            if raw.error is not None:  # its kind is free for a sheet recognised by its headers
+                for key in [k for k, p in named.items() if p == pos]:
+                    del named[key]
+                break
             try:
                 kind = _read_one(book, raw, pos, named, typed, uncached_in, config_rows)
+            except RowsOutOfOrder as exc:  # read in pieces, its rows were out of order: again, whole
+                _forget(raw.name, named, typed)
+                raw = exc.again()
+                continue
             except UnreadableSheet as exc:  # broke off part way: as if it could not be parsed at all
                 raw.error, kind = exc.reason, None
                 _forget(raw.name, named, typed)
-            if raw.error is None and kind is None and not _is_own(raw.name):
-                unknown.append(raw)
+            break
+        if raw.error is None and kind is None and not _is_own(raw.name):
+            unknown.append(raw)
         if raw.error is not None:
             unreadable.append(raw)
         raw.rest = None  # rows of a streamed sheet not taken (unknown sheets) are not read on

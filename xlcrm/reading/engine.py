@@ -76,6 +76,15 @@ class UnreadableSheet(Exception):
         self.reason = reason
 
 
+class RowsOutOfOrder(Exception):
+    """A sheet read in pieces has a row numbered before rows already handed over (rows out of
+    order, which a whole parse puts in place): ``again()`` gives the sheet read whole."""
+
+    def __init__(self, again: Callable[[], RawSheet]) -> None:
+        super().__init__("rows out of order")
+        self.again = again
+
+
 SEPARATE_PARSE = 8 << 20  # sheet XML from which the largest sheet is parsed beside the others
 PIECES_PARSE = 48 << 20  # ... and from which it is parsed in pieces, typed as they come (pieces.py)
 PIECES_AHEAD = 4  # pieces parsed or being parsed ahead of the caller at most
@@ -241,29 +250,20 @@ def _sheets(
                 current = ahead
                 ahead = parse_next()
             visible = str(meta.visible) == str(pc.SheetVisibleEnum.Visible)
-            try:
-                sheet, merged = current.result()
-            except BaseException as exc:
-                if not isinstance(exc, Exception) and not _is_panic(exc):
-                    raise
-                state.panicked |= _is_panic(exc)
-                retried = _read_with_values_as_text(data, meta.name, index) if _is_panic(exc) else None
-                if retried is None:
-                    yield RawSheet(meta.name, index, [], [], visible, error=calamine_reason(exc))
-                else:
-                    yield RawSheet(meta.name, index, retried[0], retried[1], visible)
-                continue
-            if isinstance(current, _Stream) and current.in_pieces:
-                rows = _piece_rows(current, sheet, merged, data, meta.name, index, state)
-            else:
-                rows = _rows(sheet, data, meta.name, index, state)
-            del sheet
-            try:
-                head = list(islice(rows, HEAD_ROWS))
-            except UnreadableSheet as exc:
-                yield RawSheet(meta.name, index, [], [], visible, error=exc.reason)
-                continue
-            yield RawSheet(meta.name, index, head, merged, visible, rest=rows)
+
+            def rows_of(
+                sheet: Any,
+                merged: list[Any],
+                current: Any = current,
+                name: str = meta.name,
+                index: int = index,
+                visible: bool = visible,
+            ) -> Iterator[list[Any]]:
+                if isinstance(current, _Stream) and current.in_pieces:
+                    return _piece_rows(current, sheet, merged, data, name, index, visible, state)
+                return _rows(sheet, data, name, index, state)
+
+            yield _raw(data, meta.name, index, visible, state, current.result, rows_of)
     finally:
         if isinstance(alone, _Stream):
             alone.stop.set()
@@ -272,6 +272,36 @@ def _sheets(
             solo.shutdown(wait=True)
         wb.close()
         held.__exit__(None, None, None)
+
+
+def _raw(
+    data: bytes,
+    name: str,
+    index: int,
+    visible: bool,
+    state: _Held,
+    parsed: Callable[[], tuple[Any, list[Any]]],
+    rows_of: Callable[[Any, list[Any]], Iterator[list[Any]]],
+) -> RawSheet:
+    """A sheet once ``parsed()`` gives it: its first rows, the rest streaming; or its error (a
+    panic: read again with such numbers as text)."""
+    try:
+        sheet, merged = parsed()
+    except BaseException as exc:
+        if not isinstance(exc, Exception) and not _is_panic(exc):
+            raise
+        state.panicked |= _is_panic(exc)
+        retried = _read_with_values_as_text(data, name, index) if _is_panic(exc) else None
+        if retried is None:
+            return RawSheet(name, index, [], [], visible, error=calamine_reason(exc))
+        return RawSheet(name, index, retried[0], retried[1], visible)
+    rows = rows_of(sheet, merged)
+    del sheet
+    try:
+        head = list(islice(rows, HEAD_ROWS))
+    except UnreadableSheet as exc:
+        return RawSheet(name, index, [], [], visible, error=exc.reason)
+    return RawSheet(name, index, head, merged, visible, rest=rows)
 
 
 class _Stream:
@@ -356,22 +386,30 @@ def _piece_rows(
     data: bytes,
     name: str,
     index: int,
+    visible: bool,
     state: _Held,
 ) -> Iterator[list[Any]]:
     """The rows of a sheet parsed in pieces, from row 1, as ``_rows`` gives them for the whole
     sheet (a row is as wide as its piece; rows between pieces are blank). A piece calamine cannot
-    read sends the rest to the whole sheet's reading (a panic: with such numbers as text)."""
+    read sends the rest to the whole sheet's reading (a panic: with such numbers as text); rows
+    out of order raise ``RowsOutOfOrder`` (the caller reads the sheet again, whole)."""
     done = 0
     sheet = first
     try:
         while sheet is not None:
             if sheet.start is not None:
                 top, left = sheet.start
-                if top < done:  # a row numbered before one already read: rows out of order
-                    raise UnreadableSheet(
-                        tr(
-                            "其中的行没有按行号从小到大排列",
-                            "its rows are not in ascending row-number order",
+                if top < done:  # a row numbered before one already handed over: rows out of order
+                    stream.stop.set()
+                    raise RowsOutOfOrder(
+                        lambda: _raw(
+                            data,
+                            name,
+                            index,
+                            visible,
+                            state,
+                            lambda: _parse_alone(data, "", index),
+                            lambda whole, _: _rows(whole, data, name, index, state),
                         )
                     )
                 while done < top:
@@ -387,7 +425,7 @@ def _piece_rows(
                 sheet, more = parsed
                 merged += more
     except BaseException as exc:
-        if not isinstance(exc, Exception) and not _is_panic(exc) or isinstance(exc, UnreadableSheet):
+        if not isinstance(exc, Exception) and not _is_panic(exc) or isinstance(exc, (UnreadableSheet, RowsOutOfOrder)):
             raise
         if _is_panic(exc):
             state.panicked = True
