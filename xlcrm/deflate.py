@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - a platform without an isal wheel
 FAST = _isal is not None
 # ISA-L knows levels 0-3; 2 is its best speed/size balance (24 MB for the 168 MB sheet).
 FAST_LEVEL = 2
-_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # a zip entry's local file header
 
 
 def big_compressor() -> Any:
@@ -108,11 +108,11 @@ def open_entry(zf: zipfile.ZipFile, package: bytes | None, name: str) -> IO[byte
     info = zf.getinfo(name)
     if _isal is None or package is None or info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
         return zf.open(name)
-    header = package[info.header_offset : info.header_offset + _LOCAL_HEADER.size]
-    if len(header) != _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+    header = package[info.header_offset : info.header_offset + LOCAL_HEADER.size]
+    if len(header) != LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
         return zf.open(name)
-    fields = _LOCAL_HEADER.unpack(header)
-    start = info.header_offset + _LOCAL_HEADER.size + fields[-2] + fields[-1]
+    fields = LOCAL_HEADER.unpack(header)
+    start = info.header_offset + LOCAL_HEADER.size + fields[-2] + fields[-1]
     if start + info.compress_size > len(package):
         return zf.open(name)
     return RawInflater(package, start, info)

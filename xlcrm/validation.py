@@ -122,13 +122,22 @@ def check_read(read: ReadResult, as_of: date, config: Config, name: str, *, with
     errors are marked rejected. ``name`` is what the report calls the workbook."""
     issues = read.issues + run_checks(read.book, as_of, config)
     mark_rejected(read.book, issues)
-    issues += calendar_issues(read.book, config)
-    derived = None
-    if with_stale and any(row.stored for sheet in read.book.sheets.values() for row in sheet.rows):
-        derived = derive(read.book, config, as_of)  # enriched before: are its computed cells current?
+    # enriched before: are its computed cells current?
+    derived = derive(read.book, config, as_of) if with_stale and _has_stored(read.book) else None
+    return _finished(read, config, name, issues, derived)
+
+
+def _finished(read: ReadResult, config: Config, name: str, issues: list[Issue], derived: Derived | None) -> CheckedBook:
+    """The checked book from its issues (rejected rows marked): the calendar warning, stale
+    computed cells when ``derived`` is given and the book holds any, issues in report order."""
+    issues = issues + calendar_issues(read.book, config)
+    if derived is not None and _has_stored(read.book):
         issues += stale_issues(read.book, derived)
-    report = FileReport(name, order_issues(read.book, issues))
-    return CheckedBook(read, report, config, derived)
+    return CheckedBook(read, FileReport(name, order_issues(read.book, issues)), config, derived)
+
+
+def _has_stored(book: Book) -> bool:
+    return any(row.stored for sheet in book.sheets.values() for row in sheet.rows)
 
 
 def check_and_derive(read: ReadResult, as_of: date, config: Config, name: str) -> CheckedBook:
@@ -165,10 +174,7 @@ def check_and_derive(read: ReadResult, as_of: date, config: Config, name: str) -
         derived = None
     elif derived is None or rejected != known:  # a check rejected rows derive counted: again
         derived = derive(book, config, as_of)
-    issues += calendar_issues(book, config)
-    if derived is not None and any(row.stored for sheet in book.sheets.values() for row in sheet.rows):
-        issues += stale_issues(book, derived)
-    return CheckedBook(read, FileReport(name, order_issues(book, issues)), config, derived)
+    return _finished(read, config, name, issues, derived)
 
 
 def _structural(issues: list[Issue]) -> bool:

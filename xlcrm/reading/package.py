@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from defusedxml import ElementTree as SafeET
 
 DEFAULT_WORKBOOK = "xl/workbook.xml"
-_NS_MAIN = (
+NS_MAIN = (
     "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "http://purl.oclc.org/ooxml/spreadsheetml/main",
 )
-_NS_REL = (
+NS_REL = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "http://purl.oclc.org/ooxml/officeDocument/relationships",
 )
@@ -137,10 +137,10 @@ def layout(zf: zipfile.ZipFile) -> Layout:
         root = SafeET.fromstring(zf.read(wb))
     except (SafeET.ParseError, ValueError):
         raise PackageError(f"工作簿部件 {wb} 内容损坏") from None
-    sheet_tags = {f"{{{ns}}}sheet" for ns in _NS_MAIN}
+    sheet_tags = {f"{{{ns}}}sheet" for ns in NS_MAIN}
     for el in root.iter():
         if el.tag in sheet_tags:
-            sheet_rid = next((el.get(f"{{{ns}}}id") for ns in _NS_REL if el.get(f"{{{ns}}}id")), None)
+            sheet_rid = next((el.get(f"{{{ns}}}id") for ns in NS_REL if el.get(f"{{{ns}}}id")), None)
             if sheet_rid in by_id:
                 result.sheets[el.get("name", "")] = by_id[sheet_rid]
     return result
@@ -171,7 +171,9 @@ def canonical_copy(zf: zipfile.ZipFile, parts: Layout, replace: dict[str, bytes]
     for rid, typ, target, mode in relationships(zf, parts.workbook_rels):
         if mode == "External" or target not in parts.targets:
             continue
-        rels.append(f'<Relationship Id="{_attr(rid)}" Type="{_attr(typ)}" Target="/{_attr(parts.targets[target])}"/>')
+        rels.append(
+            f'<Relationship Id="{xml_attr(rid)}" Type="{xml_attr(typ)}" Target="/{xml_attr(parts.targets[target])}"/>'
+        )
     rels.append("</Relationships>")
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
         types = find_entry(entry_index(zf), "[Content_Types].xml")
@@ -193,5 +195,6 @@ def canonical_copy(zf: zipfile.ZipFile, parts: Layout, replace: dict[str, bytes]
     return out
 
 
-def _attr(text: str) -> str:
+def xml_attr(text: str) -> str:
+    """``text`` escaped for a double-quoted XML attribute."""
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")

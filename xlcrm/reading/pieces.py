@@ -29,8 +29,18 @@ from typing import IO
 
 from defusedxml import ElementTree as SafeET
 
-from ..deflate import RawInflater, compress_fast, crc32, open_entry
-from .package import DEFAULT_WORKBOOK, entry_index, find_entry, relationships, resolve, sheet_part
+from ..deflate import LOCAL_HEADER, RawInflater, compress_fast, crc32, open_entry
+from .package import (
+    DEFAULT_WORKBOOK,
+    NS_MAIN,
+    NS_REL,
+    entry_index,
+    find_entry,
+    relationships,
+    resolve,
+    sheet_part,
+    xml_attr,
+)
 
 PIECE_BYTES = 16 << 20  # XML per piece: ~0.2 s of calamine, small next to the whole sheet
 MAX_SHARED_STRINGS = 2 << 20  # a larger table would be parsed again for every piece
@@ -42,11 +52,7 @@ _ROW_START = b"<row "
 _READ = 4 << 20  # few, large reads: each inflation call gives up the interpreter lock
 # the workbook's parts a sheet's values depend on, where calamine looks for them
 _COPIED = {"/styles": "xl/styles.xml", "/sharedStrings": "xl/sharedStrings.xml"}
-_MAIN_NS = (
-    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "http://purl.oclc.org/ooxml/spreadsheetml/main",
-)
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_REL = NS_REL[0]
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _PIECE = "xl/worksheets/piece.xml"
 
@@ -131,7 +137,6 @@ def _markup_after(xml: bytes | bytearray, start: int) -> bool:
     return False
 
 
-_LOCAL = struct.Struct("<4s5H3L2H")
 _CENTRAL = struct.Struct("<4s6H3L5H2L")
 _END = struct.Struct("<4s4H2LH")
 
@@ -153,7 +158,7 @@ class _Zipper:
         """The local and central records with one more entry (new lists)."""
         raw = name.encode()
         offset = sum(len(b) for b in self._local)
-        local = _LOCAL.pack(b"PK\x03\x04", 20, 0, method, 0, 0x21, crc, len(packed), len(content), len(raw), 0)
+        local = LOCAL_HEADER.pack(b"PK\x03\x04", 20, 0, method, 0, 0x21, crc, len(packed), len(content), len(raw), 0)
         central = _CENTRAL.pack(
             b"PK\x01\x02", 20, 20, 0, method, 0, 0x21, crc, len(packed), len(content), len(raw), 0, 0, 0, 0, 0, offset
         )
@@ -181,7 +186,7 @@ def _common_parts(zf: zipfile.ZipFile, workbook: str, workbook_rels: str) -> dic
     and date system. None when the shared strings are too many to parse once per piece."""
     date1904 = ""
     for el in SafeET.fromstring(zf.read(workbook)).iter():
-        if el.tag in {f"{{{ns}}}workbookPr" for ns in _MAIN_NS}:
+        if el.tag in {f"{{{ns}}}workbookPr" for ns in NS_MAIN}:
             date1904 = el.get("date1904", "")
     names = entry_index(zf)
     parts: dict[str, bytes] = {}
@@ -195,11 +200,11 @@ def _common_parts(zf: zipfile.ZipFile, workbook: str, workbook_rels: str) -> dic
         if copy_to.endswith("sharedStrings.xml") and zf.getinfo(entry).file_size > MAX_SHARED_STRINGS:
             return None
         parts[copy_to] = zf.read(entry)
-        rels.append(f'<Relationship Id="c{len(parts)}" Type="{_attr(typ)}" Target="/{copy_to}"/>')
+        rels.append(f'<Relationship Id="c{len(parts)}" Type="{xml_attr(typ)}" Target="/{copy_to}"/>')
     rels.append("</Relationships>")
-    pr = f'<workbookPr date1904="{_attr(date1904)}"/>' if date1904 else ""
+    pr = f'<workbookPr date1904="{xml_attr(date1904)}"/>' if date1904 else ""
     parts[DEFAULT_WORKBOOK] = (
-        f'{_XML}<workbook xmlns="{_MAIN_NS[0]}" xmlns:r="{_REL}">{pr}'
+        f'{_XML}<workbook xmlns="{NS_MAIN[0]}" xmlns:r="{_REL}">{pr}'
         '<sheets><sheet name="piece" sheetId="1" r:id="p"/></sheets></workbook>'
     ).encode()
     parts["xl/_rels/workbook.xml.rels"] = "".join(rels).encode()
@@ -215,7 +220,3 @@ def _common_parts(zf: zipfile.ZipFile, workbook: str, workbook_rels: str) -> dic
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>'
     ).encode()
     return parts
-
-
-def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")

@@ -13,7 +13,6 @@ import io
 import posixpath
 import re
 import shutil
-import struct
 import tempfile
 import zipfile
 import zlib
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import unquote
 
-from ..deflate import big_compressor, crc32, open_entry
+from ..deflate import LOCAL_HEADER, big_compressor, crc32, open_entry
 from ..errors import CorruptFileError
 from ..i18n import tr
 from .xmlbytes import get_attr, start_tag
@@ -261,7 +260,6 @@ STREAM_CHUNK = 4 << 20
 # compressed by ``deflate.big_compressor`` (ISA-L level 2): several times faster than zlib's
 # default, at a modestly larger file.
 BIG_PART = 16 << 20
-_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 
 
 def _copy_raw(src: zipfile.ZipFile, info: zipfile.ZipInfo, dst: zipfile.ZipFile) -> bool:
@@ -278,10 +276,10 @@ def _copy_raw(src: zipfile.ZipFile, info: zipfile.ZipInfo, dst: zipfile.ZipFile)
         return False
     fp = src.fp
     fp.seek(info.header_offset)
-    header = fp.read(_LOCAL_HEADER.size)
-    if len(header) != _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+    header = fp.read(LOCAL_HEADER.size)
+    if len(header) != LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
         return False
-    fields = _LOCAL_HEADER.unpack(header)
+    fields = LOCAL_HEADER.unpack(header)
     fp.seek(fields[-2] + fields[-1], 1)  # file name and extra field
     raw = fp.read(info.compress_size)
     if len(raw) != info.compress_size:
