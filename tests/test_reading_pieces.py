@@ -210,3 +210,21 @@ def test_stopping_early_leaves_no_thread_waiting(base_long: Path, monkeypatch: p
             break
     sheets.close()  # returns: the piece threads stopped (they would block the shutdown otherwise)
     assert "跟进记录" in names and 0 < parsed.count("piece") < 30 and "whole" not in parsed
+
+
+def test_a_piece_that_cannot_be_read_leaves_the_rest_to_a_whole_parse(
+    base_long: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole, _, _ = _both_ways(base_long, monkeypatch)
+    parsed = _pieces_on(monkeypatch)
+    piece = engine._parse_piece
+
+    def third_fails(package: bytes):  # type: ignore[no-untyped-def]
+        if parsed.count("piece") == 3:
+            raise ValueError("a piece calamine cannot read")
+        return piece(package)
+
+    monkeypatch.setattr(engine, "_parse_piece", third_fails)
+    in_pieces = _read_summary(base_long)
+    assert parsed.count("piece") >= 3 and parsed[-1] == "whole"  # the rest came from a whole parse
+    assert in_pieces == whole

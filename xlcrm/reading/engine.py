@@ -304,6 +304,19 @@ def _raw(
     return RawSheet(name, index, head, merged, visible, rest=rows)
 
 
+def _whole(data: bytes, name: str, index: int, visible: bool, state: _Held) -> RawSheet:
+    """The sheet parsed whole by a workbook object of its own, its rows streaming."""
+    return _raw(
+        data,
+        name,
+        index,
+        visible,
+        state,
+        lambda: _parse_alone(data, "", index),
+        lambda sheet, _: _rows(sheet, data, name, index, state),
+    )
+
+
 class _Stream:
     """The largest sheet as its thread hands it over: parsed in pieces (``in_pieces``), or whole
     when it could not be cut. ``result()`` waits for the first piece (or the whole sheet) as a
@@ -401,17 +414,7 @@ def _piece_rows(
                 top, left = sheet.start
                 if top < done:  # a row numbered before one already handed over: rows out of order
                     stream.stop.set()
-                    raise RowsOutOfOrder(
-                        lambda: _raw(
-                            data,
-                            name,
-                            index,
-                            visible,
-                            state,
-                            lambda: _parse_alone(data, "", index),
-                            lambda whole, _: _rows(whole, data, name, index, state),
-                        )
-                    )
+                    raise RowsOutOfOrder(lambda: _whole(data, name, index, visible, state))
                 while done < top:
                     done += 1
                     yield [""] * (left + sheet.width)
@@ -435,14 +438,11 @@ def _piece_rows(
             merged[:] = retried[1]
             yield from retried[0][done:]
             return
-        try:
-            whole, merged[:] = _parse_alone(data, "", index)
-        except BaseException as again:
-            if not isinstance(again, Exception) and not _is_panic(again):
-                raise
-            state.panicked |= _is_panic(again)
-            raise UnreadableSheet(calamine_reason(again)) from None
-        yield from islice(_rows(whole, data, name, index, state), done, None)
+        whole = _whole(data, name, index, visible, state)  # calamine failed on a piece: the rest, read whole
+        if whole.error is not None:
+            raise UnreadableSheet(whole.error) from None
+        merged[:] = whole.merged
+        yield from islice(whole.all_rows(), done, None)
 
 
 def _rows(sheet: Any, data: bytes, name: str, index: int, state: _Held) -> Iterator[list[Any]]:
