@@ -64,7 +64,10 @@ def main() -> None:
                 report = frictionless_validate(path)
                 result["frictionless"] = report
         elif task == "enrich":
+            from xlcrm.allocator import single_arena
             from xlcrm.enrichment import enrich_workbook
+
+            single_arena()  # as the command line does
 
             copy = tmp / path.name
             shutil.copyfile(path, copy)
@@ -72,8 +75,11 @@ def main() -> None:
             def op() -> None:
                 enrich_workbook(copy, as_of, backup=False)
         elif task == "annotate":
+            from xlcrm.allocator import single_arena
             from xlcrm.validation import validate_file
             from xlcrm.writing.annotate import write_annotated
+
+            single_arena()  # as the command line does
 
             def op() -> None:
                 write_annotated(path, validate_file(path, as_of), tmp / "annotated.xlsx")

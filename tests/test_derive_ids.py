@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 from derive_helpers import D, campaign, customer, feedback, followup, run
 
@@ -105,3 +109,34 @@ def test_ids_are_deterministic() -> None:
         return [u.value for u in run({"customers": rows}).filled_ids]
 
     assert build() == build() == ["HXKJ20240001", "HXKJ20240002", "HXKJ20240003"]
+
+
+# A process that has not loaded pypinyin finds new customers' initials in a forked helper (its
+# dictionary would otherwise stay in enrich's memory): same customer IDs, and the dictionary is
+# never loaded here. Run in a fresh interpreter, as this test process has loaded it already.
+_HELPER_CHECK = """
+import json, sys
+from datetime import date
+from xlcrm import forking
+from xlcrm.derive.ids import fill_ids
+from xlcrm.model import Book, Row, SheetData
+from xlcrm.schema.sheets import CUSTOMERS
+
+names = [("华兴科技", None), (None, "重庆长城汽车有限公司"), ("IBM中国", None), (None, "一"), ("乐行", "银行")]
+rows = [Row(number=i + 2, values={"customer_id": None, "short_name": s, "name": n,
+        "created": date(2024, 3, 1)}) for i, (s, n) in enumerate(names)]
+book = Book(sheets={"customers": SheetData(kind=CUSTOMERS, name="客户信息", header_row=1, columns={}, rows=rows)})
+forked = fill_ids(book)["customers"]
+helper_ran, loaded = forking.last_private_kib > 0, "pypinyin" in sys.modules
+forking.PARALLEL = False
+here = fill_ids(book)["customers"]
+print(json.dumps([forked == here, helper_ran, loaded, sorted(here.values())]))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked helpers are Linux-only")
+def test_new_customer_initials_come_from_a_helper_process() -> None:
+    done = subprocess.run([sys.executable, "-c", _HELPER_CHECK], capture_output=True, text=True, check=True)
+    same, helper_ran, loaded, ids = json.loads(done.stdout)
+    assert same and helper_ran and not loaded
+    assert ids == ["CQCC20240001", "HXKJ20240001", "IBMZ20240001", "KH20240001", "LX20240001"]

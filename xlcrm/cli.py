@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from . import i18n
+from .allocator import single_arena
 from .cli_text import DefaultsHelpFormatter, chinese_argparse
 from .errors import UsageError, XlcrmError
 from .i18n import tr
@@ -270,6 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run(args: argparse.Namespace) -> int:  # noqa: C901 - one branch per command
     args.overrides = dict(getattr(args, "set_pairs", None) or [])  # later --set of the same key wins
+    if args.command not in ("serve", "user"):  # one job in this process (not the web server's threads)
+        single_arena()
     if args.command == "init":
         from .commands import run_init
 

@@ -28,7 +28,9 @@ from .writing.safe_save import atomic_write, make_backup, refuse_if_open
 @dataclass
 class EnrichResult:
     """What an enrich run did, for the summary. ``changed`` is False when the workbook already
-    held every value (nothing was written, no backup made); ``warnings`` are the writer's."""
+    held every value (nothing was written, no backup made); ``warnings`` are the writer's.
+    ``derived`` holds the computed values, filled IDs, snapshots, fills and warnings; its lookup
+    records (what reports read) are dropped before writing (``Derived.drop_lookups``)."""
 
     target: Path | None  # the file written (None for ``enrich_data``: bytes only)
     backup: Path | None
@@ -89,6 +91,7 @@ def _enrich_data(
     if checked.book.own_name_clashes:
         raise OwnSheetNameError(path=name, sheet=checked.book.own_name_clashes[0])
     derived = checked.derived or derive(checked.book, checked.config, as_of)
+    derived.drop_lookups()  # what reports use; enrich needs only the values (lower peak memory)
     hidden = {
         HISTORY_SHEET_NAME: history_rows(checked.book.history, derived.snapshots),
         FILLS_SHEET_NAME: fill_rows(derived.fills),

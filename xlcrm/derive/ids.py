@@ -8,10 +8,12 @@ same workbook always gets the same IDs.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from ..forking import ForkedCall
 from ..model import Book, Row
 from ..schema import SheetKind
 from ..schema.sheets import (
@@ -39,10 +41,34 @@ _NON_LETTERS = re.compile(r"[^A-Z]")
 
 def _initials(text: str) -> str:
     """Upper-case pinyin initials of ``text``; Latin letters kept, everything else dropped."""
-    from pypinyin import Style, lazy_pinyin  # imported on first use: its dictionary costs ~80 MiB
+    from pypinyin import Style, lazy_pinyin  # imported on first use: its dictionary costs ~60 MiB
 
     joined = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER)).upper()
     return _NON_LETTERS.sub("", joined)
+
+
+def initials_of(texts: Iterable[str]) -> dict[str, str]:
+    """``_initials`` of every text. pypinyin's dictionary, once imported, takes ~60 MiB for the
+    rest of the process; a process that has not imported it yet (the command line, a batch) looks
+    the few names of new customers up in a short-lived forked child (``forking.ForkedCall``), so
+    that memory is never part of enrich's peak. Same answers either way; in the process itself when
+    no fork can be made or the child fails."""
+    wanted = sorted({t for t in texts if t})
+    if wanted and "pypinyin" not in sys.modules:
+        helper = ForkedCall.start(lambda: {t: _initials(t) for t in wanted})
+        found = helper.result() if helper is not None else None
+        if isinstance(found, dict) and len(found) == len(wanted):
+            return found
+    return {t: _initials(t) for t in wanted}
+
+
+def _prefix_sources(short_name: str | None, name: str | None) -> tuple[str, str] | None:
+    """What the letters of a new 客户编号 come from: None for a Latin 简称 (kept as is), else the
+    简称 and the 名称 without its legal-form words, tried in that order."""
+    short = (short_name or "").strip()
+    if _LATIN_ABBREVIATION.fullmatch(short):
+        return None
+    return short, strip_company_suffixes((name or "").strip())
 
 
 def strip_company_suffixes(name: str) -> str:
@@ -52,13 +78,14 @@ def strip_company_suffixes(name: str) -> str:
     return name
 
 
-def customer_prefix(short_name: str | None, name: str | None) -> str:
-    """The letters of a new 客户编号: a Latin 简称 as is, else pinyin initials (≤ 4) of 简称 or 名称."""
-    short = (short_name or "").strip()
-    if _LATIN_ABBREVIATION.fullmatch(short):
-        return short.upper()
-    for source in (short, strip_company_suffixes((name or "").strip())):
-        letters = _initials(source)[:MAX_PREFIX_LETTERS]
+def customer_prefix(short_name: str | None, name: str | None, initials: Callable[[str], str] = _initials) -> str:
+    """The letters of a new 客户编号: a Latin 简称 as is, else pinyin initials (≤ 4) of 简称 or 名称.
+    ``initials`` looks the initials of a text up (``fill_ids`` passes those found in one go)."""
+    sources = _prefix_sources(short_name, name)
+    if sources is None:
+        return (short_name or "").strip().upper()
+    for source in sources:
+        letters = (initials(source) if source else "")[:MAX_PREFIX_LETTERS]
         if len(letters) >= 2:
             return letters
     return FALLBACK_CUSTOMER_PREFIX
@@ -75,11 +102,24 @@ class _IdScheme:
     group_of_row: Callable[[Row], str | None]
 
 
-def _customer_group(row: Row) -> str | None:
+def _customer_group(row: Row, initials: Callable[[str], str] = _initials) -> str | None:
     created = day_of(row.get("created"))
     if created is None:
         return None
-    return f"{customer_prefix(row.get('short_name'), row.get('name'))}{created.year:04d}"
+    return f"{customer_prefix(row.get('short_name'), row.get('name'), initials)}{created.year:04d}"
+
+
+def _customer_grouper(rows: list[Row], scheme: _IdScheme) -> Callable[[Row], str | None]:
+    """``_customer_group`` with the initials of every customer that gets a new ID looked up in one
+    go (``initials_of``)."""
+    texts = [
+        text
+        for row in rows
+        if not row.rejected and row.values.get(scheme.field) is None and day_of(row.get("created")) is not None
+        for text in _prefix_sources(row.get("short_name"), row.get("name")) or ()
+    ]
+    found = initials_of(texts)
+    return lambda row: _customer_group(row, found.__getitem__)
 
 
 def _dated_group(prefix: str, field: str, with_day: bool) -> Callable[[Row], str | None]:
@@ -123,12 +163,15 @@ SCHEMES = (
 )
 
 
-def _fill_sheet(rows: list[Row], scheme: _IdScheme) -> dict[int, str]:
+def _fill_sheet(
+    rows: list[Row], scheme: _IdScheme, group_of_row: Callable[[Row], str | None] | None = None
+) -> dict[int, str]:
     """New IDs (Excel row → ID) for the blank own-ID cells of the valid rows of one sheet."""
+    group_of = group_of_row or scheme.group_of_row
     groups = {
         row.number: group
         for row in rows
-        if not row.rejected and row.values.get(scheme.field) is None and (group := scheme.group_of_row(row)) is not None
+        if not row.rejected and row.values.get(scheme.field) is None and (group := group_of(row)) is not None
     }
     if not groups:
         return {}  # nothing to fill: skip parsing every existing ID
@@ -168,5 +211,6 @@ def fill_ids(book: Book) -> dict[str, dict[int, str]]:
     for scheme in SCHEMES:
         sheet = book.sheets.get(scheme.sheet)
         if sheet is not None:
-            result[scheme.sheet] = _fill_sheet(sheet.rows, scheme)
+            grouper = _customer_grouper(sheet.rows, scheme) if scheme.sheet == CUSTOMERS.key else None
+            result[scheme.sheet] = _fill_sheet(sheet.rows, scheme, grouper)
     return result

@@ -53,6 +53,14 @@ class Derived:
         (what the patching writer consumes)."""
         return SheetUpdates(self.values, self.refresh, tuple(kind.key for kind in DATA_SHEETS))
 
+    def drop_lookups(self) -> None:
+        """Let go of the lookup records (``customers`` … ``task_rows``: a copy of every valid row
+        with its computed fields, a quarter of a large workbook's memory). enrich does this once
+        derive is done: its writer and summary need only ``values``, the IDs, snapshots, fills and
+        warnings, and the records would otherwise stay alive under the writer's own peak."""
+        self.customers, self.campaigns = {}, {}
+        self.followup_rows, self.feedback_rows, self.task_rows = [], [], []
+
     def followups_of(self, customer_id: str) -> list[Record]:
         """The valid follow-up records of one customer, in sheet order."""
         return [f for f in self.followup_rows if f.get("customer_id") == customer_id]
