@@ -21,22 +21,24 @@ from xlcrm.validation import CheckedBook, check_data
 
 @pytest.fixture
 def forks(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    """Speculate from any size; count the helper processes started and the derives run."""
+    """Speculate from any size; count the checks' helper processes started and the derives run
+    (not the helper that looks up pinyin initials, ``derive.ids.initials_of``)."""
     counts = {"forks": 0, "derives": 0}
-    start = forking.ForkedCall.start.__func__  # type: ignore[attr-defined]
     derive = validation.derive
 
-    def counted_start(cls, work):  # type: ignore[no-untyped-def]
-        helper = start(cls, work)
-        counts["forks"] += helper is not None
-        return helper
+    class CountedCall(forking.ForkedCall):
+        @classmethod
+        def start(cls, work):  # type: ignore[no-untyped-def]
+            helper = forking.ForkedCall.start(work)
+            counts["forks"] += helper is not None
+            return helper
 
-    def counted_derive(*args: Any) -> Any:
+    def counted_derive(*args: Any, **kwargs: Any) -> Any:
         counts["derives"] += 1
-        return derive(*args)
+        return derive(*args, **kwargs)
 
     monkeypatch.setattr(validation, "SPECULATE_MIN_ROWS", 0)
-    monkeypatch.setattr(forking.ForkedCall, "start", classmethod(counted_start))
+    monkeypatch.setattr(validation, "ForkedCall", CountedCall)
     monkeypatch.setattr(validation, "derive", counted_derive)
     return counts
 

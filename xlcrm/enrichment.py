@@ -29,8 +29,8 @@ from .writing.safe_save import atomic_write, make_backup, refuse_if_open
 class EnrichResult:
     """What an enrich run did, for the summary. ``changed`` is False when the workbook already
     held every value (nothing was written, no backup made); ``warnings`` are the writer's.
-    ``derived`` holds the computed values, filled IDs, snapshots, fills and warnings; its lookup
-    records (what reports read) are dropped before writing (``Derived.drop_lookups``)."""
+    ``derived`` holds the computed values, filled IDs, snapshots, fills and warnings, not the
+    lookup records reports read (``derive(lookups=False)``: enrich writes values only)."""
 
     target: Path | None  # the file written (None for ``enrich_data``: bytes only)
     backup: Path | None
@@ -90,8 +90,7 @@ def _enrich_data(
         raise StructureError(path=name, detail=detail)
     if checked.book.own_name_clashes:
         raise OwnSheetNameError(path=name, sheet=checked.book.own_name_clashes[0])
-    derived = checked.derived or derive(checked.book, checked.config, as_of)
-    derived.drop_lookups()  # what reports use; enrich needs only the values (lower peak memory)
+    derived = checked.derived or derive(checked.book, checked.config, as_of, lookups=False)
     hidden = {
         HISTORY_SHEET_NAME: history_rows(checked.book.history, derived.snapshots),
         FILLS_SHEET_NAME: fill_rows(derived.fills),

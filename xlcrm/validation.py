@@ -117,13 +117,17 @@ def check_data(
         return check_read(read, as_of, config, name, with_stale=with_stale)
 
 
-def check_read(read: ReadResult, as_of: date, config: Config, name: str, *, with_stale: bool = True) -> CheckedBook:
+def check_read(
+    read: ReadResult, as_of: date, config: Config, name: str, *, with_stale: bool = True, lookups: bool = True
+) -> CheckedBook:
     """Run every check on a workbook already read (from a file or a live Excel book); rows with
-    errors are marked rejected. ``name`` is what the report calls the workbook."""
+    errors are marked rejected. ``name`` is what the report calls the workbook. ``lookups``: see
+    ``derive`` (the derive of a book enriched before, to find its stale computed cells)."""
     issues = read.issues + run_checks(read.book, as_of, config)
     mark_rejected(read.book, issues)
     # enriched before: are its computed cells current?
-    derived = derive(read.book, config, as_of) if with_stale and _has_stored(read.book) else None
+    stale = with_stale and _has_stored(read.book)
+    derived = derive(read.book, config, as_of, lookups=lookups) if stale else None
     return _finished(read, config, name, issues, derived)
 
 
@@ -141,8 +145,9 @@ def _has_stored(book: Book) -> bool:
 
 
 def check_and_derive(read: ReadResult, as_of: date, config: Config, name: str) -> CheckedBook:
-    """``check_read`` and ``derive``, for enrich: ``derived`` is set unless the book has
-    structural errors (then enrich refuses it and nothing is derived).
+    """``check_read`` and ``derive``, for enrich: ``derived`` (without lookups: enrich writes the
+    values only) is set unless the book has structural errors (then enrich refuses it and nothing
+    is derived).
 
     In a large book (``SPECULATE_MIN_ROWS`` rows or more) the checks run in a forked process
     (``forking.ForkedCall``) while this one derives as if no row failed a check beyond the reading
@@ -154,14 +159,14 @@ def check_and_derive(read: ReadResult, as_of: date, config: Config, name: str) -
     if sum(len(s.rows) for s in book.sheets.values()) >= SPECULATE_MIN_ROWS and not _structural(read.issues):
         helper = ForkedCall.start(lambda: run_checks(book, as_of, config))
     if helper is None:
-        checked = check_read(read, as_of, config, name)
+        checked = check_read(read, as_of, config, name, lookups=False)
         if checked.derived is None and not _structural(checked.report.issues):
-            checked.derived = derive(book, config, as_of)
+            checked.derived = derive(book, config, as_of, lookups=False)
         return checked
     known = mark_rejected(book, read.issues)  # rows with reading errors: left out of the derive
     derived: Derived | None = None
     try:
-        derived = derive(book, config, as_of)
+        derived = derive(book, config, as_of, lookups=False)
     except Exception:  # noqa: BLE001 - decided below, once the checks are known
         derived = None
     except BaseException:
@@ -173,7 +178,7 @@ def check_and_derive(read: ReadResult, as_of: date, config: Config, name: str) -
     if _structural(issues):
         derived = None
     elif derived is None or rejected != known:  # a check rejected rows derive counted: again
-        derived = derive(book, config, as_of)
+        derived = derive(book, config, as_of, lookups=False)
     return _finished(read, config, name, issues, derived)
 
 

@@ -11,7 +11,7 @@ from operator import itemgetter
 from typing import Any
 
 from ..config import Config
-from ..model import Book, CellUpdate, FillRecord
+from ..model import Book, CellUpdate, FillRecord, SheetData
 from ..schema import DATA_SHEETS, SHEETS_BY_KEY
 from .campaigns import apply_campaigns
 from .common import Record, fill_customer_names, group_by
@@ -30,20 +30,25 @@ from .workdays import WorkCalendar
 __all__ = ["DeriveContractError", "Derived", "derive"]
 
 
-def _records(book: Book, key: str, new_ids: dict[int, str]) -> list[Record]:
-    """Valid rows as mutable records (input values, filled ID, ``row``); rules add computed keys."""
+def _records(book: Book, key: str, new_ids: dict[int, str], lent: dict[str, _Lent] | None) -> list[Record]:
+    """Valid rows as mutable records (input values, filled ID, ``row``); rules add computed keys.
+    With ``lent`` (``derive(lookups=False)``) a row's record is its own ``values`` dict, changed in
+    place and given back as read once derive is done (``_Lent``); otherwise a copy."""
     sheet = book.sheets.get(key)
     if sheet is None:
         return []
     id_key = own_id_key(sheet.kind) if sheet.kind.own_id else None
-    # a cell still holding enrich's own earlier value is recomputed as if blank (SPEC §2)
-    records = [
-        {**row.values, **dict.fromkeys(row.refreshable), "row": row.number}
-        if row.refreshable
-        else {**row.values, "row": row.number}
-        for row in sheet.rows
-        if not row.rejected
-    ]
+    if lent is not None:
+        records = _lend(sheet, lent.setdefault(key, _Lent(sheet)))
+    else:
+        # a cell still holding enrich's own earlier value is recomputed as if blank (SPEC §2)
+        records = [
+            {**row.values, **dict.fromkeys(row.refreshable), "row": row.number}
+            if row.refreshable
+            else {**row.values, "row": row.number}
+            for row in sheet.rows
+            if not row.rejected
+        ]
     if id_key:
         for rec in records:
             if rec["row"] in new_ids:
@@ -51,8 +56,57 @@ def _records(book: Book, key: str, new_ids: dict[int, str]) -> list[Record]:
     return records
 
 
+class _Lent:
+    """The ``values`` dicts of one sheet's rows lent to derive as its records (no copy: in a large
+    workbook the copies would be a sixth of enrich's peak memory), and what it takes to give them
+    back exactly as read. Rules only add keys, and write an input field only where it is blank (a
+    filled ID, ``fill_when_blank``) or refreshable (set blank here first). A dict keeps its keys in
+    insertion order, so giving back removes the keys added after the row's own (``popitem``, which
+    leaves the dict as it was, not only equal) and puts back the fillable and refreshable cells as
+    read (``as_read``). A row with another number of keys than the sheet's first is copied instead."""
+
+    def __init__(self, sheet: SheetData) -> None:
+        self.width = len(sheet.rows[0].values) if sheet.rows else 0
+        self.fillable = [f.key for f in sheet.kind.fields if (f.own_id or f.fill_when_blank) and not f.computed]
+        self.lent: list[Record] = []
+        self.as_read: dict[int, dict[str, Any]] = {}  # row → fillable/refreshable cells as read
+
+    def give_back(self) -> None:
+        width, as_read = self.width, self.as_read
+        for rec in self.lent:
+            number = rec["row"]
+            for _ in range(len(rec) - width):
+                rec.popitem()
+            if number in as_read:
+                for key, value in as_read[number].items():
+                    if key in rec:
+                        rec[key] = value
+        self.lent, self.as_read = [], {}
+
+
+def _lend(sheet: SheetData, lent: _Lent) -> list[Record]:
+    records = []
+    width, fillable, as_read = lent.width, lent.fillable, lent.as_read
+    for row in sheet.rows:
+        if row.rejected:
+            continue
+        values = row.values
+        if len(values) != width:  # not shaped like the sheet's first row: copied
+            records.append({**values, **dict.fromkeys(row.refreshable), "row": row.number})
+            continue
+        blank = [k for k in fillable if values.get(k) is None]
+        if blank or row.refreshable:
+            as_read[row.number] = {**dict.fromkeys(blank), **{k: values.get(k) for k in row.refreshable}}
+            for k in row.refreshable:
+                values[k] = None  # recomputed as if blank (SPEC §2)
+        values["row"] = row.number
+        lent.lent.append(values)
+        records.append(values)
+    return records
+
+
 def _collect_values(
-    book: Book, records: dict[str, list[Record]]
+    book: Book, records: dict[str, list[Record]], lent: dict[str, _Lent]
 ) -> tuple[dict[str, dict[int, dict[str, Any]]], list[FillRecord], set[tuple[str, int, str]]]:
     """Per sheet and row, the cells to write in schema order: every computed field, plus a filled
     own ID or ``fill_when_blank`` field where the staff cell is blank or still holds enrich's own
@@ -72,6 +126,7 @@ def _collect_values(
         blank = dict.fromkeys(computed)
         computed_of = itemgetter(*computed, computed[0]) if computed else (lambda rec: ())  # always a tuple
         cells: dict[int, dict[str, Any]] = {}
+        as_read = lent[kind.key].as_read if kind.key in lent else {}
         for row in sheet.rows:
             rec = None if row.rejected else by_row.get(row.number)
             row_id = (rec or row.values).get(id_key) if id_key else None
@@ -84,6 +139,8 @@ def _collect_values(
                 continue
             filled = {}
             values, refreshable = row.values, row.refreshable
+            if rec is values and row.number in as_read:  # lent: the cells derive filled, as read
+                values = {**rec, **as_read[row.number]}
             for k in fillable:
                 ours = k in refreshable
                 if not ours and values.get(k) is not None:
@@ -103,11 +160,28 @@ def _collect_values(
     return result, fills, refresh
 
 
-def derive(book: Book, config: Config, as_of: date) -> Derived:
-    """Compute every computed column, missing ID and snapshot of ``book`` at ``as_of``."""
+def derive(book: Book, config: Config, as_of: date, *, lookups: bool = True) -> Derived:
+    """Compute every computed column, missing ID and snapshot of ``book`` at ``as_of``.
+
+    ``lookups=False`` (enrich): the result carries no lookup records (``Derived.drop_lookups``),
+    and derive works on the rows' own ``values`` dicts instead of copies (``_Lent``), given back
+    exactly as read before it returns, also when it fails."""
+    if lookups:
+        return _derive(book, config, as_of, None)
+    lent: dict[str, _Lent] = {}
+    try:
+        derived = _derive(book, config, as_of, lent)
+    finally:
+        for rows in lent.values():
+            rows.give_back()
+    derived.drop_lookups()
+    return derived
+
+
+def _derive(book: Book, config: Config, as_of: date, lent: dict[str, _Lent] | None) -> Derived:
     cal = WorkCalendar.from_config(config)
     new_ids = fill_ids(book)
-    records = {kind.key: _records(book, kind.key, new_ids.get(kind.key, {})) for kind in DATA_SHEETS}
+    records = {kind.key: _records(book, kind.key, new_ids.get(kind.key, {}), lent) for kind in DATA_SHEETS}
     customers, followups, feedback = records["customers"], records["followups"], records["feedback"]
     campaigns, tasks = records["campaigns"], records["tasks"]
 
@@ -142,7 +216,7 @@ def derive(book: Book, config: Config, as_of: date) -> Derived:
     broken = contract_errors(records)
     if broken:  # a rule forgot or misspelt a column: fail loudly instead of writing a blank column
         raise DeriveContractError("; ".join(broken[:5]))
-    values, fills, refresh = _collect_values(book, records)
+    values, fills, refresh = _collect_values(book, records, lent or {})
     return Derived(
         as_of=as_of,
         values=values,
