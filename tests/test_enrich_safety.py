@@ -89,16 +89,16 @@ def test_no_backup_option(small: Path, run_cli) -> None:  # type: ignore[no-unty
 
 
 def test_crash_during_save_leaves_original_intact(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from xlcrm.writing import safe_save
+    from xlcrm.writing.package import Package
 
     before = digest(small)
-    real_write = Path.write_bytes
+    real_write = Package.write
 
-    def exploding_write(self, data):  # type: ignore[no-untyped-def]
-        real_write(self, data[: len(data) // 2])
+    def exploding_write(self, out):  # type: ignore[no-untyped-def]
+        real_write(self, out)  # the whole package reaches the temp file, then the disk fills up
         raise OSError("disk full")
 
-    monkeypatch.setattr(safe_save.Path, "write_bytes", exploding_write)
+    monkeypatch.setattr(Package, "write", exploding_write)
     with pytest.raises(OSError):
         enrich_workbook(small, AS_OF, backup=False)
     assert digest(small) == before

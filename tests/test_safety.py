@@ -13,7 +13,7 @@ import pytest
 
 from xlcrm import errors
 from xlcrm.reading import safety
-from xlcrm.reading.safety import assert_defused, check_input_file
+from xlcrm.reading.safety import check_input_file
 
 BILLION_LAUGHS = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -328,10 +328,3 @@ def test_doctype_or_entity_is_refused(tmp_path, good_bytes, member, payload):
     with pytest.raises(errors.UnsafeXmlError) as exc:
         check_input_file(path)
     assert member in str(exc.value)
-
-
-def test_openpyxl_must_use_defusedxml(tmp_path, good_bytes, monkeypatch):
-    assert_defused()
-    monkeypatch.setattr(openpyxl, "DEFUSEDXML", False)
-    with pytest.raises(RuntimeError, match="defusedxml"):
-        check_input_file(_write(tmp_path, "ok.xlsx", good_bytes))

@@ -9,10 +9,12 @@ xlcrm's cells and hidden sheets), so enrich never refuses for content.
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import IO
 
 from .collector import collector_paused
 from .derive import Derived, derive
@@ -22,7 +24,8 @@ from .reading.source import DEFAULT_NAME, read_file_bytes
 from .schema import FILLS_SHEET_NAME, HISTORY_SHEET_NAME
 from .validation import STRUCTURAL_CODES, CheckedBook, check_data, config_file_for
 from .writing.enrich_writer import fill_rows, history_rows, write_enriched
-from .writing.safe_save import atomic_write, make_backup, refuse_if_open
+from .writing.patcher import Into
+from .writing.safe_save import atomic_file, make_backup, refuse_if_open
 
 
 @dataclass
@@ -69,17 +72,20 @@ def enrich_data(
     config_file: Path | None = None,
     overrides: dict[str, str] | None = None,
     name: str = DEFAULT_NAME,
+    *,
+    into: Into | None = None,
 ) -> EnrichResult:
     """The core of enrich: the workbook's bytes in, the new workbook's bytes out (``.data``; the
     bytes as they were when ``changed`` is False). No file is read but ``config_file``, none is
     written. Refuses structural errors (``StructureError``) and a staff sheet named like xlcrm's
-    hidden ones; messages call the workbook ``name``."""
+    hidden ones; messages call the workbook ``name``. ``into`` (the file wrapper): the new
+    workbook is written into the stream it returns instead (``WorkbookPatcher.build``)."""
     with collector_paused():  # millions of objects without cycles (see xlcrm/collector.py)
-        return _enrich_data(data, as_of, config_file, overrides, name)
+        return _enrich_data(data, as_of, config_file, overrides, name, into)
 
 
 def _enrich_data(
-    data: bytes, as_of: date, config_file: Path | None, overrides: dict[str, str] | None, name: str
+    data: bytes, as_of: date, config_file: Path | None, overrides: dict[str, str] | None, name: str, into: Into | None
 ) -> EnrichResult:
     checked = check_data(data, as_of, config_file, overrides, name, derived=True)
     structural = structural_errors(checked.report.issues)
@@ -96,7 +102,7 @@ def _enrich_data(
         FILLS_SHEET_NAME: fill_rows(derived.fills),
     }
     try:
-        written = write_enriched(data, checked.book, derived.sheet_updates(), hidden)
+        written = write_enriched(data, checked.book, derived.sheet_updates(), hidden, into=into)
     except InputFileError as exc:  # the writer does not know the workbook's name
         exc.fields["path"] = name
         raise
@@ -116,19 +122,28 @@ def enrich_workbook(
 
     The file wrapper around ``enrich_data``: refuses an open workbook, reads the file once, finds
     an ``xlcrm.toml`` beside it, writes the backup from the bytes it read and replaces the file
-    atomically."""
+    atomically. The new workbook is streamed into the temp file, never held whole in memory
+    (``.data`` stays empty)."""
     path = Path(path)
     target = Path(output) if output else path
     refuse_if_open(path)
     if target != path and target.exists():
         refuse_if_open(target)
     data = read_file_bytes(path)
-    result = enrich_data(data, as_of, config_file_for(path, config_file), overrides, str(path))
+    made: list[Path] = []
+    with contextlib.ExitStack() as stack:
+
+        def into(changed: bool) -> IO[bytes] | None:
+            """Once every part is ready: the backup, then the temp file to write into."""
+            if not changed and target == path:
+                return None  # nothing to write, no backup
+            if backup and target == path:
+                made.append(make_backup(path, now or datetime.now(), data))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = stack.enter_context(atomic_file(target))  # renamed over target when all went well
+            return stack.enter_context(open(tmp, "wb"))
+
+        result = enrich_data(data, as_of, config_file_for(path, config_file), overrides, str(path), into=into)
     result.target = target
-    if not result.changed and target == path:
-        return result  # nothing to write, no backup
-    if backup and target == path:
-        result.backup = make_backup(path, now or datetime.now(), data)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(target, lambda tmp: tmp.write_bytes(result.data))
+    result.backup = made[0] if made else None
     return result

@@ -40,7 +40,7 @@ def _last_header_column(raw: RawSheet, header_row: int) -> int:
 
 def ensure_computed_columns(xsheet: Any, sheet: SheetData, raw: RawSheet) -> dict[str, int]:
     """Field key → column; computed columns the sheet lacks are appended with header, colour and note."""
-    from ..writing.styles import header_comment  # the same header note as the file writer's
+    from ..writing.palette import header_note  # the same header note as the file writer's
 
     columns = dict(sheet.columns)
     missing = [f for f in sheet.kind.computed_fields if f.key not in columns]
@@ -57,7 +57,7 @@ def ensure_computed_columns(xsheet: Any, sheet: SheetData, raw: RawSheet) -> dic
         columns[f.key] = col
         cell = xsheet.range((sheet.header_row, col))
         if cell.note is None:  # a note someone left there stays
-            cell.add_note(header_comment(f).text)
+            cell.add_note(header_note(f))
         xsheet.range((sheet.header_row, col)).column_width = max(f.width, len(f.header) * 2 + 4)
     return columns
 

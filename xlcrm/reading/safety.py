@@ -73,7 +73,6 @@ def check_input_bytes(data: bytes, name: str) -> None:
     lets it live anywhere). ``.xlsx`` and ``.xlsm`` are treated alike and the file type is decided
     by content, never by the extension alone (the name's extension only helps tell a CSV).
     """
-    assert_defused()
     size = len(data)
     if size == 0:
         raise EmptyFileError(path=name)
@@ -87,19 +86,6 @@ def check_input_bytes(data: bytes, name: str) -> None:
     fh = io.BytesIO(data)
     _check_directory_size(fh, size, name)
     _check_zip(fh, name)
-
-
-def assert_defused() -> None:
-    """Raise ``RuntimeError`` unless openpyxl parses XML through defusedxml."""
-    import openpyxl
-
-    if not openpyxl.DEFUSEDXML:
-        raise RuntimeError(
-            tr(
-                "openpyxl 未启用 defusedxml（请安装 defusedxml，且不要设置 OPENPYXL_DEFUSEDXML=False）",
-                "openpyxl is not using defusedxml (install defusedxml; do not set OPENPYXL_DEFUSEDXML=False)",
-            )
-        )
 
 
 def _raise_for_ole(data: bytes, name: str) -> None:

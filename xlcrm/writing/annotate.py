@@ -20,11 +20,11 @@ from ..errors import UsageError
 from ..i18n import tr
 from ..issues import FileReport
 from .package import Source
+from .palette import ERROR_FILL, WARNING_FILL
 from .patch_sheet import CellWrite, SheetPatch, drop_tab_selected
 from .patcher import WorkbookPatcher
 from .results_sheet import put_results_sheet
 from .safe_save import atomic_write
-from .styles import ERROR_FILL, WARNING_FILL
 from .workbook_parts import start_tag
 from .xmlbytes import end_tag, get_attr, set_attr
 
@@ -142,8 +142,8 @@ def annotate_bytes(source: Source, report: FileReport) -> bytes:
             by_cell.setdefault((issue.sheet, issue.cell), []).append(issue)
     styles = patcher.styles
     fills = {
-        "error": styles.fill(str(ERROR_FILL.fgColor.rgb)[-6:]),
-        "warning": styles.fill(str(WARNING_FILL.fgColor.rgb)[-6:]),
+        "error": styles.fill(ERROR_FILL),
+        "warning": styles.fill(WARNING_FILL),
     }
 
     def mark(severity: str) -> Any:

@@ -19,9 +19,9 @@ from ..schema import FILLS_HEADERS, HISTORY_HEADERS, SHEETS_BY_KEY, SheetKind
 from .cellxml import column_letters
 from .comments import set_notes
 from .package import Source
+from .palette import COMMENT_AUTHOR, COMPUTED_FILL, COMPUTED_FONT, THIN_BORDER, header_note
 from .patch_sheet import MAX_COLUMN, CellWrite, SheetPatch, row_values
-from .patcher import WorkbookPatcher
-from .styles import COMMENT_AUTHOR, COMPUTED_FILL, COMPUTED_FONT, THIN, header_comment
+from .patcher import Into, WorkbookPatcher
 from .xmlbytes import get_attr, start_tag
 
 
@@ -43,23 +43,18 @@ def history_rows(existing: list[Snapshot], new: list[Snapshot]) -> list[list[Any
     return [list(HISTORY_HEADERS)] + [[s.as_of, s.customer_id, s.tier, s.value_segment, s.churn_risk] for s in rows]
 
 
-def _rgb(color: Any) -> str:
-    return str(color.rgb)[-6:]
-
-
 def _header_style(patcher: WorkbookPatcher, base: int) -> int:
     st = patcher.styles
     font = st.font(
-        f'<font><b/><i/><sz val="11"/><color rgb="FF{_rgb(COMPUTED_FONT.color)}"/><name val="Calibri"/>'
-        '<family val="2"/></font>'
+        f'<font><b/><i/><sz val="11"/><color rgb="FF{COMPUTED_FONT}"/><name val="Calibri"/><family val="2"/></font>'
     )
-    side = f'style="thin"><color rgb="FF{_rgb(THIN.color)}"/>'
+    side = f'style="thin"><color rgb="FF{THIN_BORDER}"/>'
     border = st.border(
         f"<border><left {side}</left><right {side}</right><top {side}</top><bottom {side}</bottom><diagonal/></border>"
     )
     return st.derive(
         base,
-        fill=st.fill(_rgb(COMPUTED_FILL.fgColor)),
+        fill=st.fill(COMPUTED_FILL),
         font=font,
         border=border,
         alignment='<alignment horizontal="center" vertical="center" wrapText="1"/>',
@@ -133,7 +128,7 @@ def _plan_sheet(patcher: WorkbookPatcher, sheet: SheetData, updates: SheetUpdate
         if widths:
             patch.head = _widen(widths)
             notes = {
-                f"{column_letters(columns[f.key])}{sheet.header_row}": header_comment(f).text
+                f"{column_letters(columns[f.key])}{sheet.header_row}": header_note(f)
                 for f in missing
                 if f.key in columns
             }
@@ -258,11 +253,12 @@ def write_enriched(
     hidden_sheets: dict[str, list[list[Any]]],
     *,
     now: datetime | None = None,
+    into: Into | None = None,
 ) -> EnrichWrite:
     """Patch ``source`` with every cell update (one by one, or grouped per sheet and row) and
     rewrite each hidden sheet (name → rows, the header row first; dates become date cells).
     ``changed`` is False when no cell and no hidden sheet would change (the bytes are then the
-    package as it was)."""
+    package as it was). ``into``: see ``WorkbookPatcher.build`` (the bytes are then empty)."""
     patcher = WorkbookPatcher(source)
     warnings: list[str] = []
     grouped = updates if isinstance(updates, SheetUpdates) else _group(updates)
@@ -273,7 +269,7 @@ def write_enriched(
         _plan_sheet(patcher, sheet, grouped, warnings)
     for name, rows in hidden_sheets.items():
         patcher.put_sheet(name, rows, hidden=True)
-    data, changed = patcher.build(now=now)
+    data, changed = patcher.build(now=now, into=into)
     return EnrichWrite(data, changed, warnings)
 
 

@@ -34,6 +34,8 @@ from .workbook_parts import add_sheet, set_sheet_state, touch_modified
 from .xmlbytes import end_tag, start_tag, text_of
 
 THREADED_PART = 2 << 20
+# Where ``build`` writes the package: given whether anything changed, a stream, or None for nowhere.
+Into = Callable[[bool], IO[bytes] | None]
 _PHONETIC = re.compile(rb"<(\w+:)?rPh\b.*?</\1?rPh>", re.S)
 
 
@@ -124,13 +126,21 @@ class WorkbookPatcher:
 
     # --- building ------------------------------------------------------------------------------
     def build(
-        self, *, touch_core: bool = True, now: datetime | None = None, before_write: Callable[[], None] | None = None
+        self,
+        *,
+        touch_core: bool = True,
+        now: datetime | None = None,
+        before_write: Callable[[], None] | None = None,
+        into: Into | None = None,
     ) -> tuple[bytes, bool]:
         """The patched package as bytes and whether anything but core.xml changed.
         ``before_write`` runs once every sheet is patched, before the package is written.
+        ``into``: called with that answer once every part is ready; the package is written into
+        the stream it returns, or nowhere when it returns None, and the bytes returned are empty
+        (a file wrapper saves a copy of the whole package in memory).
         The patcher is spent afterwards (its plans are dropped)."""
         try:
-            return self._build(touch_core, now, before_write)
+            return self._build(touch_core, now, before_write, into)
         finally:
             # The plans hold closures back to the patcher (style functions, sheet renderers): a
             # reference cycle that would keep tens of thousands of rows and cell writes for the
@@ -138,7 +148,7 @@ class WorkbookPatcher:
             self.patches, self._new_sheets = {}, []
 
     def _build(
-        self, touch_core: bool, now: datetime | None, before_write: Callable[[], None] | None
+        self, touch_core: bool, now: datetime | None, before_write: Callable[[], None] | None, into: Into | None
     ) -> tuple[bytes, bool]:
         changed = self.extra_changed
         forked = self._fork_biggest() if PARALLEL else None
@@ -172,13 +182,18 @@ class WorkbookPatcher:
             before_write()
         if changed and touch_core:
             touch_modified(self.pkg, now)
-        out = io.BytesIO()
         try:
-            self.pkg.write(out)
+            if into is None:
+                out = io.BytesIO()
+                self.pkg.write(out)
+                return out.getvalue(), changed
+            stream = into(changed)
+            if stream is not None:
+                self.pkg.write(stream)
+            return b"", changed
         finally:
             for buffer in self._buffers:
                 buffer.close()
-        return out.getvalue(), changed
 
     def _put_new_sheets(self) -> bool:
         """Render xlcrm's own sheets into the package; whether that changed anything."""

@@ -15,8 +15,8 @@ from ..i18n import tr
 from ..issues import FileReport, Issue
 from ..schema import ALL_SHEETS, fold_name
 from .new_sheet import SheetLayout
+from .palette import ERROR_FILL, HEADER_FILL, HEADER_FONT, WARNING_FILL
 from .patcher import WorkbookPatcher
-from .styles import ERROR_FILL, HEADER_FILL, HEADER_FONT, WARNING_FILL
 
 VALUE_LIMIT = 200
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -163,7 +163,7 @@ def put_results_sheet(patcher: WorkbookPatcher, report: FileReport, name: str) -
     names = {e.name for e in patcher.entries}
     rows, links, severity = results_rows(report, names)
     header_font = st.font(
-        f'<font><b/><sz val="11"/><color rgb="FF{str(HEADER_FONT.color.rgb)[-6:]}"/><name val="宋体"/>'
+        f'<font><b/><sz val="11"/><color rgb="FF{HEADER_FONT}"/><name val="宋体"/>'
         '<family val="3"/><charset val="134"/></font>'
     )
     link_font = st.font(
@@ -173,11 +173,11 @@ def put_results_sheet(patcher: WorkbookPatcher, report: FileReport, name: str) -
     wrap = '<alignment vertical="top" wrapText="1"/>'
     header = st.derive(
         0,
-        fill=st.fill(str(HEADER_FILL.fgColor.rgb)[-6:]),
+        fill=st.fill(HEADER_FILL),
         font=header_font,
         alignment='<alignment horizontal="center" vertical="center"/>',
     )
-    fills = {"error": st.fill(str(ERROR_FILL.fgColor.rgb)[-6:]), "warning": st.fill(str(WARNING_FILL.fgColor.rgb)[-6:])}
+    fills = {"error": st.fill(ERROR_FILL), "warning": st.fill(WARNING_FILL)}
     linked = {ref for ref, _, _ in links}
 
     def style(r: int, c: int, value: Any) -> int:

@@ -11,7 +11,7 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -105,6 +105,14 @@ def atomic_write(target: Path, write: Callable[[Path], object]) -> None:
     If ``write`` fails (or the process dies) the original file is untouched; the temp file is removed.
     A symbolic link ``target`` keeps being a link: the file it points to is replaced.
     """
+    with atomic_file(target) as tmp:
+        write(tmp)
+
+
+@contextlib.contextmanager
+def atomic_file(target: Path) -> Iterator[Path]:
+    """``atomic_write`` as a context: yields the temp file's path; when the block ends normally
+    the file is fsynced and renamed over ``target``, when it raises it is removed."""
     target = real_file(target)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=".xlcrm-", suffix=target.suffix, dir=target.parent)
@@ -119,7 +127,7 @@ def atomic_write(target: Path, write: Callable[[Path], object]) -> None:
             shutil.copymode(target, tmp)  # mkstemp makes 0600; keep the original's permissions
         else:
             os.chmod(tmp, 0o666 & ~_umask())
-        write(tmp)
+        yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
