@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .allocator import give_back
 from .checks import mark_rejected, run_checks
 from .collector import collector_paused
 from .config import Config, build_config, find_config_file, read_toml
@@ -111,6 +112,7 @@ def check_data(
     ``check_and_derive``."""
     with collector_paused():  # millions of objects without cycles (see xlcrm/collector.py)
         read = read_book_data(data, name)
+        give_back()  # the parsing buffers just freed (see xlcrm/allocator.py)
         config = load_config(read.book, config_file, overrides)
         if derived:
             return check_and_derive(read, as_of, config, name)
