@@ -22,7 +22,7 @@ from xlcrm.validation import CheckedBook, check_data
 @pytest.fixture
 def forks(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Speculate from any size; count the checks' helper processes started and the derives run
-    (not the helper that looks up pinyin initials, ``derive.ids.initials_of``)."""
+    (not the helper that looks up pinyin initials, ``derive.ids.Initials``)."""
     counts = {"forks": 0, "derives": 0}
     derive = validation.derive
 

@@ -47,19 +47,31 @@ def _initials(text: str) -> str:
     return _NON_LETTERS.sub("", joined)
 
 
-def initials_of(texts: Iterable[str]) -> dict[str, str]:
-    """``_initials`` of every text. pypinyin's dictionary, once imported, takes ~60 MiB for the
-    rest of the process; a process that has not imported it yet (the command line, a batch) looks
-    the few names of new customers up in a short-lived forked child (``forking.ForkedCall``), so
-    that memory is never part of enrich's peak. Same answers either way; in the process itself when
-    no fork can be made or the child fails."""
-    wanted = sorted({t for t in texts if t})
-    if wanted and "pypinyin" not in sys.modules:
-        helper = ForkedCall.start(lambda: {t: _initials(t) for t in wanted})
-        found = helper.result() if helper is not None else None
-        if isinstance(found, dict) and len(found) == len(wanted):
+class Initials:
+    """``_initials`` of every text, looked up from the moment it is made. pypinyin's dictionary,
+    once imported, takes ~60 MiB for the rest of the process; a process that has not imported it
+    yet (the command line, a batch) looks the few names of new customers up in a short-lived forked
+    child (``forking.ForkedCall``), so that memory is never part of enrich's peak, while the caller
+    goes on (``fill_ids`` fills the other sheets' IDs meanwhile). Same answers either way; in the
+    process itself when no fork can be made or the child fails."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.wanted = sorted({t for t in texts if t})
+        self._helper = (
+            ForkedCall.start(lambda: {t: _initials(t) for t in self.wanted})
+            if self.wanted and "pypinyin" not in sys.modules
+            else None
+        )
+
+    def answers(self) -> dict[str, str]:
+        found = self._helper.result() if self._helper is not None else None
+        if isinstance(found, dict) and len(found) == len(self.wanted):
             return found
-    return {t: _initials(t) for t in wanted}
+        return {t: _initials(t) for t in self.wanted}
+
+    def abandon(self) -> None:
+        if self._helper is not None:
+            self._helper.abandon()
 
 
 def _prefix_sources(short_name: str | None, name: str | None) -> tuple[str, str] | None:
@@ -109,17 +121,15 @@ def _customer_group(row: Row, initials: Callable[[str], str] = _initials) -> str
     return f"{customer_prefix(row.get('short_name'), row.get('name'), initials)}{created.year:04d}"
 
 
-def _customer_grouper(rows: list[Row], scheme: _IdScheme) -> Callable[[Row], str | None]:
-    """``_customer_group`` with the initials of every customer that gets a new ID looked up in one
-    go (``initials_of``)."""
-    texts = [
+def _customer_initials(rows: list[Row]) -> Initials:
+    """The initials every customer that gets a new ID may need, looked up in one go."""
+    field = own_id_key(CUSTOMERS)
+    return Initials(
         text
         for row in rows
-        if not row.rejected and row.values.get(scheme.field) is None and day_of(row.get("created")) is not None
+        if not row.rejected and row.values.get(field) is None and day_of(row.get("created")) is not None
         for text in _prefix_sources(row.get("short_name"), row.get("name")) or ()
-    ]
-    found = initials_of(texts)
-    return lambda row: _customer_group(row, found.__getitem__)
+    )
 
 
 def _dated_group(prefix: str, field: str, with_day: bool) -> Callable[[Row], str | None]:
@@ -206,11 +216,23 @@ def _fill_sheet(
 
 
 def fill_ids(book: Book) -> dict[str, dict[int, str]]:
-    """New IDs for blank own-ID cells of valid rows: sheet key → Excel row → ID."""
-    result: dict[str, dict[int, str]] = {}
-    for scheme in SCHEMES:
-        sheet = book.sheets.get(scheme.sheet)
-        if sheet is not None:
-            grouper = _customer_grouper(sheet.rows, scheme) if scheme.sheet == CUSTOMERS.key else None
-            result[scheme.sheet] = _fill_sheet(sheet.rows, scheme, grouper)
-    return result
+    """New IDs for blank own-ID cells of valid rows: sheet key → Excel row → ID. The new
+    customers' pinyin initials are looked up first (``Initials``), the other sheets filled
+    meanwhile."""
+    customers = book.sheets.get(CUSTOMERS.key)
+    initials = _customer_initials(customers.rows) if customers is not None else None
+    filled: dict[str, dict[int, str]] = {}
+    try:
+        for scheme in SCHEMES:
+            sheet = book.sheets.get(scheme.sheet)
+            if sheet is not None and scheme.sheet != CUSTOMERS.key:
+                filled[scheme.sheet] = _fill_sheet(sheet.rows, scheme)
+    except BaseException:
+        if initials is not None:
+            initials.abandon()
+        raise
+    if customers is not None and initials is not None:
+        found = initials.answers()
+        scheme = next(s for s in SCHEMES if s.sheet == CUSTOMERS.key)
+        filled[CUSTOMERS.key] = _fill_sheet(customers.rows, scheme, lambda row: _customer_group(row, found.__getitem__))
+    return {s.sheet: filled[s.sheet] for s in SCHEMES if s.sheet in filled}
