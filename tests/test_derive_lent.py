@@ -125,3 +125,19 @@ def test_enrich_and_annotate_never_load_openpyxl(sample_300: Path, tmp_path: Pat
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
     assert annotated.exists()
+
+
+def test_rows_sharing_values_get_their_own_values(sample_300: Path) -> None:
+    """Rows with the same computed values share one read-only dict; each row still reads exactly
+    its own values, type included (1, 1.0 and True must not stand in for one another)."""
+    result = read_book_data(sample_300.read_bytes(), "sample.xlsx")
+    config = load_config(result.book, None)
+    derived = derive(result.book, config, AS_OF)
+    for key, records in (("followups", derived.followup_rows), ("feedback", derived.feedback_rows)):
+        computed = [f.key for f in result.book.sheets[key].kind.computed_fields]
+        values = derived.values[key]
+        if key == "followups":
+            assert len({id(v) for v in values.values()}) < len(values) / 2  # most follow-ups share
+        for rec in records:
+            got = values[rec["row"]]
+            assert [(type(got[k]), got[k]) for k in computed] == [(type(rec[k]), rec[k]) for k in computed]

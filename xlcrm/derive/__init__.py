@@ -126,12 +126,15 @@ def _collect_values(
         blank = dict.fromkeys(computed)
         computed_of = itemgetter(*computed, computed[0]) if computed else (lambda rec: ())  # always a tuple
         cells: dict[int, dict[str, Any]] = {}
+        # rows with the same computed values and nothing filled share one read-only dict (most
+        # follow-ups: a tier, 是/否, a status); by value and type, so 1, 1.0 and True stay apart
+        shared: dict[tuple[object, ...], dict[str, Any]] = {}
         as_read = lent[kind.key].as_read if kind.key in lent else {}
         for row in sheet.rows:
             rec = None if row.rejected else by_row.get(row.number)
             row_id = (rec or row.values).get(id_key) if id_key else None
             if rec is None:
-                cells[row.number] = dict(blank)
+                cells[row.number] = blank
                 # keep the records of a rejected row: once fixed, its cells refresh again
                 fills += [
                     FillRecord(kind.key, str(row_id), k, row.values[k]) for k in sorted(row.refreshable) if row_id
@@ -154,8 +157,21 @@ def _collect_values(
                 if k != id_key and (k in filled or ours) and row_id is not None:
                     fills.append(FillRecord(kind.key, str(row_id), k, rec[k]))
             # contract_errors() proved every key is there
-            filled.update(zip(computed, computed_of(rec), strict=False))  # computed_of gives one more
-            cells[row.number] = filled
+            found = computed_of(rec)
+            if filled:  # a filled ID or name: the row's own dict
+                filled.update(zip(computed, found, strict=False))  # computed_of gives one more
+                cells[row.number] = filled
+                continue
+            try:
+                key: tuple[object, ...] | None = (found, tuple(map(type, found)))
+                same = shared.get(key)  # type: ignore[arg-type]
+            except TypeError:  # an unhashable value: not shared
+                key, same = None, None
+            if same is None:
+                same = dict(zip(computed, found, strict=False))
+                if key is not None:
+                    shared[key] = same
+            cells[row.number] = same
         result[kind.key] = cells
     return result, fills, refresh
 

@@ -17,7 +17,8 @@ class Derived:
 
     ``values``: sheet key → Excel row → field key → value, for every computed field of every
     row (None = blank; rejected rows get only None), plus ``fill_when_blank`` fields and own IDs
-    only where the staff cell was blank and a value was found.
+    only where the staff cell was blank and a value was found. Read-only: rows with the same
+    values and nothing filled share one dict.
 
     The lookups hold input and computed fields by field key (plus ``row``, the Excel row
     number) for valid rows only, so reports never recompute a rule:
