@@ -11,7 +11,7 @@ from operator import itemgetter
 from typing import Any
 
 from ..config import Config
-from ..model import Book, CellUpdate, FillRecord, SheetData
+from ..model import Book, CellUpdate, FillRecord, Row, SheetData
 from ..schema import DATA_SHEETS, SHEETS_BY_KEY
 from .campaigns import apply_campaigns
 from .common import Record, fill_customer_names, group_by
@@ -41,19 +41,20 @@ def _records(book: Book, key: str, new_ids: dict[int, str], lent: dict[str, _Len
     if lent is not None:
         records = _lend(sheet, lent.setdefault(key, _Lent(sheet)))
     else:
-        # a cell still holding enrich's own earlier value is recomputed as if blank (SPEC §2)
-        records = [
-            {**row.values, **dict.fromkeys(row.refreshable), "row": row.number}
-            if row.refreshable
-            else {**row.values, "row": row.number}
-            for row in sheet.rows
-            if not row.rejected
-        ]
+        records = [_copied(row) for row in sheet.rows if not row.rejected]
     if id_key:
         for rec in records:
             if rec["row"] in new_ids:
                 rec[id_key] = new_ids[rec["row"]]
     return records
+
+
+def _copied(row: Row) -> Record:
+    """A row's record as a copy of its values: a cell still holding enrich's own earlier value is
+    recomputed as if blank (SPEC §2)."""
+    if row.refreshable:
+        return {**row.values, **dict.fromkeys(row.refreshable), "row": row.number}
+    return {**row.values, "row": row.number}
 
 
 class _Lent:
@@ -92,7 +93,7 @@ def _lend(sheet: SheetData, lent: _Lent) -> list[Record]:
             continue
         values = row.values
         if len(values) != width:  # not shaped like the sheet's first row: copied
-            records.append({**values, **dict.fromkeys(row.refreshable), "row": row.number})
+            records.append(_copied(row))
             continue
         blank = [k for k in fillable if values.get(k) is None]
         if blank or row.refreshable:

@@ -151,8 +151,9 @@ def own_id_key(kind: SheetKind) -> str:
     return field.key
 
 
+CUSTOMER_SCHEME = _IdScheme(CUSTOMERS.key, own_id_key(CUSTOMERS), CUSTOMER_ID_PATTERN, 4, _customer_group)
 SCHEMES = (
-    _IdScheme(CUSTOMERS.key, own_id_key(CUSTOMERS), CUSTOMER_ID_PATTERN, 4, _customer_group),
+    CUSTOMER_SCHEME,
     _IdScheme(
         FOLLOWUPS.key, own_id_key(FOLLOWUPS), FOLLOWUP_ID_PATTERN, 3, _dated_group(FOLLOWUP_PREFIX, "at", with_day=True)
     ),
@@ -220,19 +221,21 @@ def fill_ids(book: Book) -> dict[str, dict[int, str]]:
     customers' pinyin initials are looked up first (``Initials``), the other sheets filled
     meanwhile."""
     customers = book.sheets.get(CUSTOMERS.key)
-    initials = _customer_initials(customers.rows) if customers is not None else None
+    initials = _customer_initials(customers.rows) if customers is not None else Initials(())
     filled: dict[str, dict[int, str]] = {}
     try:
         for scheme in SCHEMES:
             sheet = book.sheets.get(scheme.sheet)
-            if sheet is not None and scheme.sheet != CUSTOMERS.key:
+            if sheet is not None and scheme is not CUSTOMER_SCHEME:
                 filled[scheme.sheet] = _fill_sheet(sheet.rows, scheme)
     except BaseException:
-        if initials is not None:
-            initials.abandon()
+        initials.abandon()
         raise
-    if customers is not None and initials is not None:
+    if customers is not None:
         found = initials.answers()
-        scheme = next(s for s in SCHEMES if s.sheet == CUSTOMERS.key)
-        filled[CUSTOMERS.key] = _fill_sheet(customers.rows, scheme, lambda row: _customer_group(row, found.__getitem__))
+
+        def group(row: Row) -> str | None:
+            return _customer_group(row, found.__getitem__)
+
+        filled[CUSTOMERS.key] = _fill_sheet(customers.rows, CUSTOMER_SCHEME, group)
     return {s.sheet: filled[s.sheet] for s in SCHEMES if s.sheet in filled}

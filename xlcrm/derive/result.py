@@ -55,10 +55,9 @@ class Derived:
         return SheetUpdates(self.values, self.refresh, tuple(kind.key for kind in DATA_SHEETS))
 
     def drop_lookups(self) -> None:
-        """Let go of the lookup records (``customers`` … ``task_rows``: a copy of every valid row
-        with its computed fields, a quarter of a large workbook's memory). enrich does this once
-        derive is done: its writer and summary need only ``values``, the IDs, snapshots, fills and
-        warnings, and the records would otherwise stay alive under the writer's own peak."""
+        """Let go of the lookup records (``customers`` … ``task_rows``: every valid row with its
+        computed fields). ``derive(lookups=False)`` does this for enrich: its writer and summary
+        need only ``values``, the IDs, snapshots, fills and warnings."""
         self.customers, self.campaigns = {}, {}
         self.followup_rows, self.feedback_rows, self.task_rows = [], [], []
 
