@@ -177,8 +177,7 @@ def main() -> None:
         f"[patch] 10k enrich {r['enrich_s']:.2f}s, openpyxl load+save {r['openpyxl_s']:.2f}s "
         f"({r['speedup_vs_openpyxl']:.1f}x faster), calamine read {r['calamine_s']:.2f}s "
         f"({r['ratio_vs_calamine']:.2f}x); peak RSS {r['child_enrich_big']['peak_kib'] / mib:.0f} MiB"
-        f" + forked helpers' own: writer {r['child_enrich_big'].get('helper_private_kib', 0) / mib:.0f} MiB,"
-        f" checks {r['child_enrich_big'].get('checks_helper_private_kib', 0) / mib:.0f} MiB"
+        f" + the forked writer's own {r['child_enrich_big'].get('helper_private_kib', 0) / mib:.0f} MiB"
     )
     c = r["child_enrich_big"]
     print(

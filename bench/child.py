@@ -119,13 +119,10 @@ def main() -> None:
             result["seconds"] = time.perf_counter() - t0
         result["peak_kib"] = _rss_kib()
         if task in ("enrich", "annotate"):
-            from xlcrm import forking
             from xlcrm.writing import patcher
 
             # memory of its own of the forked helper that patched the largest sheet (0: none ran)
             result["helper_private_kib"] = patcher.last_helper_private_kib
-            # ... and of the one that ran the checks while enrich derived (0: none ran)
-            result["checks_helper_private_kib"] = forking.last_private_kib
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(json.dumps(result))

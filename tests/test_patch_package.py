@@ -147,3 +147,28 @@ def test_computed_columns_stop_at_the_last_column(make_workbook, blank_rows, run
     assert ws.cell(1, 16384).value == CUSTOMERS.computed_fields[0].header
     code, out, _ = run_cli("enrich", path, "--as-of", AS_OF, "--no-backup")
     assert code == 0 and "XFD" in out and "警告" in out
+
+
+def test_a_long_sheet_of_xlcrm_is_compressed_at_once_and_reads_back(tmp_path: Path) -> None:
+    """xlcrm's own sheets over 1 MB are compressed as soon as they are rendered; the package still
+    reads them back as they were rendered, and the written file holds the same XML."""
+    path = _plain_book(tmp_path / "book.xlsx")
+    patcher = WorkbookPatcher(path)
+    rows: list[list[object]] = [["日期", "客户编号", "说明"]]
+    rows += [[date(2025, 6, 30), f"KH{i:06d}", f"第 {i} 行 & <说明>"] for i in range(1, 20_001)]
+    patcher.put_sheet("xlcrm_长表", rows, hidden=True)
+    assert patcher._put_new_sheets()
+    entry = patcher.entry("xlcrm_长表")
+    assert entry is not None and entry.part is not None
+    pending = patcher.pkg.changes[patcher.pkg.entry(entry.part) or entry.part]
+    assert not isinstance(pending, bytes)  # compressed, not kept as XML
+    xml = patcher.pkg.read(entry.part)
+    assert len(xml) > 1 << 20 and xml.count(b"<row ") == len(rows)
+    out = io.BytesIO()
+    patcher.pkg.write(out)
+    with zipfile.ZipFile(out) as zf:
+        assert zf.testzip() is None
+        assert zf.read(entry.part.lstrip("/")) == xml
+    wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(out.getvalue()))
+    got = wb.get_sheet_by_name("xlcrm_长表").to_python()
+    assert got[20_000][1:] == ["KH020000", "第 20000 行 & <说明>"]

@@ -65,3 +65,29 @@ def test_a_failing_helper_leaves_the_part_to_this_process(sample_300: Path, fork
     recovered = _enrich(sample_300)
     assert forks
     assert _parts(recovered) == _parts(alone)
+
+
+def test_a_helper_cut_off_mid_stream_leaves_the_part_to_this_process(
+    sample_300: Path, forks: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The helper sends the compressed part as it goes and its CRC and sizes last: a helper that
+    ends after part of the stream, even with exit status 0, is not taken for a finished one."""
+    monkeypatch.setattr(patcher, "PARALLEL", False)
+    alone = _enrich(sample_300)
+    monkeypatch.setattr(patcher, "PARALLEL", True)
+    parent = os.getpid()
+    stream = patcher.WorkbookPatcher._stream_part
+
+    def cut_off_in_child(self, part, patch, buffer):  # type: ignore[no-untyped-def]
+        changed = stream(self, part, patch, buffer)
+        if os.getpid() != parent:
+            buffer._flush()
+            buffer._drain()
+            buffer.data._out.flush()  # what was compressed so far reaches the parent, no trailer
+            os._exit(0)
+        return changed
+
+    monkeypatch.setattr(patcher.WorkbookPatcher, "_stream_part", cut_off_in_child)
+    recovered = _enrich(sample_300)
+    assert forks
+    assert _parts(recovered) == _parts(alone)

@@ -3,8 +3,10 @@
 Python runs one thread of Python code at a time; the two cores of an ordinary office PC are used
 for pure-Python work only by a second process. A forked child sees the parent's objects as they
 were at the fork (copy-on-write: nothing is pickled on the way in) and sends its result back
-pickled through a pipe. Used where the result is small and the work is large: the checks of a
-big workbook while enrich derives (``validation.check_and_derive``).
+pickled through a pipe. Used where the result is small and the child touches few of the parent's
+objects: the pinyin initials of new customers (``derive.ids.Initials``). A child that reads many
+objects pays for them in memory: CPython writes an object's reference count when it reads it, so
+every page it reads becomes a private copy.
 
 A fork is made only where it is safe and pays: on Linux, in a process that runs no other thread
 (a thread holding a lock at the fork would leave the child stuck: a web server's workers, a

@@ -188,21 +188,30 @@ class _RowWrites:
         ]
 
     def bounds(self, skip: Container[int]) -> tuple[int, int, int, int] | None:
-        """See ``PlannedRows.bounds``: rows from either end until one puts a value, and each
-        column until a row puts a value in it (both usually found at once)."""
+        """See ``PlannedRows.bounds``: rows from either end until one puts a value, and the
+        columns put in one pass over the rows that stops once every column was seen."""
         spec = self.spec
-
-        def filled(fields: Mapping[str, Any]) -> bool:
-            return any(k in spec and v not in (None, "") for k, v in fields.items())
-
         rows = [r for r in sorted(self.values) if 1 <= r <= 1_048_576 and r not in skip]
-        first = next((r for r in rows if filled(self.values[r])), None)
+        first = last = None
+        unseen = dict.fromkeys(spec)  # field keys not put by any row yet
+        for r in rows:
+            fields = self.values[r]
+            put = [k for k, v in fields.items() if k in unseen and v is not None and v != ""]
+            if put:
+                first = first if first is not None else r
+                for k in put:
+                    del unseen[k]
+                if not unseen:
+                    break
         if first is None:
             return None
-        last = next(r for r in reversed(rows) if filled(self.values[r]))
-        cols = [
-            col for key, (col, _, _) in spec.items() if any(self.values[r].get(key) not in (None, "") for r in rows)
-        ]
+        spec_keys = spec.keys()
+        last = next(
+            r
+            for r in reversed(rows)
+            if any(v is not None and v != "" for k, v in self.values[r].items() if k in spec_keys)
+        )
+        cols = [col for key, (col, _, _) in spec.items() if key not in unseen]
         return first, last, min(cols), max(cols)
 
     def get(self, row: int) -> dict[int, CellWrite] | None:

@@ -75,4 +75,6 @@ def render_sheet(
     if layout.landscape:
         tail.append('<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
     tail.append("</worksheet>")
-    return "".join(out).encode() + b"".join(body) + "".join(tail).encode()
+    body.insert(0, "".join(out).encode())
+    body.append("".join(tail).encode())
+    return b"".join(body)  # one join: a long hidden sheet is not copied twice

@@ -11,17 +11,18 @@ import contextlib
 import io
 import os
 import re
-import shutil
 import signal
 import struct
 import sys
+import tempfile
 import threading
 import zipfile
 from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, Any, cast
 
+from ..allocator import give_back
 from ..collector import quick_handoffs
 from ..forking import fork_to, private_kib
 from ..i18n import tr
@@ -153,10 +154,12 @@ class WorkbookPatcher:
         changed = self.extra_changed
         forked = self._fork_biggest() if PARALLEL else None
         try:
+            # while the helper works; xlcrm's own sheets first, while the helper is young: they
+            # are rendered whole, and the helper's memory of its own grows as it goes
+            changed |= self._put_new_sheets()
             for part, patch in self.patches.items():
                 if forked is None or part != forked.part:
                     changed |= self._patch_part(part, patch)
-            changed |= self._put_new_sheets()  # while the helper works
         except BaseException:
             if forked is not None:
                 forked.abandon()
@@ -203,15 +206,29 @@ class WorkbookPatcher:
             entry = self.entry(name)
             if entry is not None and entry.part and self.pkg.has(entry.part):
                 if self.pkg.read(entry.part) != data:
-                    self.pkg.set(entry.part, data)
+                    self.pkg.set(entry.part, self._compressed(data))
                     changed = True
                 if hidden and entry.state == "visible":
                     set_sheet_state(self.pkg, entry.name, "hidden")
                     changed = True
             else:
-                self.entries.append(add_sheet(self.pkg, name, data, hidden=hidden, first=first))
+                self.entries.append(add_sheet(self.pkg, name, self._compressed(data), hidden=hidden, first=first))
                 changed = True
+            del data
+        give_back()  # the rendering's buffers (a long history sheet's XML and its pieces)
         return changed
+
+    def _compressed(self, data: bytes) -> bytes | Deflated:
+        """A new sheet's XML compressed now, while a helper may still be patching: the package
+        then holds a few MB instead of the XML, and writing it is a copy. Small parts stay bytes."""
+        if len(data) < 1 << 20:
+            return data
+        buffer = Deflated(False, False)
+        self._buffers.append(buffer)
+        for at in range(0, len(data), 1 << 20):
+            buffer.write(data[at : at + (1 << 20)])
+        buffer.finish()
+        return buffer
 
     def _fork_biggest(self) -> _Forked | None:
         """Patch the largest worksheet in a forked process while this one does the rest (Linux,
@@ -239,6 +256,9 @@ class WorkbookPatcher:
                 raise RuntimeError("styles touched")
             return changed
 
+        # free heap pages go back to the system first: the helper's allocations then take fresh
+        # pages instead of copies of pages this process keeps (both are counted, see give_back)
+        give_back()
         return _Forked.start(part, work, sizes[part])
 
     def _style_additions(self) -> tuple[int, ...]:
@@ -290,54 +310,49 @@ last_helper_private_kib = 0
 
 class _Forked:
     """One worksheet patched by a forked copy of this process. The child streams the part into a
-    ``Deflated`` as the parent would, then sends (changed, CRC, sizes) and the compressed bytes
-    through a pipe; a thread here reads them as they come. Any failure of the child (a broken part
-    included) leaves ``result()`` None, and the parent patches that part itself."""
+    ``Deflated`` whose compressed bytes go straight into a pipe, then sends (changed, CRC, sizes)
+    after them; a thread here moves them into a temporary file as they come, so neither process
+    holds the compressed part in memory. Any failure of the child (a broken part included)
+    leaves ``result()`` None, and the parent patches that part itself."""
 
     def __init__(self, part: str, pid: int, fd: int, size: int) -> None:
         self.part, self.pid, self._fd = part, pid, fd
-        self._buffer = Deflated(size > BIG_PART, False)
+        self._buffer = Deflated(size > BIG_PART, False, data=tempfile.SpooledTemporaryFile(max_size=1 << 20))
         self._header: tuple[bool, int, int, int, int] | None = None
-        self._ok = False
         self._reader = threading.Thread(target=self._read, name="xlcrm-fork-reader", daemon=True)
         self._reader.start()
 
     @classmethod
     def start(cls, part: str, work: Callable[[Deflated], bool], size: int) -> _Forked | None:
-        def child(out: IO[bytes]) -> None:  # patch, then send what the parent needs
-            buffer = Deflated(size > BIG_PART, size > THREADED_PART)
+        def child(out: IO[bytes]) -> None:  # patch into the pipe, then what the parent needs
+            sent = _Counting(out)
+            buffer = Deflated(size > BIG_PART, size > THREADED_PART, data=cast(IO[bytes], sent))  # write, tell
             changed = work(buffer)
             buffer.finish()
-            data = buffer.data
-            length = data.tell()
-            data.seek(0)
-            out.write(_HEADER.pack(changed, buffer.crc, buffer.size, length, private_kib()))
-            shutil.copyfileobj(data, out, 1 << 20)
+            out.write(_HEADER.pack(changed, buffer.crc, buffer.size, sent.count, private_kib()))
 
         started = fork_to(child)
         return cls(part, *started, size) if started is not None else None
 
     def _read(self) -> None:
+        """Everything the child sends but the last ``_HEADER.size`` bytes is the compressed part."""
+        data, held = self._buffer.data, b""
         with os.fdopen(self._fd, "rb", buffering=0) as src:
-            head = _read_exactly(src, _HEADER.size)
-            if head is None:
-                return
-            header = _HEADER.unpack(head)
-            remaining = header[3]
-            while remaining:
-                chunk = src.read(min(remaining, 1 << 20))
-                if not chunk:
-                    return
-                self._buffer.data.write(chunk)
-                remaining -= len(chunk)
-            self._header = header
-            self._ok = True
+            while chunk := src.read(1 << 20):
+                held += chunk
+                if len(held) > _HEADER.size:
+                    data.write(held[: -_HEADER.size])
+                    held = held[-_HEADER.size :]
+        if len(held) == _HEADER.size:
+            header = _HEADER.unpack(held)
+            if header[3] == data.tell():
+                self._header = header
 
     def result(self) -> tuple[bool, Deflated] | None:
         """(changed, the compressed part) once the child is done; None when it failed."""
         self._reader.join()
         _, status = os.waitpid(self.pid, 0)
-        if not self._ok or status != 0 or self._header is None:
+        if status != 0 or self._header is None:
             self._buffer.close()
             return None
         global last_helper_private_kib
@@ -356,11 +371,19 @@ class _Forked:
         self._buffer.close()
 
 
-def _read_exactly(src: Any, n: int) -> bytes | None:
-    data = b""
-    while len(data) < n:
-        chunk = src.read(n - len(data))
-        if not chunk:
-            return None
-        data += chunk
-    return data
+class _Counting:
+    """A write-only stream that passes bytes on and counts them (``tell``), for ``Deflated``."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self._out, self.count = out, 0
+
+    def write(self, data: bytes) -> int:
+        self._out.write(data)
+        self.count += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.count
+
+    def close(self) -> None:
+        pass

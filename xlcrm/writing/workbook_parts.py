@@ -7,7 +7,7 @@ import posixpath
 import re
 from datetime import datetime, timezone
 
-from .package import CT_WORKSHEET, NS_REL, Package, SheetEntry, relative_target, rels_name
+from .package import CT_WORKSHEET, NS_REL, Deflated, Package, SheetEntry, relative_target, rels_name
 from .xmlbytes import end_tag, escape_attr, escape_text, get_attr, set_attr, start_tag
 
 REL_TYPE_BASE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -90,7 +90,7 @@ def _rel_prefix(workbook: bytes) -> tuple[str, str]:
     return "r", f' xmlns:r="{NS_REL}"'
 
 
-def add_sheet(pkg: Package, name: str, content: bytes, *, hidden: bool, first: bool = False) -> SheetEntry:
+def add_sheet(pkg: Package, name: str, content: bytes | Deflated, *, hidden: bool, first: bool = False) -> SheetEntry:
     """Add a worksheet part and list it in the workbook (at the end, or as the first tab)."""
     wb_part = pkg.workbook_part()
     folder = posixpath.dirname(wb_part)
