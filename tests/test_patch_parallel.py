@@ -49,45 +49,36 @@ def test_forked_patching_gives_the_same_package(sample_300: Path, forks: list[st
     assert _parts(parallel) != _parts(sample_300.read_bytes())  # enrich did write something
 
 
-def test_a_failing_helper_leaves_the_part_to_this_process(sample_300: Path, forks: list[str], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def _raising(stream, self, part, patch, buffer):  # type: ignore[no-untyped-def]
+    raise OSError("disk gone")
+
+
+def _cut_off(stream, self, part, patch, buffer):  # type: ignore[no-untyped-def]
+    stream(self, part, patch, buffer)
+    buffer._flush()
+    buffer._drain()
+    buffer.data._out.flush()  # what was compressed so far reaches the parent, without the trailer
+    os._exit(0)
+
+
+@pytest.mark.parametrize("in_child", [_raising, _cut_off], ids=["raises", "cut-off-mid-stream"])
+def test_a_failing_helper_leaves_the_part_to_this_process(  # type: ignore[no-untyped-def]
+    sample_300: Path, forks: list[str], monkeypatch, in_child
+) -> None:
+    """A helper that fails, or that ends after part of the compressed stream even with exit status
+    0 (its CRC and sizes come last), is not taken for a finished one: this process patches the part."""
     monkeypatch.setattr(patcher, "PARALLEL", False)
     alone = _enrich(sample_300)
     monkeypatch.setattr(patcher, "PARALLEL", True)
     parent = os.getpid()
     stream = patcher.WorkbookPatcher._stream_part
 
-    def broken_in_child(self, part, patch, buffer):  # type: ignore[no-untyped-def]
+    def failing_in_child(self, part, patch, buffer):  # type: ignore[no-untyped-def]
         if os.getpid() != parent:
-            raise OSError("disk gone")
+            return in_child(stream, self, part, patch, buffer)
         return stream(self, part, patch, buffer)
 
-    monkeypatch.setattr(patcher.WorkbookPatcher, "_stream_part", broken_in_child)
-    recovered = _enrich(sample_300)
-    assert forks
-    assert _parts(recovered) == _parts(alone)
-
-
-def test_a_helper_cut_off_mid_stream_leaves_the_part_to_this_process(
-    sample_300: Path, forks: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The helper sends the compressed part as it goes and its CRC and sizes last: a helper that
-    ends after part of the stream, even with exit status 0, is not taken for a finished one."""
-    monkeypatch.setattr(patcher, "PARALLEL", False)
-    alone = _enrich(sample_300)
-    monkeypatch.setattr(patcher, "PARALLEL", True)
-    parent = os.getpid()
-    stream = patcher.WorkbookPatcher._stream_part
-
-    def cut_off_in_child(self, part, patch, buffer):  # type: ignore[no-untyped-def]
-        changed = stream(self, part, patch, buffer)
-        if os.getpid() != parent:
-            buffer._flush()
-            buffer._drain()
-            buffer.data._out.flush()  # what was compressed so far reaches the parent, no trailer
-            os._exit(0)
-        return changed
-
-    monkeypatch.setattr(patcher.WorkbookPatcher, "_stream_part", cut_off_in_child)
+    monkeypatch.setattr(patcher.WorkbookPatcher, "_stream_part", failing_in_child)
     recovered = _enrich(sample_300)
     assert forks
     assert _parts(recovered) == _parts(alone)
