@@ -22,7 +22,7 @@ from .errors import InputFileError, OwnSheetNameError, StructureError
 from .issues import Issue
 from .reading.source import DEFAULT_NAME, read_file_bytes
 from .schema import FILLS_SHEET_NAME, HISTORY_SHEET_NAME
-from .validation import STRUCTURAL_CODES, CheckedBook, check_data, config_file_for
+from .validation import CheckedBook, check_data, config_file_for, structural_errors
 from .writing.enrich_writer import fill_rows, history_rows, write_enriched
 from .writing.patcher import Into
 from .writing.safe_save import atomic_file, make_backup, refuse_if_open
@@ -60,10 +60,6 @@ class EnrichResult:
     def counts(self, sheet_key: str, field_key: str) -> Counter[str]:
         values = self.derived.values.get(sheet_key, {})
         return Counter(v[field_key] for v in values.values() if v.get(field_key))
-
-
-def structural_errors(issues: list[Issue]) -> list[Issue]:
-    return [i for i in issues if i.severity == "error" and i.code in STRUCTURAL_CODES]
 
 
 def enrich_data(

@@ -123,23 +123,14 @@ def check_read(
     ``derive`` (the derive of a book enriched before, to find its stale computed cells)."""
     issues = read.issues + run_checks(read.book, as_of, config)
     mark_rejected(read.book, issues)
-    # enriched before: are its computed cells current?
-    stale = with_stale and _has_stored(read.book)
-    derived = derive(read.book, config, as_of, lookups=lookups) if stale else None
-    return _finished(read, config, name, issues, derived)
-
-
-def _finished(read: ReadResult, config: Config, name: str, issues: list[Issue], derived: Derived | None) -> CheckedBook:
-    """The checked book from its issues (rejected rows marked): the calendar warning, stale
-    computed cells when ``derived`` is given and the book holds any, issues in report order."""
-    issues = issues + calendar_issues(read.book, config)
-    if derived is not None and _has_stored(read.book):
+    issues += calendar_issues(read.book, config)
+    derived = None
+    if with_stale and any(row.stored for sheet in read.book.sheets.values() for row in sheet.rows):
+        # enriched before: are its computed cells current?
+        derived = derive(read.book, config, as_of, lookups=lookups)
         issues += stale_issues(read.book, derived)
-    return CheckedBook(read, FileReport(name, order_issues(read.book, issues)), config, derived)
-
-
-def _has_stored(book: Book) -> bool:
-    return any(row.stored for sheet in book.sheets.values() for row in sheet.rows)
+    report = FileReport(name, order_issues(read.book, issues))
+    return CheckedBook(read, report, config, derived)
 
 
 def check_and_derive(read: ReadResult, as_of: date, config: Config, name: str) -> CheckedBook:
@@ -152,13 +143,14 @@ def check_and_derive(read: ReadResult, as_of: date, config: Config, name: str) -
     the helper ended up with a private copy of nearly the whole book (about 150 MiB on the
     10,000-customer sample) to save the half second the checks take (docs/decisions.md)."""
     checked = check_read(read, as_of, config, name, lookups=False)
-    if checked.derived is None and not _structural(checked.report.issues):
+    if checked.derived is None and not structural_errors(checked.report.issues):
         checked.derived = derive(read.book, config, as_of, lookups=False)
     return checked
 
 
-def _structural(issues: list[Issue]) -> bool:
-    return any(i.severity == "error" and i.code in STRUCTURAL_CODES for i in issues)
+def structural_errors(issues: list[Issue]) -> list[Issue]:
+    """The errors that make enrich refuse a workbook (``STRUCTURAL_CODES``)."""
+    return [i for i in issues if i.severity == "error" and i.code in STRUCTURAL_CODES]
 
 
 def validate_file(

@@ -27,7 +27,7 @@ from ..errors import ConfigError, FileMissingError, InputFileError, UsageError
 from ..i18n import tr
 from ..model import Book, Row, SheetData, Snapshot
 from ..schema import DATA_SHEETS, SheetKind
-from ..validation import CheckedBook, check_book
+from ..validation import CheckedBook, check_book, structural_errors
 from .notes import Conflict, LeftOutRows, Origin, SkippedWorkbook, left_out_rows
 
 __all__ = [
@@ -252,9 +252,7 @@ def _inputs(paths: Sequence[Path | NamedData]) -> list[tuple[Path, Path | Any]]:
 
 
 def _structural(checked: CheckedBook) -> int:
-    from ..enrichment import STRUCTURAL_CODES  # the same codes that make enrich refuse a workbook
-
-    return sum(1 for i in checked.report.issues if i.severity == "error" and i.code in STRUCTURAL_CODES)
+    return len(structural_errors(checked.report.issues))  # what makes enrich refuse a workbook
 
 
 def consolidate(

@@ -225,8 +225,7 @@ class WorkbookPatcher:
             return data
         buffer = Deflated(False, False)
         self._buffers.append(buffer)
-        for at in range(0, len(data), 1 << 20):
-            buffer.write(data[at : at + (1 << 20)])
+        buffer.write(data)
         buffer.finish()
         return buffer
 
