@@ -191,26 +191,22 @@ class _RowWrites:
         """See ``PlannedRows.bounds``: rows from either end until one puts a value, and the
         columns put in one pass over the rows that stops once every column was seen."""
         spec = self.spec
+
+        def put(fields: Mapping[str, Any]) -> list[str]:  # the planned fields a row puts a value in
+            return [k for k, v in fields.items() if k in spec and v is not None and v != ""]
+
         rows = [r for r in sorted(self.values) if 1 <= r <= 1_048_576 and r not in skip]
-        first = last = None
-        unseen = dict.fromkeys(spec)  # field keys not put by any row yet
+        first, unseen = None, set(spec)  # unseen: planned fields no row put a value in yet
         for r in rows:
-            fields = self.values[r]
-            put = [k for k, v in fields.items() if k in unseen and v is not None and v != ""]
-            if put:
-                first = first if first is not None else r
-                for k in put:
-                    del unseen[k]
+            keys = put(self.values[r])
+            if keys:
+                first = r if first is None else first
+                unseen.difference_update(keys)
                 if not unseen:
                     break
         if first is None:
             return None
-        spec_keys = spec.keys()
-        last = next(
-            r
-            for r in reversed(rows)
-            if any(v is not None and v != "" for k, v in self.values[r].items() if k in spec_keys)
-        )
+        last = next(r for r in reversed(rows) if put(self.values[r]))
         cols = [col for key, (col, _, _) in spec.items() if key not in unseen]
         return first, last, min(cols), max(cols)
 
